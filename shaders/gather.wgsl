@@ -1,0 +1,28 @@
+// Gather along one axis: out[o, j, i] = x[o, indices[j], i] for x viewed as [OUTER, AXIS, INNER]
+// and COUNT indices. Indices outside [0, AXIS) give 0. Values are copied as raw 32-bit words,
+// so one kernel serves every dtype.
+
+override OUTER: u32;
+override AXIS: u32;
+override INNER: u32;
+override COUNT: u32;
+override GRID_X: u32;
+
+@group(0) @binding(0) var<storage, read> x: array<u32>;
+@group(0) @binding(1) var<storage, read> indices: array<i32>;
+@group(0) @binding(2) var<storage, read_write> out: array<u32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let t = (wid.y * GRID_X + wid.x) * 64u + lid.x;
+  if (t >= OUTER * COUNT * INNER) { return; }
+  let i = t % INNER;
+  let j = (t / INNER) % COUNT;
+  let o = t / (INNER * COUNT);
+  let a = indices[j];
+  if (a < 0 || u32(a) >= AXIS) {
+    out[t] = 0u;
+    return;
+  }
+  out[t] = x[(o * AXIS + u32(a)) * INNER + i];
+}

@@ -1,0 +1,82 @@
+// The CPU backend: executes the lazy graph node by node with plain TypeScript kernels. It is
+// the reference the WebGPU backend is tested against, so it shares no code generation with it.
+
+import { allocHost, type TypedArray } from '../../dtype';
+import { describeOp, LazyNode, Storage, topoSort } from '../../graph/ir';
+import { sizeOf } from '../../shape';
+import type { Backend } from '../backend';
+import { stats } from '../backend';
+import { reduceCpu } from './reduce';
+import { applyView } from './views';
+
+export class CpuBackend implements Backend {
+  readonly name = 'cpu' as const;
+
+  execute(roots: readonly LazyNode[]): Storage[] {
+    stats.realizes++;
+    const order = topoSort(roots);
+    const uses = new Map<LazyNode, number>();
+    for (const n of order) for (const s of n.srcs) uses.set(s, (uses.get(s) ?? 0) + 1);
+    const values = new Map<LazyNode, TypedArray>();
+    for (const node of order) {
+      values.set(node, this.compute(node, node.srcs.map((s) => values.get(s)!)));
+      for (const s of node.srcs) {
+        const left = uses.get(s)! - 1;
+        uses.set(s, left);
+        if (left === 0 && !roots.includes(s)) values.delete(s);
+      }
+    }
+    return roots.map((r) => {
+      if (r.op.kind === 'buffer') return r.op.storage;
+      const storage = new Storage(r.dtype, sizeOf(r.shape));
+      storage.host = values.get(r)!;
+      return storage;
+    });
+  }
+
+  private compute(node: LazyNode, inputs: TypedArray[]): TypedArray {
+    const op = node.op;
+    switch (op.kind) {
+      case 'buffer': {
+        if (!op.storage.host) throw new Error('cpu: a storage has no host copy (was it moved from another backend?)');
+        return op.storage.host;
+      }
+      case 'const': {
+        const out = allocHost(node.dtype, 1);
+        out[0] = op.value;
+        return out;
+      }
+      case 'view':
+        // Storages are never written after creation, so a reshape may share its source's array.
+        return applyView(op.view, inputs[0], node.srcs[0].shape, node.shape);
+      case 'elementwise': {
+        const out = allocHost(node.dtype, sizeOf(node.shape));
+        const types = { in: node.srcs.map((s) => s.dtype), out: node.dtype, param: op.param };
+        const args = new Array<number>(inputs.length);
+        for (let i = 0; i < out.length; i++) {
+          for (let k = 0; k < inputs.length; k++) args[k] = inputs[k][i];
+          out[i] = op.def.cpu(args, types);
+        }
+        return out;
+      }
+      case 'reduce':
+        return reduceCpu(op.reduce, inputs[0], node.srcs[0].shape, op.axes, node.dtype);
+      case 'kernel':
+        return op.def.cpu(inputs, node as LazyNode & { op: { attrs: unknown } });
+    }
+  }
+
+  async read(storage: Storage): Promise<TypedArray> {
+    if (!storage.host) throw new Error('cpu: storage has no host data');
+    stats.bytesRead += storage.host.byteLength;
+    return storage.host.slice();
+  }
+
+  explain(roots: readonly LazyNode[]): string[] {
+    return topoSort(roots)
+      .filter((n) => n.op.kind !== 'buffer' && n.op.kind !== 'const')
+      .map((n) => `cpu ${describeOp(n)} → [${n.shape.join(',')}] ${n.dtype}`);
+  }
+
+  async download(): Promise<void> {}
+}

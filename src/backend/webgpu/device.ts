@@ -1,0 +1,66 @@
+// Finding a WebGPU device: `navigator.gpu` in browsers, or a GPU object registered by the Node
+// entry (src/node.ts, through the `webgpu` package). Requests the adapter's own limits for
+// what kernels need most (storage buffers per stage, buffer sizes).
+
+import { DeviceLostError } from '../../errors';
+
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  description: string;
+}
+
+type GpuProvider = () => Promise<GPU | undefined>;
+
+let provider: GpuProvider = async () => (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
+
+/** Used by the Node entry to supply Dawn's GPU object. */
+export function setGpuProvider(p: GpuProvider): void {
+  provider = p;
+}
+
+export async function findGpu(): Promise<GPU | undefined> {
+  return provider();
+}
+
+export interface AcquiredDevice {
+  device: GPUDevice;
+  adapter: AdapterSummary;
+}
+
+export async function requestDevice(gpu: GPU): Promise<AcquiredDevice | null> {
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return null;
+  const l = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      maxBufferSize: l.maxBufferSize,
+      maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupSizeX: l.maxComputeWorkgroupSizeX,
+      maxComputeWorkgroupSizeY: l.maxComputeWorkgroupSizeY,
+    },
+  });
+  return { device, adapter: summarize(adapter.info) };
+}
+
+export function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
+  return { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', description: info?.description ?? '' };
+}
+
+/** Every WebGPU error the device reported: each one is a webgrad bug, and tests assert none. */
+export const uncapturedErrors: string[] = [];
+
+/** Turns device loss into DeviceLostError on later use, and WebGPU errors into loud bugs. */
+export function watchDevice(device: GPUDevice, onLost: (e: DeviceLostError) => void): void {
+  device.lost.then((info) => {
+    if (info.reason !== 'destroyed') onLost(new DeviceLostError(`the WebGPU device was lost: ${info.message || info.reason}`));
+  });
+  device.addEventListener('uncapturederror', (ev) => {
+    const err = (ev as GPUUncapturedErrorEvent).error;
+    uncapturedErrors.push(err.message);
+    console.error(`webgrad bug: a WebGPU ${err.constructor.name}: ${err.message}`);
+  });
+}

@@ -1,0 +1,325 @@
+// The one code generator: turns a FusedKernel into WGSL by filling the slots of
+// shaders/fused.wgsl. Each view becomes index arithmetic on i32 index variables; each
+// elementwise node becomes one `let`; a reduce becomes a loop (or a workgroup tree reduction
+// when few outputs each reduce many values). Shapes are baked in as constants, so the source
+// text is the kernel's structural key.
+
+import fusedTemplate from '../../shaders/fused.wgsl?raw';
+import prelude from '../../shaders/prelude.wgsl?raw';
+import type { DType } from '../dtype';
+import { wgslLiteral } from '../ops/elementwise-table';
+import { sizeOf, stridesOf, type Shape } from '../shape';
+import type { LazyNode, ReduceName, ViewOp } from './ir';
+import type { FusedKernel } from './schedule';
+
+export const WORKGROUP_SIZE = 64;
+const MAX_GRID = 65535;
+
+export interface GeneratedKernel {
+  readonly code: string;
+  readonly workgroups: readonly [number, number, number];
+}
+
+export function wgslType(dtype: DType): string {
+  return dtype === 'float32' ? 'f32' : dtype === 'int32' ? 'i32' : 'bool';
+}
+
+/** Element type of a storage buffer holding `dtype` (bool is stored as u32). */
+export function storageType(dtype: DType): string {
+  return dtype === 'float32' ? 'f32' : dtype === 'int32' ? 'i32' : 'u32';
+}
+
+/** Splits a workgroup count over x and y so neither exceeds the device limit. */
+export function grid(count: number): [number, number, number] {
+  const x = Math.min(Math.max(count, 1), MAX_GRID);
+  return [x, Math.ceil(Math.max(count, 1) / x), 1];
+}
+
+/** Replaces the `//!NAME` slot lines of a template. */
+export function fillSlots(template: string, slots: Record<string, string>): string {
+  return template.replace(/^[ \t]*\/\/!([A-Z_]+)[ \t]*$/gm, (_, name: string) => {
+    if (!(name in slots)) throw new Error(`fillSlots: no value for slot ${name}`);
+    return slots[name];
+  });
+}
+
+interface IndexCtx {
+  readonly id: number;
+  readonly idx: readonly string[];
+  /** A WGSL bool expression: false where a pad view reads outside its source. */
+  readonly valid: string | null;
+}
+
+/** Whether the kernel reduces cooperatively: one workgroup per output element. */
+export function isCooperative(k: FusedKernel): boolean {
+  if (!k.reduce) return false;
+  const reduceSize = sizeOf(k.reduce.srcs[0].shape) / sizeOf(k.reduce.shape);
+  return reduceSize >= 128 && sizeOf(k.root.shape) <= 16384;
+}
+
+export function generateFused(kernel: FusedKernel): GeneratedKernel {
+  return new FusedEmitter(kernel).generate();
+}
+
+class FusedEmitter {
+  private readonly scopes: { lines: string[]; memo: Map<string, string> }[] = [{ lines: [], memo: new Map() }];
+  private readonly shared: string[] = [];
+  private counter = 0;
+  private ctxCounter = 0;
+  private readonly cooperative: boolean;
+  private readonly inputIndex = new Map<LazyNode, number>();
+
+  constructor(private readonly kernel: FusedKernel) {
+    this.cooperative = isCooperative(kernel);
+    kernel.inputs.forEach((n, i) => this.inputIndex.set(n, i));
+  }
+
+  generate(): GeneratedKernel {
+    const { root, inputs } = this.kernel;
+    const size = sizeOf(root.shape);
+    const bindings = inputs.map((n, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${storageType(n.dtype)}>;`);
+    bindings.push(`@group(0) @binding(${inputs.length}) var<storage, read_write> out: array<${storageType(root.dtype)}>;`);
+
+    const workgroupCount = this.cooperative ? size : Math.ceil(size / WORKGROUP_SIZE);
+    const workgroups = grid(workgroupCount);
+    const flat = `(wid.y * ${workgroups[0]}u + wid.x)`;
+    const index = this.cooperative
+      ? [`let idx = i32(${flat});`, `let tid = i32(lid.x);`, `if (idx >= ${size}) { return; }`]
+      : [`let idx = i32(${flat} * ${WORKGROUP_SIZE}u + lid.x);`, `if (idx >= ${size}) { return; }`];
+
+    const ctx = this.rootCtx(root.shape);
+    const value = this.emit(root, ctx);
+    const store = `out[idx] = ${root.dtype === 'bool' ? `select(0u, 1u, ${value})` : value};`;
+    this.line(this.cooperative ? `if (tid == 0) { ${store} }` : store);
+
+    const code = fillSlots(fusedTemplate, {
+      PRELUDE: prelude,
+      BINDINGS: bindings.join('\n'),
+      SHARED: this.shared.join('\n'),
+      INDEX: index.join('\n  '),
+      BODY: this.scopes[0].lines.join('\n  '),
+    });
+    return { code, workgroups };
+  }
+
+  private line(s: string) {
+    this.scopes[this.scopes.length - 1].lines.push(s);
+  }
+
+  private fresh(prefix: string): string {
+    return `${prefix}${this.counter++}`;
+  }
+
+  private newCtx(idx: readonly string[], valid: string | null): IndexCtx {
+    return { id: this.ctxCounter++, idx, valid };
+  }
+
+  private rootCtx(shape: Shape): IndexCtx {
+    const strides = stridesOf(shape);
+    const idx = shape.map((d, i) => {
+      if (d === 1) return '0';
+      const v = this.fresh('i');
+      const div = strides[i] === 1 ? 'idx' : `(idx / ${strides[i]})`;
+      this.line(`let ${v} = ${i === 0 ? div : `${div} % ${d}`};`);
+      return v;
+    });
+    return this.newCtx(idx, null);
+  }
+
+  private lookup(key: string): string | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const v = this.scopes[i].memo.get(key);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  /** The WGSL name of `node`'s value at index `ctx`, emitting the lines that compute it. */
+  private emit(node: LazyNode, ctx: IndexCtx): string {
+    const key = `${node.id}@${ctx.id}`;
+    const known = this.lookup(key);
+    if (known !== undefined) return known;
+    const value = this.compute(node, ctx);
+    this.scopes[this.scopes.length - 1].memo.set(key, value);
+    return value;
+  }
+
+  private compute(node: LazyNode, ctx: IndexCtx): string {
+    const input = this.inputIndex.get(node);
+    if (input !== undefined) return this.load(input, node, ctx);
+    const op = node.op;
+    switch (op.kind) {
+      case 'const':
+        return wgslLiteral(op.value, node.dtype);
+      case 'view':
+        return this.view(node, op.view, ctx);
+      case 'elementwise': {
+        const args = node.srcs.map((s) => this.emit(s, ctx));
+        const v = this.fresh('v');
+        const types = { in: node.srcs.map((s) => s.dtype), out: node.dtype, param: op.param };
+        this.line(`let ${v}: ${wgslType(node.dtype)} = ${op.def.wgsl(args, types)};`);
+        return v;
+      }
+      case 'reduce':
+        return this.reduce(node, op.reduce, op.axes, ctx);
+      case 'buffer':
+      case 'kernel':
+        throw new Error(`codegen: node ${node.id} (${op.kind}) should be a kernel input`);
+    }
+  }
+
+  private load(input: number, node: LazyNode, ctx: IndexCtx): string {
+    const strides = stridesOf(node.shape);
+    const terms = node.shape.flatMap((d, i) => (d === 1 ? [] : [strides[i] === 1 ? ctx.idx[i] : `${ctx.idx[i]} * ${strides[i]}`]));
+    let lin = terms.length ? terms.join(' + ') : '0';
+    if (ctx.valid) lin = `select(0, ${lin}, ${ctx.valid})`;
+    const v = this.fresh('x');
+    const raw = `in${input}[u32(${lin})]`;
+    this.line(`let ${v} = ${node.dtype === 'bool' ? `(${raw} != 0u)` : raw};`);
+    return v;
+  }
+
+  private view(node: LazyNode, view: ViewOp, ctx: IndexCtx): string {
+    const src = node.srcs[0];
+    const out = node.shape;
+    const inn = src.shape;
+    switch (view.kind) {
+      case 'permute': {
+        const idx = new Array<string>(inn.length);
+        view.perm.forEach((p, i) => (idx[p] = ctx.idx[i]));
+        return this.emit(src, this.newCtx(idx, ctx.valid));
+      }
+      case 'expand':
+        return this.emit(src, this.newCtx(inn.map((d, i) => (d === 1 ? '0' : ctx.idx[i])), ctx.valid));
+      case 'shrink':
+        return this.emit(src, this.newCtx(ctx.idx.map((x, i) => (view.begin[i] ? `(${x} + ${view.begin[i]})` : x)), ctx.valid));
+      case 'pad': {
+        const idx = ctx.idx.map((x, i) => (view.before[i] ? `(${x} - ${view.before[i]})` : x));
+        const conds = idx.flatMap((x, i) => (inn[i] === out[i] ? [] : [`(${x} >= 0 && ${x} < ${inn[i]})`]));
+        const valid = this.fresh('ok');
+        this.line(`let ${valid} = ${conds.length ? conds.join(' && ') : 'true'};`);
+        const inner = this.emit(src, this.newCtx(idx, ctx.valid ? `(${ctx.valid} && ${valid})` : valid));
+        const v = this.fresh('v');
+        this.line(`let ${v} = select(${wgslLiteral(0, node.dtype)}, ${inner}, ${valid});`);
+        return v;
+      }
+      case 'reshape':
+        return this.emit(src, this.newCtx(this.reshapeIndex(out, inn, ctx.idx), ctx.valid));
+    }
+  }
+
+  /** Source indices of a reshape: direct when only size-1 axes differ, else via the flat index. */
+  private reshapeIndex(out: Shape, inn: Shape, idx: readonly string[]): string[] {
+    const outReal = out.flatMap((d, i) => (d === 1 ? [] : [i]));
+    const inReal = inn.flatMap((d, i) => (d === 1 ? [] : [i]));
+    if (outReal.length === inReal.length && outReal.every((o, k) => out[o] === inn[inReal[k]])) {
+      const res = inn.map(() => '0');
+      inReal.forEach((j, k) => (res[j] = idx[outReal[k]]));
+      return res;
+    }
+    const outStrides = stridesOf(out);
+    const flat = this.fresh('f');
+    const terms = out.flatMap((d, i) => (d === 1 ? [] : [outStrides[i] === 1 ? idx[i] : `${idx[i]} * ${outStrides[i]}`]));
+    this.line(`let ${flat} = ${terms.length ? terms.join(' + ') : '0'};`);
+    const inStrides = stridesOf(inn);
+    return inn.map((d, j) => {
+      if (d === 1) return '0';
+      const v = this.fresh('i');
+      const div = inStrides[j] === 1 ? flat : `(${flat} / ${inStrides[j]})`;
+      this.line(`let ${v} = ${j === 0 ? div : `${div} % ${d}`};`);
+      return v;
+    });
+  }
+
+  private reduce(node: LazyNode, kind: ReduceName, axes: readonly number[], ctx: IndexCtx): string {
+    const src = node.srcs[0];
+    const valueType = wgslType(src.dtype);
+    const isArg = kind === 'argmax' || kind === 'argmin';
+    const count = axes.reduce((n, a) => n * src.shape[a], 1);
+    const acc = this.fresh('acc');
+    const best = this.fresh('arg');
+    this.line(`var ${acc}: ${valueType} = ${reduceInit(kind, src.dtype)};`);
+    if (isArg) this.line(`var ${best}: i32 = 0;`);
+
+    const r = this.fresh('r');
+    const coop = this.cooperative && node === this.kernel.reduce;
+    this.line(coop ? `for (var ${r}: i32 = tid; ${r} < ${count}; ${r} += ${WORKGROUP_SIZE}) {` : `for (var ${r}: i32 = 0; ${r} < ${count}; ${r}++) {`);
+    this.scopes.push({ lines: [], memo: new Map() });
+    const axisSizes = axes.map((a) => src.shape[a]);
+    const axisStrides = stridesOf(axisSizes);
+    const idx = [...ctx.idx];
+    axes.forEach((a, k) => {
+      const v = this.fresh('i');
+      const div = axisStrides[k] === 1 ? r : `(${r} / ${axisStrides[k]})`;
+      this.line(`let ${v} = ${k === 0 ? div : `${div} % ${axisSizes[k]}`};`);
+      idx[a] = v;
+    });
+    const x = this.emit(src, this.newCtx(idx, ctx.valid));
+    if (isArg) {
+      const cmp = kind === 'argmax' ? '>' : '<';
+      this.line(`if (${r} == ${coop ? 'tid' : '0'} || ${x} ${cmp} ${acc}) { ${acc} = ${x}; ${best} = ${r}; }`);
+    } else {
+      this.line(`${acc} = ${reduceCombine(kind, acc, x)};`);
+    }
+    const body = this.scopes.pop()!.lines;
+    for (const l of body) this.line(`  ${l}`);
+    this.line('}');
+    if (!coop) return isArg ? best : acc;
+    return this.treeReduce(kind, valueType, acc, best, count);
+  }
+
+  /** Combines the 64 per-thread partials of a cooperative reduce in workgroup memory. */
+  private treeReduce(kind: ReduceName, valueType: string, acc: string, best: string, count: number): string {
+    const isArg = kind === 'argmax' || kind === 'argmin';
+    this.shared.push(`var<workgroup> wg_acc: array<${valueType}, ${WORKGROUP_SIZE}>;`);
+    if (isArg) this.shared.push(`var<workgroup> wg_arg: array<i32, ${WORKGROUP_SIZE}>;`);
+    this.line(`wg_acc[tid] = ${acc};`);
+    // Threads that saw no element hold index 2147483647 and lose every comparison.
+    if (isArg) this.line(`wg_arg[tid] = select(${best}, 2147483647, tid >= ${count});`);
+    this.line('workgroupBarrier();');
+    this.line(`for (var s: i32 = ${WORKGROUP_SIZE / 2}; s > 0; s = s >> 1u) {`);
+    if (isArg) {
+      const cmp = kind === 'argmax' ? '>' : '<';
+      const wins = `oi != 2147483647 && (wg_arg[tid] == 2147483647 || o ${cmp} wg_acc[tid] || (o == wg_acc[tid] && oi < wg_arg[tid]))`;
+      this.line(`  if (tid < s) { let o = wg_acc[tid + s]; let oi = wg_arg[tid + s]; if (${wins}) { wg_acc[tid] = o; wg_arg[tid] = oi; } }`);
+    } else {
+      this.line(`  if (tid < s) { wg_acc[tid] = ${reduceCombine(kind, 'wg_acc[tid]', 'wg_acc[tid + s]')}; }`);
+    }
+    this.line('  workgroupBarrier();');
+    this.line('}');
+    const v = this.fresh('red');
+    this.line(`let ${v} = ${isArg ? 'wg_arg[0]' : 'wg_acc[0]'};`);
+    return v;
+  }
+}
+
+function reduceInit(kind: ReduceName, dtype: DType): string {
+  switch (kind) {
+    case 'sum':
+      return wgslLiteral(0, dtype);
+    case 'prod':
+      return wgslLiteral(1, dtype);
+    case 'max':
+      return dtype === 'float32' ? wgslLiteral(-Infinity, dtype) : '(-2147483647i - 1i)';
+    case 'min':
+      return dtype === 'float32' ? wgslLiteral(Infinity, dtype) : '2147483647i';
+    case 'argmax':
+    case 'argmin':
+      return wgslLiteral(0, dtype);
+  }
+}
+
+function reduceCombine(kind: ReduceName, a: string, b: string): string {
+  switch (kind) {
+    case 'sum':
+      return `${a} + ${b}`;
+    case 'prod':
+      return `${a} * ${b}`;
+    case 'max':
+      return `max(${a}, ${b})`;
+    case 'min':
+      return `min(${a}, ${b})`;
+    default:
+      throw new Error(`reduceCombine: ${kind} tracks an index`);
+  }
+}

@@ -1,0 +1,155 @@
+// The lazy graph: LazyNode and the op definitions nodes point at. Ops build nodes and do no
+// work; realize (src/graph/realize.ts) hands the graph to a backend. Backends reach an op's
+// CPU kernel and GPU lowering through `node.op.def`, so they never import src/ops.
+
+import type { DType, TypedArray } from '../dtype';
+import type { Shape } from '../shape';
+
+/**
+ * Where a realized tensor's values live. The host array is the CPU backend's buffer; `device`
+ * is a backend's handle (a GPUBuffer for WebGPU). Either may be missing until it is needed.
+ */
+export class Storage {
+  host: TypedArray | null = null;
+  device: DeviceBuffer | null = null;
+  constructor(
+    readonly dtype: DType,
+    readonly size: number,
+  ) {}
+}
+
+/** A backend-owned buffer. `release` returns it to its pool. */
+export interface DeviceBuffer {
+  readonly backend: string;
+  readonly bytes: number;
+  release(): void;
+}
+
+/** Movement ops: each is index arithmetic from an output position to a source position. */
+export type ViewOp =
+  | { kind: 'reshape' }
+  | { kind: 'permute'; perm: readonly number[] }
+  | { kind: 'expand' }
+  | { kind: 'shrink'; begin: readonly number[] }
+  | { kind: 'pad'; before: readonly number[] };
+
+export type ReduceName = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
+
+/** Describes the dtypes an elementwise kernel sees, for code generation. */
+export interface ElementwiseTypes {
+  readonly in: readonly DType[];
+  readonly out: DType;
+  readonly param: number;
+}
+
+/** One row of the elementwise table: its CPU function and its WGSL expression. */
+export interface ElementwiseDef {
+  readonly name: string;
+  readonly arity: 1 | 2 | 3;
+  cpu(args: number[], types: ElementwiseTypes): number;
+  wgsl(args: string[], types: ElementwiseTypes): string;
+}
+
+/**
+ * How a hand-written kernel runs on WebGPU: WGSL source, entry point, `override` constants and
+ * grid. Bindings are the node's inputs in order (0…n-1), then its output (n).
+ */
+export interface GpuLaunch {
+  readonly code: string;
+  readonly entryPoint: string;
+  readonly constants?: Readonly<Record<string, number>>;
+  readonly workgroups: readonly [number, number, number];
+}
+
+/** A hand-written kernel (matmul, conv, pool, gather…): inputs are contiguous buffers. */
+export interface KernelDef<A = unknown> {
+  readonly name: string;
+  cpu(inputs: readonly TypedArray[], node: LazyNode & { op: { attrs: A } }): TypedArray;
+  gpu(node: LazyNode & { op: { attrs: A } }): GpuLaunch;
+}
+
+export type NodeOp =
+  | { kind: 'buffer'; storage: Storage }
+  | { kind: 'const'; value: number }
+  | { kind: 'view'; view: ViewOp }
+  | { kind: 'elementwise'; def: ElementwiseDef; param: number }
+  | { kind: 'reduce'; reduce: ReduceName; axes: readonly number[] }
+  | { kind: 'kernel'; def: KernelDef; attrs: unknown };
+
+let nextId = 0;
+
+/**
+ * One value in the lazy graph. Reduce nodes keep reduced axes with size 1; ops reshape
+ * them away. Const nodes are scalars (shape []) and reach other shapes through views.
+ * Realizing a node turns it into a buffer node in place, so every graph that shares it
+ * reads the result instead of recomputing it, and its sources can be collected.
+ */
+export class LazyNode {
+  readonly id = nextId++;
+  constructor(
+    public op: NodeOp,
+    public srcs: readonly LazyNode[],
+    readonly shape: Shape,
+    readonly dtype: DType,
+  ) {}
+
+  /** Turns this node into a buffer node holding `storage`. */
+  becomeBuffer(storage: Storage): void {
+    this.op = { kind: 'buffer', storage };
+    this.srcs = [];
+  }
+}
+
+export function bufferNode(storage: Storage, shape: Shape): LazyNode {
+  return new LazyNode({ kind: 'buffer', storage }, [], shape, storage.dtype);
+}
+
+export function constNode(value: number, dtype: DType): LazyNode {
+  return new LazyNode({ kind: 'const', value }, [], [], dtype);
+}
+
+/** Every node reachable from `roots`, sources before users. */
+export function topoSort(roots: readonly LazyNode[]): LazyNode[] {
+  const order: LazyNode[] = [];
+  const seen = new Set<LazyNode>();
+  const stack: [LazyNode, number][] = roots.map((r) => [r, 0]);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [node, i] = top;
+    if (i === 0 && seen.has(node)) {
+      stack.pop();
+      continue;
+    }
+    if (i < node.srcs.length) {
+      top[1]++;
+      const src = node.srcs[i];
+      if (!seen.has(src)) stack.push([src, 0]);
+      continue;
+    }
+    stack.pop();
+    if (!seen.has(node)) {
+      seen.add(node);
+      order.push(node);
+    }
+  }
+  return order;
+}
+
+/** A short name of what a node computes, for explain(). */
+export function describeOp(n: LazyNode): string {
+  const op = n.op;
+  switch (op.kind) {
+    case 'buffer':
+      return 'buffer';
+    case 'const':
+      return `const(${op.value})`;
+    case 'view':
+      return op.view.kind;
+    case 'elementwise':
+      return op.def.name;
+    case 'reduce':
+      return `${op.reduce}(axes ${op.axes.join(',')})`;
+    case 'kernel':
+      return op.def.name;
+  }
+}

@@ -1,0 +1,89 @@
+// Elementwise ops on tensors: argument checks, NumPy broadcasting, dtype promotion and the
+// casts that put operands in the dtype the table row computes in (src/ops/elementwise-table.ts).
+
+import { promote, scalarDType, type DType } from '../dtype';
+import { ArgumentError, DTypeError } from '../errors';
+import { constNode, type ElementwiseDef } from '../graph/ir';
+import { broadcastShapes } from '../shape';
+import { makeTensor, Tensor, type TensorLike } from '../tensor';
+import { BINARY, COMPARISONS, FLOAT_UNARY, LOGICAL, UNARY, WHERE } from './elementwise-table';
+import { broadcastNode, castNode, elementwiseNode } from './node-builders';
+
+export type UnaryName = keyof typeof UNARY;
+export type BinaryName = keyof typeof BINARY;
+
+/** The dtype a unary op computes in and returns for an input of `dtype`. */
+function unaryDType(name: string, dtype: DType): DType {
+  if (LOGICAL.has(name)) return 'bool';
+  if (FLOAT_UNARY.has(name)) return 'float32';
+  return dtype === 'bool' ? 'int32' : dtype;
+}
+
+export function unary(name: UnaryName, x: Tensor, param = 0): Tensor {
+  x = Tensor.check(x, name);
+  if (!Number.isFinite(param)) throw new ArgumentError(`${name}: parameter must be a finite number, got ${param}`);
+  const dtype = unaryDType(name, x.dtype);
+  // floor/ceil/round of integers are the integers themselves.
+  if (x.dtype !== 'float32' && (name === 'floor' || name === 'ceil' || name === 'round')) return x.cast('float32');
+  const src = castNode(x.node, dtype);
+  return makeTensor(elementwiseNode(UNARY[name], [src], dtype, param));
+}
+
+/** The dtype both operands take, and the dtype of the result. */
+function binaryDTypes(name: string, a: DType, b: DType): { compute: DType; out: DType } {
+  if (LOGICAL.has(name)) return { compute: 'bool', out: 'bool' };
+  let compute = promote(a, b);
+  if (name === 'div') compute = 'float32';
+  if (compute === 'bool' && name !== 'equal' && name !== 'notEqual') compute = 'int32';
+  return { compute, out: COMPARISONS.has(name) ? 'bool' : compute };
+}
+
+/** Turns a number operand into a scalar tensor of the dtype it takes next to `other`. */
+export function operand(x: TensorLike, other: TensorLike, op: string): Tensor {
+  if (x instanceof Tensor) return Tensor.check(x, op);
+  if (typeof x !== 'number') throw new ArgumentError(`${op}: expected a Tensor or a number, got ${typeof x}`);
+  const dtype = other instanceof Tensor ? scalarDType(x, other.dtype) : Number.isInteger(x) ? 'int32' : 'float32';
+  return makeTensor(constNode(x, dtype));
+}
+
+export function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
+  const ta = operand(a, b, name);
+  const tb = operand(b, a, name);
+  return applyElementwise(BINARY[name], name, [ta, tb], binaryDTypes(name, ta.dtype, tb.dtype));
+}
+
+function applyElementwise(def: ElementwiseDef, name: string, xs: Tensor[], dt: { compute: DType; out: DType }, castFrom = 0): Tensor {
+  const shape = broadcastShapes(name, ...xs.map((t) => t.shape));
+  const srcs = xs.map((t, i) => broadcastNode(i >= castFrom ? castNode(t.node, dt.compute) : t.node, shape));
+  return makeTensor(elementwiseNode(def, srcs, dt.out));
+}
+
+/** `a` where `cond` is true, else `b`; all three broadcast. */
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const c = operand(cond, a, 'where');
+  if (c.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${c.dtype}`);
+  const ta = operand(a, b, 'where');
+  const tb = operand(b, a, 'where');
+  const dtype = promote(ta.dtype, tb.dtype);
+  return applyElementwise(WHERE, 'where', [c, ta, tb], { compute: dtype, out: dtype }, 1);
+}
+
+export function clip(x: Tensor, min: number, max: number): Tensor {
+  if (typeof min !== 'number' || typeof max !== 'number' || Number.isNaN(min) || Number.isNaN(max) || min > max) {
+    throw new ArgumentError(`clip: expected numbers min ≤ max, got min=${min}, max=${max}`);
+  }
+  return binary('minimum', binary('maximum', x, min), max);
+}
+
+export function cast(x: Tensor, dtype: DType): Tensor {
+  x = Tensor.check(x, 'cast');
+  if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') throw new DTypeError(`cast: unknown dtype ${JSON.stringify(dtype)} (expected 'float32', 'int32' or 'bool')`);
+  if (x.dtype === dtype) return x;
+  return makeTensor(castNode(x.node, dtype));
+}
+
+export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  const approximate = opts.approximate ?? 'none';
+  if (approximate !== 'none' && approximate !== 'tanh') throw new ArgumentError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+  return unary(approximate === 'tanh' ? 'geluTanh' : 'gelu', x);
+}

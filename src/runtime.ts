@@ -1,0 +1,114 @@
+// The active backend and how it is chosen: `init` finds a WebGPU device (or falls back to the
+// CPU with one warning), `activeBackend` is what realize and readback use.
+
+import type { Backend, BackendName } from './backend/backend';
+import { CpuBackend } from './backend/cpu/cpu-backend';
+import { findGpu, requestDevice, watchDevice, type AdapterSummary } from './backend/webgpu/device';
+import { WebGpuBackend } from './backend/webgpu/webgpu-backend';
+import { ArgumentError, DeviceLostError, WebgradError } from './errors';
+
+export interface InitOptions {
+  backend?: BackendName;
+  /** A GPU object (browser: navigator.gpu); Node finds Dawn's when omitted. */
+  gpu?: GPU;
+  /** An existing device to share. */
+  device?: GPUDevice;
+}
+
+export interface InitResult {
+  backend: BackendName;
+  adapter: AdapterSummary;
+  limits: Record<string, number>;
+}
+
+let active: Backend | null = null;
+let cpu: CpuBackend | null = null;
+let webgpu: WebGpuBackend | null = null;
+let adapter: AdapterSummary = { vendor: '', architecture: '', description: '' };
+let lost: DeviceLostError | null = null;
+let pending: Promise<InitResult> | null = null;
+
+function limitsOf(device: GPUDevice | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (!device) return out;
+  for (const key in device.limits) {
+    const v = (device.limits as unknown as Record<string, unknown>)[key];
+    if (typeof v === 'number') out[key] = v;
+  }
+  return out;
+}
+
+function result(): InitResult {
+  return { backend: active!.name, adapter, limits: limitsOf(webgpu?.device ?? null) };
+}
+
+async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
+  if (webgpu) return webgpu;
+  let device = opts.device ?? null;
+  if (!device) {
+    const gpu = opts.gpu ?? (await findGpu());
+    const got = gpu ? await requestDevice(gpu) : null;
+    if (!got) return null;
+    device = got.device;
+    adapter = got.adapter;
+  }
+  watchDevice(device, (e) => (lost = e));
+  webgpu = new WebGpuBackend(device);
+  return webgpu;
+}
+
+/** Chooses the backend (WebGPU where an adapter exists, else CPU with a warning). */
+export async function init(opts: InitOptions = {}): Promise<InitResult> {
+  if (opts.backend !== undefined && opts.backend !== 'webgpu' && opts.backend !== 'cpu') {
+    throw new ArgumentError(`init: backend must be 'webgpu' or 'cpu', got ${JSON.stringify(opts.backend)}`);
+  }
+  if (opts.backend === 'cpu') {
+    active = cpu ??= new CpuBackend();
+    return result();
+  }
+  const gpu = await startWebGpu(opts);
+  if (gpu) active = gpu;
+  else if (opts.backend === 'webgpu') throw new WebgradError('init: no WebGPU adapter was found (navigator.gpu is missing or returned no adapter)');
+  else {
+    console.warn('webgrad: no WebGPU adapter found; using the CPU backend');
+    active = cpu ??= new CpuBackend();
+  }
+  return result();
+}
+
+/** Initializes with defaults the first time a value is needed. */
+export async function ensureInit(): Promise<Backend> {
+  if (!active) await (pending ??= init());
+  return activeBackend();
+}
+
+export function isInitialized(): boolean {
+  return active !== null;
+}
+
+export function activeBackend(): Backend {
+  if (lost) throw lost;
+  if (!active) {
+    throw new WebgradError('webgrad is not initialized: call `await wg.init()` first (reading a value with `await t.data()` also initializes)');
+  }
+  return active;
+}
+
+/** Switches the active backend; `moveToHost` copies device data of live tensors first. */
+export async function switchBackend(name: BackendName, moveToHost: (from: Backend) => Promise<void>): Promise<void> {
+  const from = active;
+  if (from?.name === name) return;
+  if (name === 'cpu') {
+    if (from) await moveToHost(from);
+    active = cpu ??= new CpuBackend();
+    return;
+  }
+  if (name !== 'webgpu') throw new ArgumentError(`setBackend: backend must be 'webgpu' or 'cpu', got ${JSON.stringify(name)}`);
+  const gpu = await startWebGpu({});
+  if (!gpu) throw new WebgradError('setBackend: no WebGPU adapter was found');
+  active = gpu;
+}
+
+export function webgpuBackend(): WebGpuBackend | null {
+  return webgpu;
+}

@@ -1,0 +1,261 @@
+// Tensor: a handle on a LazyNode plus autograd bookkeeping. Methods are thin: each calls the
+// op function of the same name in src/ops, where shape rules and checks live. Readback is the
+// only place that waits for the device.
+
+import { allocHost, type DType, type TypedArray } from './dtype';
+import { ArgumentError, DisposedError, ShapeError } from './errors';
+import { LazyNode, topoSort, type Storage } from './graph/ir';
+import { ensureInit, activeBackend } from './runtime';
+import { shapeStr, sizeOf, type Shape } from './shape';
+import * as ew from './ops/elementwise';
+import * as mv from './ops/movement';
+import * as rd from './ops/reduce';
+import { gather, oneHot } from './ops/gather';
+import { matmul } from './ops/matmul';
+import { logSoftmax, softmax } from './ops/softmax';
+import type { Axis } from './ops/reduce';
+
+export type TensorLike = Tensor | number;
+
+/** How a tensor was computed, for backward: its inputs and the vector-Jacobian product. */
+export interface GradFn {
+  readonly inputs: readonly Tensor[];
+  /** Gradients for each input given the output's gradient `g` (null: none flows). */
+  readonly vjp: (g: Tensor, out: Tensor) => (Tensor | null)[];
+}
+
+let gradEnabled = true;
+
+/** Runs `fn` without recording gradients (inference, optimizer updates). */
+export function noGrad<T>(fn: () => T): T {
+  const before = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = before;
+  }
+}
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+const live = new Set<WeakRef<Tensor>>();
+const collected = new FinalizationRegistry<WeakRef<Tensor>>((ref) => live.delete(ref));
+
+/** Every tensor not yet collected or disposed. */
+export function liveTensors(): Tensor[] {
+  const out: Tensor[] = [];
+  for (const ref of live) {
+    const t = ref.deref();
+    if (t && !t.disposed) out.push(t);
+  }
+  return out;
+}
+
+/** Wraps a node as a tensor; records `vjp` when an input requires gradients. */
+export function makeTensor(node: LazyNode, inputs: readonly Tensor[] = [], vjp?: GradFn['vjp']): Tensor {
+  const t = new Tensor(node);
+  if (vjp && gradEnabled && inputs.some((x) => x.requiresGrad)) {
+    t.requiresGrad = true;
+    t.gradFn = { inputs, vjp };
+  }
+  return t;
+}
+
+/**
+ * An n-dimensional array. Ops build a lazy graph; `await t.data()` computes what is needed.
+ *
+ * ```ts
+ * const y = wg.tensor([[1, 2], [3, 4]]).add(1).mul(2).relu();
+ * console.log(await y.array()); // [[4, 6], [8, 10]]
+ * ```
+ */
+export class Tensor {
+  readonly shape: Shape;
+  readonly dtype: DType;
+  requiresGrad = false;
+  /** The accumulated gradient of a leaf after `backward()`. */
+  grad: Tensor | null = null;
+  /** @internal How this tensor was computed, when it requires gradients. */
+  gradFn: GradFn | null = null;
+  disposed = false;
+
+  /** @internal Use the creation functions (`wg.tensor`, `wg.zeros`, …). */
+  constructor(
+    /** @internal */ public node: LazyNode,
+  ) {
+    this.shape = node.shape;
+    this.dtype = node.dtype;
+    const ref = new WeakRef(this);
+    live.add(ref);
+    collected.register(this, ref);
+  }
+
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** @internal Throws unless `x` is a live tensor; returns it. */
+  static check(x: unknown, op: string): Tensor {
+    if (!(x instanceof Tensor)) throw new ArgumentError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+    if (x.disposed) throw new DisposedError(`${op}: the tensor of shape ${shapeStr(x.shape)} was disposed`);
+    return x;
+  }
+
+  // ---- readback -------------------------------------------------------------------------
+
+  /** The values as a typed array (Float32Array, Int32Array, or Uint8Array for bool). */
+  async data(): Promise<TypedArray> {
+    Tensor.check(this, 'data');
+    const backend = await ensureInit();
+    if (this.size === 0) return allocHost(this.dtype, 0);
+    realizeNodes([this.node]);
+    const op = this.node.op;
+    if (op.kind !== 'buffer') throw new Error('data: realize left a lazy node');
+    return backend.read(op.storage);
+  }
+
+  /** The values as nested arrays (numbers; booleans for bool). */
+  async array(): Promise<unknown> {
+    const flat = Array.from(await this.data(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
+    if (this.rank === 0) return flat[0];
+    const nest = (axis: number, offset: number): unknown[] => {
+      const stride = sizeOf(this.shape.slice(axis + 1));
+      return Array.from({ length: this.shape[axis] }, (_, i) =>
+        axis === this.rank - 1 ? flat[offset + i] : nest(axis + 1, offset + i * stride),
+      );
+    };
+    return nest(0, 0);
+  }
+
+  /** The single value of a one-element tensor. */
+  async item(): Promise<number> {
+    if (this.size !== 1) throw new ShapeError(`item: needs a tensor of one element, got shape ${shapeStr(this.shape)}`);
+    return (await this.data())[0];
+  }
+
+  async print(): Promise<void> {
+    console.log(`Tensor ${shapeStr(this.shape)} ${this.dtype}\n${JSON.stringify(await this.array())}`);
+  }
+
+  /** Releases the tensor's device memory now; using it afterwards throws DisposedError. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.grad = null;
+    this.gradFn = null;
+  }
+
+  // ---- autograd -------------------------------------------------------------------------
+
+  /** A tensor with the same values that does not track gradients. */
+  detach(): Tensor {
+    Tensor.check(this, 'detach');
+    return new Tensor(this.node);
+  }
+
+  /** Marks this leaf as requiring gradients. */
+  requiresGrad_(flag = true): this {
+    if (flag && this.dtype !== 'float32') throw new ArgumentError(`requiresGrad_: only float32 tensors can require gradients, got ${this.dtype}`);
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  // ---- elementwise ----------------------------------------------------------------------
+
+  add(b: TensorLike): Tensor { return ew.binary('add', this, b); }
+  sub(b: TensorLike): Tensor { return ew.binary('sub', this, b); }
+  mul(b: TensorLike): Tensor { return ew.binary('mul', this, b); }
+  div(b: TensorLike): Tensor { return ew.binary('div', this, b); }
+  pow(b: TensorLike): Tensor { return ew.binary('pow', this, b); }
+  maximum(b: TensorLike): Tensor { return ew.binary('maximum', this, b); }
+  minimum(b: TensorLike): Tensor { return ew.binary('minimum', this, b); }
+  equal(b: TensorLike): Tensor { return ew.binary('equal', this, b); }
+  notEqual(b: TensorLike): Tensor { return ew.binary('notEqual', this, b); }
+  greater(b: TensorLike): Tensor { return ew.binary('greater', this, b); }
+  greaterEqual(b: TensorLike): Tensor { return ew.binary('greaterEqual', this, b); }
+  less(b: TensorLike): Tensor { return ew.binary('less', this, b); }
+  lessEqual(b: TensorLike): Tensor { return ew.binary('lessEqual', this, b); }
+  /** This tensor where `cond` is true, else `other` (PyTorch's `Tensor.where`). */
+  where(cond: TensorLike, other: TensorLike): Tensor { return ew.where(cond, this, other); }
+
+  neg(): Tensor { return ew.unary('neg', this); }
+  abs(): Tensor { return ew.unary('abs', this); }
+  sign(): Tensor { return ew.unary('sign', this); }
+  exp(): Tensor { return ew.unary('exp', this); }
+  log(): Tensor { return ew.unary('log', this); }
+  sqrt(): Tensor { return ew.unary('sqrt', this); }
+  rsqrt(): Tensor { return ew.unary('rsqrt', this); }
+  square(): Tensor { return ew.unary('square', this); }
+  reciprocal(): Tensor { return ew.unary('reciprocal', this); }
+  sin(): Tensor { return ew.unary('sin', this); }
+  cos(): Tensor { return ew.unary('cos', this); }
+  floor(): Tensor { return ew.unary('floor', this); }
+  ceil(): Tensor { return ew.unary('ceil', this); }
+  round(): Tensor { return ew.unary('round', this); }
+  clip(min: number, max: number): Tensor { return ew.clip(this, min, max); }
+  cast(dtype: DType): Tensor { return ew.cast(this, dtype); }
+
+  relu(): Tensor { return ew.unary('relu', this); }
+  sigmoid(): Tensor { return ew.unary('sigmoid', this); }
+  tanh(): Tensor { return ew.unary('tanh', this); }
+  leakyRelu(alpha = 0.01): Tensor { return ew.unary('leakyRelu', this, alpha); }
+  elu(alpha = 1): Tensor { return ew.unary('elu', this, alpha); }
+  selu(): Tensor { return ew.unary('selu', this); }
+  gelu(opts?: { approximate?: 'none' | 'tanh' }): Tensor { return ew.gelu(this, opts); }
+  softplus(): Tensor { return ew.unary('softplus', this); }
+  swish(): Tensor { return ew.unary('swish', this); }
+  step(): Tensor { return ew.unary('step', this); }
+
+  // ---- reductions -----------------------------------------------------------------------
+
+  sum(axis?: Axis, keepDims = false): Tensor { return rd.sum(this, axis, keepDims); }
+  mean(axis?: Axis, keepDims = false): Tensor { return rd.mean(this, axis, keepDims); }
+  max(axis?: Axis, keepDims = false): Tensor { return rd.max(this, axis, keepDims); }
+  min(axis?: Axis, keepDims = false): Tensor { return rd.min(this, axis, keepDims); }
+  prod(axis?: Axis, keepDims = false): Tensor { return rd.prod(this, axis, keepDims); }
+  variance(axis?: Axis, keepDims = false): Tensor { return rd.variance(this, axis, keepDims); }
+  logSumExp(axis?: Axis, keepDims = false): Tensor { return rd.logSumExp(this, axis, keepDims); }
+  argmax(axis?: number, keepDims = false): Tensor { return rd.argmax(this, axis, keepDims); }
+  argmin(axis?: number, keepDims = false): Tensor { return rd.argmin(this, axis, keepDims); }
+
+  // ---- movement, joining, indexing ------------------------------------------------------
+
+  reshape(shape: readonly number[]): Tensor { return mv.reshape(this, shape); }
+  flatten(startAxis = 0): Tensor { return mv.flatten(this, startAxis); }
+  transpose(perm?: readonly number[]): Tensor { return mv.transpose(this, perm); }
+  expandDims(axis: number): Tensor { return mv.expandDims(this, axis); }
+  squeeze(axis?: number | readonly number[]): Tensor { return mv.squeeze(this, axis); }
+  broadcastTo(shape: readonly number[]): Tensor { return mv.broadcastTo(this, shape); }
+  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return mv.slice(this, begin, size); }
+  pad(paddings: readonly (readonly [number, number])[], value = 0): Tensor { return mv.pad(this, paddings, value); }
+  concat(others: Tensor | readonly Tensor[], axis = 0): Tensor { return mv.concat([this, ...(Array.isArray(others) ? others : [others])], axis); }
+  gather(indices: Tensor, axis = 0): Tensor { return gather(this, indices, axis); }
+  oneHot(depth: number): Tensor { return oneHot(this, depth); }
+
+  matmul(b: Tensor): Tensor { return matmul(this, b); }
+  softmax(axis = -1): Tensor { return softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return logSoftmax(this, axis); }
+
+  toString(): string {
+    return `Tensor(${shapeStr(this.shape)}, ${this.dtype})`;
+  }
+}
+
+/** Computes `nodes` on the active backend; each becomes a buffer node in place. */
+export function realizeNodes(nodes: readonly LazyNode[]): void {
+  const todo = [...new Set(nodes)].filter((n) => n.op.kind !== 'buffer');
+  if (todo.length === 0) return;
+  const storages = activeBackend().execute(todo);
+  todo.forEach((n, i) => n.becomeBuffer(storages[i]));
+}
+
+/** The storages a tensor's graph reads (for moving data between backends). */
+export function storagesOf(t: Tensor): Storage[] {
+  return topoSort([t.node]).flatMap((n) => (n.op.kind === 'buffer' ? [n.op.storage] : []));
+}
