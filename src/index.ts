@@ -7,6 +7,8 @@ export { init, getBackend, setBackend, realize, stats, resetStats, memory, expla
 export type { InitOptions, InitResult, MemoryInfo } from './engine';
 export { Tensor, noGrad } from './tensor';
 export type { TensorLike, GradFn } from './tensor';
+export { grad, valueAndGrad } from './autograd/grad';
+export type { Grads } from './autograd/grad';
 export { tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye, rand, randn, randint } from './ops/creation';
 export type { CreateOptions, RandomOptions, TensorOptions, NestedArray } from './ops/creation';
 export { seed } from './ops/random';

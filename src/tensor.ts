@@ -14,6 +14,7 @@ import { gather, oneHot } from './ops/gather';
 import { matmul } from './ops/matmul';
 import { logSoftmax, softmax } from './ops/softmax';
 import type { Axis } from './ops/reduce';
+import { backward } from './autograd/backward';
 
 export type TensorLike = Tensor | number;
 
@@ -30,6 +31,17 @@ let gradEnabled = true;
 export function noGrad<T>(fn: () => T): T {
   const before = gradEnabled;
   gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = before;
+  }
+}
+
+/** Runs `fn` recording gradients even inside `noGrad` (used by `wg.grad`). */
+export function enableGrad<T>(fn: () => T): T {
+  const before = gradEnabled;
+  gradEnabled = true;
   try {
     return fn();
   } finally {
@@ -54,10 +66,13 @@ export function liveTensors(): Tensor[] {
   return out;
 }
 
-/** Wraps a node as a tensor; records `vjp` when an input requires gradients. */
+/**
+ * Wraps a node as a tensor; records `vjp` when an input requires gradients and the result is
+ * float32 (int and bool results, like comparisons or argmax, carry no gradient).
+ */
 export function makeTensor(node: LazyNode, inputs: readonly Tensor[] = [], vjp?: GradFn['vjp']): Tensor {
   const t = new Tensor(node);
-  if (vjp && gradEnabled && inputs.some((x) => x.requiresGrad)) {
+  if (vjp && gradEnabled && node.dtype === 'float32' && inputs.some((x) => x.requiresGrad)) {
     t.requiresGrad = true;
     t.gradFn = { inputs, vjp };
   }
@@ -76,10 +91,9 @@ export class Tensor {
   readonly shape: Shape;
   readonly dtype: DType;
   requiresGrad = false;
-  /** The accumulated gradient of a leaf after `backward()`. */
-  grad: Tensor | null = null;
   /** @internal How this tensor was computed, when it requires gradients. */
   gradFn: GradFn | null = null;
+  private leafGrad: Tensor | null = null;
   disposed = false;
 
   /** @internal Use the creation functions (`wg.tensor`, `wg.zeros`, …). */
@@ -147,7 +161,7 @@ export class Tensor {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.grad = null;
+    this.leafGrad = null;
     this.gradFn = null;
   }
 
@@ -159,9 +173,48 @@ export class Tensor {
     return new Tensor(this.node);
   }
 
+  /**
+   * The gradient accumulated into this leaf by `backward()` (lazy, like any tensor), or null.
+   * Only leaves hold gradients: reading it on a computed tensor throws, where PyTorch warns.
+   */
+  get grad(): Tensor | null {
+    if (this.gradFn) {
+      throw new ArgumentError(
+        `grad: this ${shapeStr(this.shape)} tensor is not a leaf (it was computed from other tensors); only leaves created with requiresGrad accumulate .grad — use wg.grad(f) for gradients with respect to computed values`,
+      );
+    }
+    return this.leafGrad;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      Tensor.check(g, 'grad');
+      if (this.gradFn) throw new ArgumentError(`grad: cannot assign .grad of a ${shapeStr(this.shape)} tensor that is not a leaf`);
+      if (g.shape.length !== this.rank || g.shape.some((d, i) => d !== this.shape[i])) {
+        throw new ShapeError(`grad: assigned gradient has shape ${shapeStr(g.shape)}, expected the tensor's shape ${shapeStr(this.shape)}`);
+      }
+    }
+    this.leafGrad = g;
+  }
+
+  /**
+   * Adds the gradient of this tensor with respect to every leaf that requires gradients into
+   * their `.grad` (lazily: nothing runs until a value is needed). `grad` defaults to 1 for a
+   * one-element tensor; other shapes must pass it.
+   *
+   * ```ts
+   * const x = wg.tensor([1, 2, 3], { requiresGrad: true });
+   * x.square().sum().backward();
+   * await x.grad!.array(); // [2, 4, 6]
+   * ```
+   */
+  backward(grad?: Tensor): void {
+    backward(this, grad);
+  }
+
   /** Marks this leaf as requiring gradients. */
   requiresGrad_(flag = true): this {
     if (flag && this.dtype !== 'float32') throw new ArgumentError(`requiresGrad_: only float32 tensors can require gradients, got ${this.dtype}`);
+    if (!flag && this.gradFn) throw new ArgumentError(`requiresGrad_: a computed ${shapeStr(this.shape)} tensor keeps requiring gradients; use detach() for a copy that does not`);
     this.requiresGrad = flag;
     return this;
   }

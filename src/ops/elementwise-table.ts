@@ -1,7 +1,7 @@
 // The elementwise ops as a table: one row per op with its CPU function and WGSL expression
 // (webgpu-torch's op table is the model). Arguments arrive already cast to the dtype the op
 // computes in (src/ops/elementwise.ts inserts casts); the backend stores the result as the
-// node's dtype. Gradient rules live in src/autograd, keyed by these names.
+// node's dtype. Gradient rules live beside it in src/ops/elementwise-grad.ts, keyed by these names.
 
 import type { DType } from '../dtype';
 import type { ElementwiseDef, ElementwiseTypes } from '../graph/ir';
@@ -20,9 +20,9 @@ export function wgslLiteral(value: number, dtype: DType): string {
   return `f32(${s})`;
 }
 
-const SELU_ALPHA = 1.6732632423543772;
-const SELU_SCALE = 1.0507009873554805;
-const SQRT_2_OVER_PI = 0.7978845608028654;
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_SCALE = 1.0507009873554805;
+export const SQRT_2_OVER_PI = 0.7978845608028654;
 
 /** erf by Abramowitz & Stegun 7.1.26; |error| < 1.5e-7, well inside float32 tolerance. */
 export function erf(x: number): number {
@@ -53,9 +53,9 @@ const one = (t: ElementwiseTypes) => wgslLiteral(1, t.out);
 const p = (t: ElementwiseTypes) => wgslLiteral(t.param, 'float32');
 
 type Row = Omit<ElementwiseDef, 'arity'>;
-function rows<N extends 1 | 2 | 3>(arity: N, table: Record<string, Omit<Row, 'name'>>): Record<string, ElementwiseDef> {
-  const out: Record<string, ElementwiseDef> = {};
-  for (const [name, row] of Object.entries(table)) out[name] = { name, arity, ...row };
+function rows<K extends string>(arity: 1 | 2 | 3, table: Record<K, Omit<Row, 'name'>>): Record<K, ElementwiseDef> {
+  const out = {} as Record<K, ElementwiseDef>;
+  for (const name of Object.keys(table) as K[]) out[name] = { name, arity, ...table[name] };
   return out;
 }
 
@@ -86,6 +86,7 @@ export const UNARY = rows(1, {
     wgsl: ([x]) => `(${wgslLiteral(SELU_SCALE, 'float32')} * select(${wgslLiteral(SELU_ALPHA, 'float32')} * (exp(min(${x}, 0.0)) - 1.0), ${x}, ${x} > 0.0))`,
   },
   gelu: { cpu: ([x]) => 0.5 * x * (1 + erf(x / Math.SQRT2)), wgsl: ([x]) => `wg_gelu(${x})` },
+  erf: { cpu: ([x]) => erf(x), wgsl: ([x]) => `wg_erf(${x})` },
   geluTanh: {
     cpu: ([x]) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))),
     wgsl: ([x]) => `wg_gelu_tanh(${x})`,
@@ -98,7 +99,7 @@ export const UNARY = rows(1, {
 
 /** The unary ops that compute in float32 (int and bool inputs are cast first). */
 export const FLOAT_UNARY = new Set([
-  'exp', 'log', 'sqrt', 'rsqrt', 'reciprocal', 'sin', 'cos', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'selu', 'gelu', 'geluTanh', 'softplus', 'swish', 'floor', 'ceil', 'round',
+  'exp', 'log', 'sqrt', 'rsqrt', 'reciprocal', 'sin', 'cos', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'selu', 'gelu', 'geluTanh', 'erf', 'softplus', 'swish', 'floor', 'ceil', 'round',
 ]);
 
 function castNumber(x: number, to: DType): number {

@@ -5,8 +5,10 @@ import { promote, scalarDType, type DType } from '../dtype';
 import { ArgumentError, DTypeError } from '../errors';
 import { constNode, type ElementwiseDef } from '../graph/ir';
 import { broadcastShapes } from '../shape';
-import { makeTensor, Tensor, type TensorLike } from '../tensor';
+import { makeTensor, noGrad, Tensor, type GradFn, type TensorLike } from '../tensor';
+import { BINARY_GRAD, UNARY_GRAD, whereGrad } from './elementwise-grad';
 import { BINARY, COMPARISONS, FLOAT_UNARY, LOGICAL, UNARY, WHERE } from './elementwise-table';
+import { sumTo } from './movement';
 import { broadcastNode, castNode, elementwiseNode } from './node-builders';
 
 export type UnaryName = keyof typeof UNARY;
@@ -26,7 +28,8 @@ export function unary(name: UnaryName, x: Tensor, param = 0): Tensor {
   // floor/ceil/round of integers are the integers themselves.
   if (x.dtype !== 'float32' && (name === 'floor' || name === 'ceil' || name === 'round')) return x.cast('float32');
   const src = castNode(x.node, dtype);
-  return makeTensor(elementwiseNode(UNARY[name], [src], dtype, param));
+  const rule = UNARY_GRAD[name];
+  return makeTensor(elementwiseNode(UNARY[name], [src], dtype, param), [x], rule ? (g, y) => [rule(g, x, y, param)] : undefined);
 }
 
 /** The dtype both operands take, and the dtype of the result. */
@@ -49,13 +52,16 @@ export function operand(x: TensorLike, other: TensorLike, op: string): Tensor {
 export function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   const ta = operand(a, b, name);
   const tb = operand(b, a, name);
-  return applyElementwise(BINARY[name], name, [ta, tb], binaryDTypes(name, ta.dtype, tb.dtype));
+  const rule = BINARY_GRAD[name];
+  return applyElementwise(BINARY[name], name, [ta, tb], binaryDTypes(name, ta.dtype, tb.dtype), 0, rule ? (g, y) => rule(g, ta, tb, y) : undefined);
 }
 
-function applyElementwise(def: ElementwiseDef, name: string, xs: Tensor[], dt: { compute: DType; out: DType }, castFrom = 0): Tensor {
+/** The node of `def` over broadcast operands; `grad`'s results are summed back to each operand's shape. */
+function applyElementwise(def: ElementwiseDef, name: string, xs: Tensor[], dt: { compute: DType; out: DType }, castFrom = 0, grad?: GradFn['vjp']): Tensor {
   const shape = broadcastShapes(name, ...xs.map((t) => t.shape));
   const srcs = xs.map((t, i) => broadcastNode(i >= castFrom ? castNode(t.node, dt.compute) : t.node, shape));
-  return makeTensor(elementwiseNode(def, srcs, dt.out));
+  const vjp: GradFn['vjp'] | undefined = grad && ((g, y) => grad(g, y).map((gx, i) => gx && sumTo(gx, xs[i].shape)));
+  return makeTensor(elementwiseNode(def, srcs, dt.out), xs, vjp);
 }
 
 /** `a` where `cond` is true, else `b`; all three broadcast. */
@@ -65,16 +71,20 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const ta = operand(a, b, 'where');
   const tb = operand(b, a, 'where');
   const dtype = promote(ta.dtype, tb.dtype);
-  return applyElementwise(WHERE, 'where', [c, ta, tb], { compute: dtype, out: dtype }, 1);
+  return applyElementwise(WHERE, 'where', [c, ta, tb], { compute: dtype, out: dtype }, 1, (g) => whereGrad(g, c));
 }
 
 export function clip(x: Tensor, min: number, max: number): Tensor {
   if (typeof min !== 'number' || typeof max !== 'number' || Number.isNaN(min) || Number.isNaN(max) || min > max) {
     throw new ArgumentError(`clip: expected numbers min ≤ max, got min=${min}, max=${max}`);
   }
-  return binary('minimum', binary('maximum', x, min), max);
+  // Its own rule rather than maximum's and minimum's: PyTorch passes the gradient on all of
+  // [min, max], boundaries included, where those would split it at ties.
+  const y = noGrad(() => binary('minimum', binary('maximum', x, min), max));
+  return makeTensor(y.node, [x], (g) => [g.where(x.greaterEqual(min), 0).where(x.lessEqual(max), 0)]);
 }
 
+/** Casts to `dtype`. Float→float is the input itself; int and bool results carry no gradient. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   x = Tensor.check(x, 'cast');
   if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') throw new DTypeError(`cast: unknown dtype ${JSON.stringify(dtype)} (expected 'float32', 'int32' or 'bool')`);

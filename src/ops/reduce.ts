@@ -7,6 +7,7 @@ import { ArgumentError, DTypeError } from '../errors';
 import { LazyNode, type ReduceName } from '../graph/ir';
 import { normAxes, normAxis } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
+import { where } from './elementwise';
 import { castNode } from './node-builders';
 
 export type Axis = number | readonly number[] | undefined;
@@ -32,16 +33,30 @@ function reduceGrad(kind: ReduceName, x: Tensor, axes: readonly number[], g: Ten
     case 'sum':
       return [g.broadcastTo(x.shape)];
     case 'prod':
-      return [g.mul(y).div(x)];
+      return [g.mul(prodGrad(x, axes))];
     case 'max':
     case 'min': {
-      // PyTorch spreads the gradient evenly over tied extremes.
+      // Tied extremes share the gradient evenly, as PyTorch's amax/amin and max()/min() without
+      // a dim (its max(dim), which also returns indices, routes it to one index instead).
       const hit = x.equal(y).cast('float32');
       return [hit.div(hit.sum(axes, true)).mul(g)];
     }
     default:
       return [null];
   }
+}
+
+/**
+ * ∂prod/∂x: the product of the other elements. y / x where no element is 0; with one 0, the
+ * product of the rest at the 0 and 0 elsewhere; with more, 0 (as PyTorch, never 0 / 0).
+ */
+function prodGrad(x: Tensor, axes: readonly number[]): Tensor {
+  const isZero = x.equal(0);
+  const zeros = isZero.cast('float32').sum(axes, true);
+  const nonzero = where(isZero, 1, x);
+  const rest = nonzero.prod(axes, true);
+  const oneZero = where(isZero, rest, 0);
+  return where(zeros.equal(0), rest.div(nonzero), where(zeros.equal(1), oneZero, 0));
 }
 
 export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {

@@ -1,0 +1,158 @@
+// Shared gradient checks for the autograd suites: seeded random shapes and values, central
+// finite differences on the CPU backend, and WebGPU gradients compared with CPU gradients.
+// Every check reduces f's output with a random cotangent, so the whole VJP is exercised.
+
+import { expect } from 'vitest';
+import * as wg from '../../src/node';
+
+/** A seeded uniform generator in [0, 1) (mulberry32). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Input {
+  readonly shape: readonly number[];
+  readonly values: Float32Array;
+}
+
+/** A shape of `rank` axes, each of size 1…maxDim. */
+export function randomShape(next: () => number, rank: number, maxDim = 4): number[] {
+  return Array.from({ length: rank }, () => 1 + Math.floor(next() * maxDim));
+}
+
+/** A shape that broadcasts to `shape`: some leading axes dropped, some axes set to 1. */
+export function broadcastPartner(next: () => number, shape: readonly number[]): number[] {
+  const drop = Math.floor(next() * (shape.length + 1));
+  return shape.slice(drop).map((d) => (next() < 0.4 ? 1 : d));
+}
+
+export interface ValueOptions {
+  lo?: number;
+  hi?: number;
+  /** Points the values keep `margin` away from (kinks, where differences are meaningless). */
+  avoid?: readonly number[];
+  margin?: number;
+}
+
+/** Uniform values in [lo, hi) of `shape`, away from the `avoid` points. */
+export function uniform(next: () => number, shape: readonly number[], opts: ValueOptions = {}): Input {
+  const { lo = -2, hi = 2, avoid = [], margin = 0.05 } = opts;
+  const n = shape.reduce((p, d) => p * d, 1);
+  const values = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let v: number;
+    do v = lo + (hi - lo) * next();
+    while (avoid.some((a) => Math.abs(v - a) < margin));
+    values[i] = v;
+  }
+  return { shape: [...shape], values };
+}
+
+/** Values of `shape` that are pairwise at least `spacing` apart (no ties for max/min/sort). */
+export function distinct(next: () => number, shape: readonly number[], spacing = 0.1): Input {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const ranks = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [ranks[i], ranks[j]] = [ranks[j], ranks[i]];
+  }
+  return { shape: [...shape], values: Float32Array.from(ranks, (r) => (r - n / 2) * spacing) };
+}
+
+/** Values given directly. */
+export function input(shape: readonly number[], values: readonly number[]): Input {
+  return { shape: [...shape], values: Float32Array.from(values) };
+}
+
+function tensorsOf(inputs: readonly Input[], requiresGrad: boolean): wg.Tensor[] {
+  return inputs.map((x) => wg.tensor(x.values, { shape: x.shape, requiresGrad }));
+}
+
+type Fn = (...xs: wg.Tensor[]) => wg.Tensor;
+
+/** f reduced to a scalar with a fixed random cotangent: Σ f(x) · w. */
+function weighted(f: Fn, outShape: readonly number[], seed: number): { loss: Fn; weights: Float64Array } {
+  const next = rng(seed);
+  const n = outShape.reduce((p, d) => p * d, 1);
+  const weights = Float64Array.from({ length: n }, () => 0.5 + next());
+  const w = wg.tensor(Float32Array.from(weights), { shape: outShape });
+  return { loss: (...xs) => f(...xs).mul(w).sum(), weights };
+}
+
+/** The analytic gradients of Σ f(x) · w with respect to each input, through wg.grad. */
+async function analyticGradients(f: Fn, inputs: readonly Input[], seed: number): Promise<Float32Array[]> {
+  const outShape = f(...tensorsOf(inputs, false)).shape;
+  const { loss } = weighted(f, outShape, seed);
+  const grads = wg.grad(loss)(...tensorsOf(inputs, true));
+  wg.realize(...grads);
+  return Promise.all(grads.map(async (g) => (await g.data()) as Float32Array));
+}
+
+export interface GradCheckOptions {
+  /** Finite-difference step. */
+  eps?: number;
+  atol?: number;
+  rtol?: number;
+  seed?: number;
+}
+
+/**
+ * Asserts that webgrad's gradients of `f` at `inputs` match central finite differences of the
+ * forward pass (both on the CPU backend), with tolerances fit for float32.
+ */
+export async function checkGradients(f: Fn, inputs: readonly Input[], opts: GradCheckOptions = {}): Promise<void> {
+  const { eps = 1e-2, atol = 2e-3, rtol = 1e-2, seed = 7 } = opts;
+  expect(wg.getBackend()).toBe('cpu');
+  const analytic = await analyticGradients(f, inputs, seed);
+  const outShape = f(...tensorsOf(inputs, false)).shape;
+  const { weights } = weighted(f, outShape, seed);
+  const evaluate = async (xs: Input[]): Promise<number> => {
+    const y = (await wg.noGrad(() => f(...tensorsOf(xs, false))).data()) as Float32Array;
+    let s = 0;
+    for (let i = 0; i < y.length; i++) s += y[i] * weights[i];
+    return s;
+  };
+  const failures: string[] = [];
+  for (let k = 0; k < inputs.length; k++) {
+    for (let j = 0; j < inputs[k].values.length; j++) {
+      const x = inputs[k].values[j];
+      const at = (v: number) => inputs.map((inp, i) => (i === k ? { shape: inp.shape, values: Float32Array.from(inp.values, (u, jj) => (jj === j ? v : u)) } : inp));
+      const hi = Math.fround(x + eps);
+      const lo = Math.fround(x - eps);
+      const numeric = ((await evaluate(at(hi))) - (await evaluate(at(lo)))) / (hi - lo);
+      const got = analytic[k][j];
+      if (!(Math.abs(got - numeric) <= atol + rtol * Math.abs(numeric))) {
+        failures.push(`input ${k} [${inputs[k].shape}] element ${j} (x = ${x}): analytic ${got}, finite difference ${numeric}`);
+      }
+    }
+  }
+  expect(failures, failures.slice(0, 8).join('\n')).toEqual([]);
+}
+
+/**
+ * Asserts that the WebGPU backend computes the same gradients of `f` as the CPU backend; returns
+ * the CPU gradients. Leaves the CPU backend active.
+ */
+export async function checkGpuMatchesCpu(f: Fn, inputs: readonly Input[], opts: { atol?: number; rtol?: number } = {}): Promise<Float32Array[]> {
+  const { atol = 1e-4, rtol = 1e-3 } = opts;
+  await wg.init({ backend: 'cpu' });
+  const cpu = await analyticGradients(f, inputs, 11);
+  await wg.init({ backend: 'webgpu' });
+  try {
+    const gpu = await analyticGradients(f, inputs, 11);
+    gpu.forEach((g, k) => {
+      const bad = Array.from(g).flatMap((v, j) => (Math.abs(v - cpu[k][j]) <= atol + rtol * Math.abs(cpu[k][j]) ? [] : [`input ${k} element ${j}: gpu ${v}, cpu ${cpu[k][j]}`]));
+      expect(bad, bad.slice(0, 8).join('\n')).toEqual([]);
+    });
+  } finally {
+    await wg.init({ backend: 'cpu' });
+  }
+  return cpu;
+}
