@@ -1,22 +1,19 @@
 // The Node entry: everything in src/index.ts, plus WebGPU through the `webgpu` package (Dawn).
-// Where no Vulkan driver is configured, points Dawn at the SwiftShader ICD that Debian's
+// Where Dawn finds no usable Vulkan driver, retries with the SwiftShader ICD that Debian's
 // Chromium ships (config/system-paths.json), so WebGPU runs on the CPU.
 
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import systemPaths from '../config/system-paths.json' with { type: 'json' };
 import { setGpuProvider } from './backend/webgpu/device';
 
 export * from './index';
 
-function hasSystemVulkanDriver(): boolean {
-  return systemPaths.vulkanIcdDirs.some((d) => existsSync(d) && readdirSync(d).some((f) => f.endsWith('.json')));
-}
+// Dawn aborts on a later mapAsync if the object create() returned is collected while its
+// device lives, so the GPU object is held for the life of the process.
+let dawnGpu: GPU | undefined;
 
 setGpuProvider(async () => {
-  if (!process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && !hasSystemVulkanDriver()) {
-    const icd = systemPaths.swiftshaderIcd.find((p) => existsSync(p));
-    if (icd) process.env.VK_ICD_FILENAMES = icd;
-  }
+  if (dawnGpu) return dawnGpu;
   let dawn: typeof import('webgpu');
   try {
     dawn = await import('webgpu');
@@ -24,5 +21,10 @@ setGpuProvider(async () => {
     return undefined;
   }
   Object.assign(globalThis, dawn.globals);
-  return dawn.create([]);
+  const gpu = dawn.create([]);
+  if (await gpu.requestAdapter()) return (dawnGpu = gpu);
+  const icd = systemPaths.swiftshaderIcd.find((p) => existsSync(p));
+  if (!icd || process.env.VK_ICD_FILENAMES === icd) return undefined;
+  process.env.VK_ICD_FILENAMES = icd;
+  return (dawnGpu = dawn.create([]));
 });

@@ -1,50 +1,40 @@
-// The WebGPU backend: schedules the graph into kernels, generates or looks up their pipelines,
-// encodes every dispatch of one realize in one command encoder and submits once. Readback
-// goes through pooled staging buffers.
+// The WebGPU backend: schedules the graph into kernels and lowers them to pipelines, which
+// execution plans (./plan.ts) cache per graph structure and run with one submit per realize.
+// Readback goes through pooled staging buffers.
 
 import { allocHost, type TypedArray } from '../../dtype';
-import { generateFused, storageType } from '../../graph/codegen';
-import { describeOp, LazyNode, Storage, type DeviceBuffer } from '../../graph/ir';
-import { schedule, type Kernel } from '../../graph/schedule';
-import { sizeOf } from '../../shape';
+import { storageType } from '../../graph/codegen';
+import { describeOp, LazyNode, Storage, type GpuTarget } from '../../graph/ir';
+import { kernelBindings, schedule, type Kernel } from '../../graph/schedule';
 import { stats, type Backend } from '../backend';
-import { BufferPool, MAP_MODE_READ, STAGING_USAGE, STORAGE_USAGE } from './buffer-pool';
+import { layoutEntries, reflectBindings } from './bindings';
+import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
+import { GpuBuffer, GpuStorages } from './gpu-storage';
+import { gpuTarget, lowerKernel, type Launch } from './lower';
+import { Planner, type CompiledKernel, type KernelCompiler } from './plan';
 
-class GpuBuffer implements DeviceBuffer {
-  readonly backend = 'webgpu';
-  private released = false;
-  constructor(
-    readonly buffer: GPUBuffer,
-    readonly bytes: number,
-    private readonly pool: BufferPool,
-  ) {}
-  release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.pool.release(this.buffer);
-  }
+interface CachedPipeline {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  bindings: number;
 }
 
-/** Bytes a storage of `dtype` takes on the GPU (bool is 4-byte u32). */
-function gpuBytes(size: number): number {
-  return Math.max(4, size * 4);
-}
-
-interface Launch {
-  pipelineKey: string;
-  code: string;
-  entryPoint: string;
-  constants?: Readonly<Record<string, number>>;
-  workgroups: readonly [number, number, number];
-}
-
-export class WebGpuBackend implements Backend {
+export class WebGpuBackend implements Backend, KernelCompiler {
   readonly name = 'webgpu' as const;
   readonly pool: BufferPool;
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  readonly plans: Planner;
+  private readonly pipelines = new Map<string, CachedPipeline>();
+  private readonly pendingPipelines = new Map<string, Promise<CachedPipeline>>();
+  private readonly target: GpuTarget;
 
-  constructor(readonly device: GPUDevice) {
+  /** `architecture` is the adapter's (`GPUAdapterInfo.architecture`); kernels pick variants by it. */
+  constructor(
+    readonly device: GPUDevice,
+    architecture = '',
+  ) {
     this.pool = new BufferPool(device);
+    this.target = gpuTarget(architecture);
+    this.plans = new Planner(device, this.pool, new GpuStorages(device, this.pool), this);
   }
 
   private get maxBuffers(): number {
@@ -53,79 +43,67 @@ export class WebGpuBackend implements Backend {
 
   execute(roots: readonly LazyNode[]): Storage[] {
     stats.realizes++;
-    const kernels = schedule(roots, { maxBuffers: this.maxBuffers });
-    const results = new Map<LazyNode, Storage>();
-    const encoder = this.device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    let dispatched = 0;
-    for (const k of kernels) {
-      const size = sizeOf(k.root.shape);
-      const storage = new Storage(k.root.dtype, size);
-      results.set(k.root, storage);
-      if (size === 0) {
-        storage.host = allocHost(k.root.dtype, 0);
-        continue;
-      }
-      const out = this.allocate(storage);
-      const inputs = k.inputs.map((n) => this.deviceBuffer(n.op.kind === 'buffer' ? n.op.storage : results.get(n)!));
-      const launch = this.lower(k);
-      const pipeline = this.pipeline(launch);
-      const entries = [...inputs, out].map((buffer, binding) => ({ binding, resource: { buffer } }));
-      pass.setPipeline(pipeline);
-      pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
-      pass.dispatchWorkgroups(...launch.workgroups);
-      dispatched++;
-    }
-    pass.end();
-    if (dispatched > 0) {
-      this.device.queue.submit([encoder.finish()]);
-      stats.submits++;
-      stats.dispatches += dispatched;
-    }
-    // Intermediates go back to the pool now: later submissions are ordered after this one.
-    const wanted = new Set(roots);
-    for (const [node, storage] of results) if (!wanted.has(node)) storage.device?.release();
-    return roots.map((r) => (r.op.kind === 'buffer' ? r.op.storage : results.get(r)!));
+    return this.plans.execute(roots);
   }
 
-  private lower(k: Kernel): Launch {
-    if (k.kind === 'fused') {
-      const g = generateFused(k);
-      return { pipelineKey: g.code, code: g.code, entryPoint: 'main', workgroups: g.workgroups };
-    }
-    if (k.root.op.kind !== 'kernel') throw new Error('webgpu: custom kernel without a kernel op');
-    const launch = k.root.op.def.gpu(k.root as LazyNode & { op: { attrs: unknown } });
-    return { ...launch, pipelineKey: `${launch.entryPoint}|${JSON.stringify(launch.constants ?? {})}|${launch.code}` };
+  /** As `execute`; a graph seen for the first time compiles its pipelines asynchronously. */
+  executeAsync(roots: readonly LazyNode[]): Promise<Storage[]> {
+    stats.realizes++;
+    return this.plans.executeAsync(roots);
   }
 
-  private pipeline(l: Launch): GPUComputePipeline {
-    let p = this.pipelines.get(l.pipelineKey);
+  /** Compiles the plan of `roots` ahead of time, without running it. */
+  prepare(roots: readonly LazyNode[]): Promise<void> {
+    return this.plans.prepare(roots);
+  }
+
+  schedule(roots: readonly LazyNode[]): Kernel[] {
+    return schedule(roots, { maxBuffers: this.maxBuffers });
+  }
+
+  /** Lowers one kernel and finds or builds its pipeline. */
+  compileKernel(k: Kernel): CompiledKernel {
+    const launch = lowerKernel(k, this.target);
+    return this.checked(k, launch, this.pipelines.get(launch.pipelineKey) ?? this.pipeline(launch, false));
+  }
+
+  /** As `compileKernel`, building a missing pipeline with createComputePipelineAsync. */
+  async compileKernelAsync(k: Kernel): Promise<CompiledKernel> {
+    const launch = lowerKernel(k, this.target);
+    let p = this.pipelines.get(launch.pipelineKey) ?? this.pendingPipelines.get(launch.pipelineKey);
     if (!p) {
-      const module = this.device.createShaderModule({ code: l.code });
-      p = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: l.entryPoint, constants: l.constants } });
+      p = this.pipeline(launch, true);
+      this.pendingPipelines.set(launch.pipelineKey, p);
+      p.finally(() => this.pendingPipelines.delete(launch.pipelineKey)).catch(() => undefined);
+    }
+    return this.checked(k, launch, await p);
+  }
+
+  private checked(k: Kernel, launch: Launch, p: CachedPipeline): CompiledKernel {
+    const bindings = kernelBindings(k);
+    if (p.bindings !== bindings.length) throw new Error(`webgpu: ${launch.entryPoint} declares ${p.bindings} bindings, the kernel binds ${bindings.length}`);
+    return { pipeline: p.pipeline, layout: p.layout, workgroups: launch.workgroups, bindings };
+  }
+
+  /** Builds the pipeline of a launch and its bind group layout, from the WGSL's reflected bindings. */
+  private pipeline(l: Launch, async: false): CachedPipeline;
+  private pipeline(l: Launch, async: true): Promise<CachedPipeline>;
+  private pipeline(l: Launch, async: boolean): CachedPipeline | Promise<CachedPipeline> {
+    const bindings = reflectBindings(l.code, l.entryPoint);
+    if (bindings.some((b, i) => b.binding !== i)) throw new Error(`webgpu: ${l.entryPoint} has gaps in its bindings (${bindings.map((b) => b.binding).join(',')})`);
+    const layout = this.device.createBindGroupLayout({ entries: layoutEntries(bindings) });
+    const module = this.device.createShaderModule({ code: l.code });
+    const descriptor: GPUComputePipelineDescriptor = {
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      compute: { module, entryPoint: l.entryPoint, constants: l.constants },
+    };
+    const remember = (pipeline: GPUComputePipeline): CachedPipeline => {
+      const p = { pipeline, layout, bindings: bindings.length };
       this.pipelines.set(l.pipelineKey, p);
       stats.pipelinesCreated++;
-    }
-    return p;
-  }
-
-  private allocate(storage: Storage): GPUBuffer {
-    const bytes = gpuBytes(storage.size);
-    const buffer = this.pool.acquire(bytes, STORAGE_USAGE);
-    storage.device = new GpuBuffer(buffer, bytes, this.pool);
-    return buffer;
-  }
-
-  /** The GPU buffer of a storage, uploading its host copy first if it has none. */
-  private deviceBuffer(storage: Storage): GPUBuffer {
-    if (storage.device instanceof GpuBuffer) return storage.device.buffer;
-    if (!storage.host) throw new Error('webgpu: a storage has neither device nor host data');
-    const buffer = this.allocate(storage);
-    const host = storage.host;
-    const data = host instanceof Uint8Array ? Uint32Array.from(host) : host;
-    if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
-    stats.bytesUploaded += data.byteLength;
-    return buffer;
+      return p;
+    };
+    return async ? this.device.createComputePipelineAsync(descriptor).then(remember) : remember(this.device.createComputePipeline(descriptor));
   }
 
   async read(storage: Storage): Promise<TypedArray> {
@@ -169,9 +147,18 @@ export class WebGpuBackend implements Backend {
       return names.get(n)!;
     };
     return kernels.map((k, i) => {
-      const what = k.kind === 'fused' ? `fused[${k.ops.map(describeOp).join(' ')}]` : describeOp(k.root);
+      const what =
+        k.kind === 'fused'
+          ? `fused[${k.ops.filter((n) => !isConstant(n)).map(describeOp).join(' ')}]`
+          : `${describeOp(k.node)}${k.epilogue ? `+epilogue[${k.epilogue.ops.filter((n) => n !== k.node && !isConstant(n)).map(describeOp).join(' ')}]` : ''}`;
       const reads = k.inputs.map(name).join(',') || '-';
       return `k${i} ${what} reads ${reads} writes ${name(k.root)} [${k.root.shape.join(',')}] ${storageType(k.root.dtype)}`;
     });
   }
+}
+
+/** A constant or a view of one: noise in explain(), since it costs no memory traffic. */
+function isConstant(n: LazyNode): boolean {
+  while (n.op.kind === 'view') n = n.srcs[0];
+  return n.op.kind === 'const';
 }
