@@ -1,25 +1,206 @@
-// Batched matrix product out[b] = a[b] · b[b] for contiguous a [BATCH, M, K], b [BATCH, K, N].
-// A simple correct kernel: one output per thread over a 16×16 tile of the grid.
+// Batched matrix product out[p] = A[p] · B[p] (A: M×K, B: K×N, out: M×N, row-major), where an
+// operand may be stored transposed (TRANS_A: A as K×M, TRANS_B: B as N×K) so gradients need no
+// transpose copies, and an operand with fewer matrices is reused (index p % BATCH_A / BATCH_B:
+// batch broadcasting). Three entry points, chosen per shape and adapter by src/ops/matmul.ts:
+//   main_regtile  4×4 outputs per thread from vec4 loads, no workgroup memory (best on
+//                 SwiftShader, where barriers and workgroup memory are expensive);
+//   main_tiled    64×64 outputs per workgroup with 16-deep K tiles in workgroup memory;
+//   main_dot      one workgroup per output, 64 threads splitting K and a tree reduction (tiny
+//                 outputs with a long K, such as weight gradients of small layers).
+// Every output goes through `epilogue` before it is stored: the graph splices fused elementwise
+// chains (bias, activation, scaling, residual adds) into the EPILOGUE block.
 
 override M: u32;
 override K: u32;
 override N: u32;
+override BATCH: u32 = 1u;
+override BATCH_A: u32 = 1u;
+override BATCH_B: u32 = 1u;
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+// Whether the operand's contiguous axis is a multiple of 4, so vec4 loads line up.
+override VEC_A: bool = false;
+override VEC_B: bool = false;
+// Workgroups along x of main_dot's grid (the grid wraps into y past the device limit).
+override GRID_X: u32 = 1u;
 
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
+@group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(16, 16)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let col = gid.x;
-  let row = gid.y;
-  let batch = gid.z;
-  if (row >= M || col >= N) { return; }
-  let aBase = batch * M * K + row * K;
-  let bBase = batch * K * N + col;
-  var acc = 0.0;
-  for (var k = 0u; k < K; k++) {
-    acc += a[aBase + k] * b[bBase + k * N];
+//!EPILOGUE_BEGIN
+fn epilogue(v: f32, idx: u32) -> f32 { return v; }
+//!EPILOGUE_END
+
+fn a_word(i: u32) -> f32 { return a[i >> 2u][i & 3u]; }
+fn b_word(i: u32) -> f32 { return b[i >> 2u][i & 3u]; }
+
+// A(row, k) and B(k, col) of the matrices starting at aBase / bBase (in floats).
+fn a_at(aBase: u32, row: u32, k: u32) -> f32 {
+  if (TRANS_A) { return a_word(aBase + k * M + row); }
+  return a_word(aBase + row * K + k);
+}
+fn b_at(bBase: u32, k: u32, col: u32) -> f32 {
+  if (TRANS_B) { return b_word(bBase + col * K + k); }
+  return b_word(bBase + k * N + col);
+}
+
+// m[i] = A(rows[i], k..k+3); rows clamped into range by the caller.
+fn a_block(aBase: u32, r0: u32, rows: vec4<u32>, k: u32) -> mat4x4<f32> {
+  if (VEC_A && !TRANS_A) {
+    return mat4x4<f32>(a[(aBase + rows.x * K + k) >> 2u], a[(aBase + rows.y * K + k) >> 2u],
+                       a[(aBase + rows.z * K + k) >> 2u], a[(aBase + rows.w * K + k) >> 2u]);
   }
-  out[batch * M * N + row * N + col] = acc;
+  if (VEC_A && TRANS_A) {
+    // Stored K×M: a vec4 runs along the rows r0..r0+3 (r0 + 3 < M since M is a multiple of 4).
+    return transpose(mat4x4<f32>(a[(aBase + k * M + r0) >> 2u], a[(aBase + (k + 1u) * M + r0) >> 2u],
+                                 a[(aBase + (k + 2u) * M + r0) >> 2u], a[(aBase + (k + 3u) * M + r0) >> 2u]));
+  }
+  var m: mat4x4<f32>;
+  for (var i = 0u; i < 4u; i++) {
+    m[i] = vec4<f32>(a_at(aBase, rows[i], k), a_at(aBase, rows[i], k + 1u), a_at(aBase, rows[i], k + 2u), a_at(aBase, rows[i], k + 3u));
+  }
+  return m;
+}
+
+// m[j] = B(k + j, cols); cols clamped into range by the caller.
+fn b_block(bBase: u32, c0: u32, cols: vec4<u32>, k: u32) -> mat4x4<f32> {
+  if (VEC_B && !TRANS_B) {
+    // c0 + 3 < N since N is a multiple of 4.
+    return mat4x4<f32>(b[(bBase + k * N + c0) >> 2u], b[(bBase + (k + 1u) * N + c0) >> 2u],
+                       b[(bBase + (k + 2u) * N + c0) >> 2u], b[(bBase + (k + 3u) * N + c0) >> 2u]);
+  }
+  if (VEC_B && TRANS_B) {
+    return transpose(mat4x4<f32>(b[(bBase + cols.x * K + k) >> 2u], b[(bBase + cols.y * K + k) >> 2u],
+                                 b[(bBase + cols.z * K + k) >> 2u], b[(bBase + cols.w * K + k) >> 2u]));
+  }
+  var m: mat4x4<f32>;
+  for (var j = 0u; j < 4u; j++) {
+    m[j] = vec4<f32>(b_at(bBase, k + j, cols.x), b_at(bBase, k + j, cols.y), b_at(bBase, k + j, cols.z), b_at(bBase, k + j, cols.w));
+  }
+  return m;
+}
+
+fn store_row(oBase: u32, row: u32, c0: u32, v: vec4<f32>) {
+  if (row >= M) { return; }
+  let base = oBase + row * N;
+  for (var j = 0u; j < 4u; j++) {
+    if (c0 + j < N) { out[base + c0 + j] = epilogue(v[j], base + c0 + j); }
+  }
+}
+
+@compute @workgroup_size(8, 8)
+fn main_regtile(@builtin(global_invocation_id) gid: vec3u) {
+  let r0 = gid.y * 4u;
+  let c0 = gid.x * 4u;
+  if (r0 >= M || c0 >= N) { return; }
+  let p = gid.z;
+  let aBase = (p % BATCH_A) * M * K;
+  let bBase = (p % BATCH_B) * K * N;
+  let rows = min(vec4<u32>(r0, r0 + 1u, r0 + 2u, r0 + 3u), vec4<u32>(M - 1u));
+  let cols = min(vec4<u32>(c0, c0 + 1u, c0 + 2u, c0 + 3u), vec4<u32>(N - 1u));
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  let k4 = K & ~3u;
+  for (var k = 0u; k < k4; k += 4u) {
+    let am = a_block(aBase, r0, rows, k);
+    let bm = b_block(bBase, c0, cols, k);
+    acc0 += bm * am[0];
+    acc1 += bm * am[1];
+    acc2 += bm * am[2];
+    acc3 += bm * am[3];
+  }
+  for (var k = k4; k < K; k++) {
+    let bv = vec4<f32>(b_at(bBase, k, cols.x), b_at(bBase, k, cols.y), b_at(bBase, k, cols.z), b_at(bBase, k, cols.w));
+    acc0 += a_at(aBase, rows.x, k) * bv;
+    acc1 += a_at(aBase, rows.y, k) * bv;
+    acc2 += a_at(aBase, rows.z, k) * bv;
+    acc3 += a_at(aBase, rows.w, k) * bv;
+  }
+  let oBase = p * M * N;
+  store_row(oBase, r0, c0, acc0);
+  store_row(oBase, r0 + 1u, c0, acc1);
+  store_row(oBase, r0 + 2u, c0, acc2);
+  store_row(oBase, r0 + 3u, c0, acc3);
+}
+
+// tileA[k][i] holds A rows 4i..4i+3 at depth k; tileB[k][j] holds B columns 4j..4j+3.
+var<workgroup> tileA: array<array<vec4<f32>, 16>, 16>;
+var<workgroup> tileB: array<array<vec4<f32>, 16>, 16>;
+
+@compute @workgroup_size(16, 16)
+fn main_tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let p = wid.z;
+  let aBase = (p % BATCH_A) * M * K;
+  let bBase = (p % BATCH_B) * K * N;
+  let rowBase = wid.y * 64u;
+  let colBase = wid.x * 64u;
+  let t = lid.y * 16u + lid.x;
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  for (var k0 = 0u; k0 < K; k0 += 16u) {
+    // 256 threads load 64×16 values of each operand, 4 each, zero outside the matrices.
+    for (var l = 0u; l < 4u; l++) {
+      let e = t + l * 256u;
+      let kk = select(e % 16u, e / 64u, TRANS_A);
+      let i = select(e / 16u, e % 64u, TRANS_A);
+      let row = rowBase + i;
+      var av = 0.0;
+      if (row < M && k0 + kk < K) { av = a_at(aBase, row, k0 + kk); }
+      tileA[kk][i >> 2u][i & 3u] = av;
+      let kb = select(e / 64u, e % 16u, TRANS_B);
+      let j = select(e % 64u, e / 16u, TRANS_B);
+      let col = colBase + j;
+      var bv = 0.0;
+      if (col < N && k0 + kb < K) { bv = b_at(bBase, k0 + kb, col); }
+      tileB[kb][j >> 2u][j & 3u] = bv;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < 16u; kk++) {
+      let av = tileA[kk][lid.y];
+      let bv = tileB[kk][lid.x];
+      acc0 += av.x * bv;
+      acc1 += av.y * bv;
+      acc2 += av.z * bv;
+      acc3 += av.w * bv;
+    }
+    workgroupBarrier();
+  }
+  let r0 = rowBase + lid.y * 4u;
+  let c0 = colBase + lid.x * 4u;
+  let oBase = p * M * N;
+  store_row(oBase, r0, c0, acc0);
+  store_row(oBase, r0 + 1u, c0, acc1);
+  store_row(oBase, r0 + 2u, c0, acc2);
+  store_row(oBase, r0 + 3u, c0, acc3);
+}
+
+var<workgroup> partial: array<f32, 64>;
+
+@compute @workgroup_size(64)
+fn main_dot(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let o = wid.y * GRID_X + wid.x;
+  let total = BATCH * M * N;
+  let valid = o < total;
+  let oc = min(o, total - 1u);
+  let col = oc % N;
+  let row = (oc / N) % M;
+  let p = oc / (M * N);
+  let aBase = (p % BATCH_A) * M * K;
+  let bBase = (p % BATCH_B) * K * N;
+  var acc = 0.0;
+  for (var k = lid.x; k < K; k += 64u) {
+    acc += a_at(aBase, row, k) * b_at(bBase, k, col);
+  }
+  partial[lid.x] = acc;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s >>= 1u) {
+    if (lid.x < s) { partial[lid.x] += partial[lid.x + s]; }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u && valid) { out[o] = epilogue(partial[0], o); }
 }

@@ -53,7 +53,7 @@ async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
     adapter = got.adapter;
   }
   watchDevice(device, (e) => (lost = e));
-  webgpu = new WebGpuBackend(device);
+  webgpu = new WebGpuBackend(device, adapter.architecture);
   return webgpu;
 }
 

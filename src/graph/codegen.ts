@@ -2,7 +2,8 @@
 // shaders/fused.wgsl. Each view becomes index arithmetic on i32 index variables; each
 // elementwise node becomes one `let`; a reduce becomes a loop (or a workgroup tree reduction
 // when few outputs each reduce many values). Shapes are baked in as constants, so the source
-// text is the kernel's structural key.
+// text is the kernel's structural key. The same emitter writes the `epilogue` function that
+// hand-written kernels splice in (the elementwise chain fused onto their output).
 
 import fusedTemplate from '../../shaders/fused.wgsl?raw';
 import prelude from '../../shaders/prelude.wgsl?raw';
@@ -10,7 +11,7 @@ import type { DType } from '../dtype';
 import { wgslLiteral } from '../ops/elementwise-table';
 import { sizeOf, stridesOf, type Shape } from '../shape';
 import type { LazyNode, ReduceName, ViewOp } from './ir';
-import type { FusedKernel } from './schedule';
+import type { CustomKernel, FusedKernel } from './schedule';
 
 export const WORKGROUP_SIZE = 64;
 const MAX_GRID = 65535;
@@ -35,12 +36,34 @@ export function grid(count: number): [number, number, number] {
   return [x, Math.ceil(Math.max(count, 1) / x), 1];
 }
 
-/** Replaces the `//!NAME` slot lines of a template. */
+/**
+ * Replaces the slots of a template: `//!NAME` lines, and `//!NAME_BEGIN` … `//!NAME_END` blocks
+ * whose default content keeps the unfilled template valid WGSL (blocks without a value keep it).
+ */
 export function fillSlots(template: string, slots: Record<string, string>): string {
-  return template.replace(/^[ \t]*\/\/!([A-Z_]+)[ \t]*$/gm, (_, name: string) => {
+  const blocks = template.replace(/^[ \t]*\/\/!([A-Z_]+)_BEGIN[ \t]*\n([\s\S]*?)^[ \t]*\/\/!\1_END[ \t]*$/gm, (_, name: string, body: string) =>
+    name in slots ? slots[name] : body.replace(/\n$/, ''),
+  );
+  return blocks.replace(/^[ \t]*\/\/!([A-Z_]+)[ \t]*$/gm, (_, name: string) => {
     if (!(name in slots)) throw new Error(`fillSlots: no value for slot ${name}`);
     return slots[name];
   });
+}
+
+/**
+ * The code of a hand-written kernel with its fused epilogue spliced into the `EPILOGUE` block:
+ * the prelude, the epilogue inputs' bindings (after the kernel's inputs and output) and
+ * `fn epilogue(v: f32, idx: u32) -> f32`. Without an epilogue the code is returned unchanged.
+ */
+export function spliceEpilogue(code: string, kernel: CustomKernel): string {
+  if (!kernel.epilogue) return code;
+  if (!/\/\/!EPILOGUE_BEGIN/.test(code)) throw new Error(`codegen: ${describeKernel(kernel)} has an epilogue but its shader has no //!EPILOGUE_BEGIN block`);
+  const emitter = new FusedEmitter(kernel.epilogue, { value: kernel.node, bindingBase: kernel.node.srcs.length + 1 });
+  return fillSlots(code, { EPILOGUE: emitter.epilogue() });
+}
+
+function describeKernel(k: CustomKernel): string {
+  return k.node.op.kind === 'kernel' ? `kernel ${k.node.op.def.name}` : `node ${k.node.id}`;
 }
 
 interface IndexCtx {
@@ -61,6 +84,13 @@ export function generateFused(kernel: FusedKernel): GeneratedKernel {
   return new FusedEmitter(kernel).generate();
 }
 
+interface EpilogueTarget {
+  /** The hand-written kernel's node: the chain reads its value as the argument `v`. */
+  readonly value: LazyNode;
+  /** The binding of the chain's first input. */
+  readonly bindingBase: number;
+}
+
 class FusedEmitter {
   private readonly scopes: { lines: string[]; memo: Map<string, string> }[] = [{ lines: [], memo: new Map() }];
   private readonly shared: string[] = [];
@@ -68,10 +98,35 @@ class FusedEmitter {
   private ctxCounter = 0;
   private readonly cooperative: boolean;
   private readonly inputIndex = new Map<LazyNode, number>();
+  /** Prefix of input buffer names: `in` in generated kernels, `ep_in` in epilogues. */
+  private readonly inputName: string;
 
-  constructor(private readonly kernel: FusedKernel) {
-    this.cooperative = isCooperative(kernel);
+  constructor(
+    private readonly kernel: FusedKernel,
+    private readonly target: EpilogueTarget | null = null,
+  ) {
+    this.cooperative = target === null && isCooperative(kernel);
+    this.inputName = target ? 'ep_in' : 'in';
     kernel.inputs.forEach((n, i) => this.inputIndex.set(n, i));
+  }
+
+  /** The epilogue block: prelude, bindings of the chain's inputs, `fn epilogue`. */
+  epilogue(): string {
+    const { root, inputs } = this.kernel;
+    const base = this.target!.bindingBase;
+    const bindings = inputs.map(
+      (n, i) => `@group(0) @binding(${base + i}) var<storage, read> ${this.inputName}${i}: array<${storageType(n.dtype)}>;`,
+    );
+    this.line('let idx = i32(flat);');
+    const value = this.emit(root, this.rootCtx(root.shape));
+    return [
+      prelude,
+      ...bindings,
+      'fn epilogue(v: f32, flat: u32) -> f32 {',
+      `  ${this.scopes[0].lines.join('\n  ')}`,
+      `  return ${value};`,
+      '}',
+    ].join('\n');
   }
 
   generate(): GeneratedKernel {
@@ -145,6 +200,7 @@ class FusedEmitter {
   }
 
   private compute(node: LazyNode, ctx: IndexCtx): string {
+    if (node === this.target?.value) return 'v';
     const input = this.inputIndex.get(node);
     if (input !== undefined) return this.load(input, node, ctx);
     const op = node.op;
@@ -174,7 +230,7 @@ class FusedEmitter {
     let lin = terms.length ? terms.join(' + ') : '0';
     if (ctx.valid) lin = `select(0, ${lin}, ${ctx.valid})`;
     const v = this.fresh('x');
-    const raw = `in${input}[u32(${lin})]`;
+    const raw = `${this.inputName}${input}[u32(${lin})]`;
     this.line(`let ${v} = ${node.dtype === 'bool' ? `(${raw} != 0u)` : raw};`);
     return v;
   }

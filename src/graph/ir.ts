@@ -52,7 +52,9 @@ export interface ElementwiseDef {
 
 /**
  * How a hand-written kernel runs on WebGPU: WGSL source, entry point, `override` constants and
- * grid. Bindings are the node's inputs in order (0…n-1), then its output (n).
+ * grid. Bindings (group 0) are the node's inputs in order (0…n-1), then its output (n), then
+ * the inputs of a fused epilogue (n+1…), which the backend splices into the code. The backend
+ * builds the bind group layout from the final WGSL with wgsl_reflect.
  */
 export interface GpuLaunch {
   readonly code: string;
@@ -61,11 +63,29 @@ export interface GpuLaunch {
   readonly workgroups: readonly [number, number, number];
 }
 
+/** What a kernel's GPU lowering may ask about the device it runs on (to pick a variant). */
+export interface GpuTarget {
+  /** `GPUAdapterInfo.architecture`: 'swiftshader' for the CPU emulation. */
+  readonly architecture: string;
+  /**
+   * Whether workgroup-memory tiling pays on this device: true on real GPUs; false on
+   * SwiftShader, where barriers are expensive and register tiling wins.
+   */
+  readonly sharedMemoryTiles: boolean;
+}
+
 /** A hand-written kernel (matmul, conv, pool, gather…): inputs are contiguous buffers. */
 export interface KernelDef<A = unknown> {
   readonly name: string;
+  /**
+   * Opt-in to fused epilogues: the shader has an `//!EPILOGUE_BEGIN` … `//!EPILOGUE_END` block
+   * defining `fn epilogue(v: f32, idx: u32) -> f32` (identity) and passes every float32 output
+   * value through it (idx = flat output index) before storing. Elementwise chains on the
+   * kernel's output (bias, activation, scaling, residual add) then run inside the kernel.
+   */
+  readonly epilogue?: boolean;
   cpu(inputs: readonly TypedArray[], node: LazyNode & { op: { attrs: A } }): TypedArray;
-  gpu(node: LazyNode & { op: { attrs: A } }): GpuLaunch;
+  gpu(node: LazyNode & { op: { attrs: A } }, target: GpuTarget): GpuLaunch;
 }
 
 export type NodeOp =

@@ -1,56 +1,158 @@
 // matmul: batched matrix product with NumPy batch broadcasting (as torch.matmul for rank ≥ 2).
-// The node is always [batch, M, K] · [batch, K, N]; the op folds and broadcasts batch axes.
+// The node is [batch, M, K] · [batch, K, N] over operands stored as they are: a transposed
+// operand (a swap of its last two axes) is read transposed by the kernel instead of copied, and
+// an operand whose batch axes broadcast by leading axes is reused by index. The GPU lowering
+// picks among the kernels of shaders/matmul.wgsl; the CPU kernel is blocked over rows.
 
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import { DTypeError, ShapeError } from '../errors';
-import { LazyNode, type KernelDef } from '../graph/ir';
-import { broadcastShapes, shapeStr, sizeOf } from '../shape';
+import { grid } from '../graph/codegen';
+import { LazyNode, type GpuLaunch, type GpuTarget, type KernelDef } from '../graph/ir';
+import { broadcastShapes, shapeStr, sizeOf, type Shape } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { sumTo } from './movement';
 import { broadcastNode, reshapeNode } from './node-builders';
 
-interface MatmulAttrs {
+/** The product's sizes; operand X holds batchX matrices (1 or the batch, or a trailing factor). */
+export interface MatmulAttrs {
   batch: number;
   m: number;
   k: number;
   n: number;
+  batchA: number;
+  batchB: number;
+  /** a is stored [batchA, K, M] instead of [batchA, M, K]. */
+  transA: boolean;
+  /** b is stored [batchB, N, K] instead of [batchB, K, N]. */
+  transB: boolean;
 }
 
-/** Blocked CPU matmul: i-k-j loop order over row blocks keeps b's rows hot in cache. */
-function matmulCpu(a: Float32Array, b: Float32Array, { batch, m, k, n }: MatmulAttrs): Float32Array {
+/** Rows of A the CPU kernel computes together, so each row of B is read once per block. */
+const CPU_ROW_BLOCK = 4;
+
+/** Blocked CPU matmul: blocks of rows share each pass over B; sums in float64. */
+export function matmulCpu(a: Float32Array, b: Float32Array, attrs: MatmulAttrs): Float32Array {
+  const { batch, m, k, n, batchA, batchB, transA, transB } = attrs;
   const out = new Float32Array(batch * m * n);
-  const acc = new Float64Array(n);
+  const rows = new Float64Array(CPU_ROW_BLOCK * k);
+  const acc = new Float64Array(CPU_ROW_BLOCK * n);
   for (let p = 0; p < batch; p++) {
-    const aOff = p * m * k;
-    const bOff = p * k * n;
-    for (let i = 0; i < m; i++) {
-      acc.fill(0);
-      for (let q = 0; q < k; q++) {
-        const av = a[aOff + i * k + q];
-        if (av === 0) continue;
-        const row = bOff + q * n;
-        for (let j = 0; j < n; j++) acc[j] += av * b[row + j];
+    const aOff = (p % batchA) * m * k;
+    const bOff = (p % batchB) * k * n;
+    for (let i0 = 0; i0 < m; i0 += CPU_ROW_BLOCK) {
+      const nr = Math.min(CPU_ROW_BLOCK, m - i0);
+      for (let r = 0; r < nr; r++) {
+        for (let q = 0; q < k; q++) rows[r * k + q] = transA ? a[aOff + q * m + i0 + r] : a[aOff + (i0 + r) * k + q];
       }
-      out.set(acc, p * m * n + i * n);
+      acc.fill(0);
+      if (transB) {
+        for (let j = 0; j < n; j++) {
+          const col = bOff + j * k;
+          for (let r = 0; r < nr; r++) {
+            let s = 0;
+            for (let q = 0; q < k; q++) s += rows[r * k + q] * b[col + q];
+            acc[r * n + j] = s;
+          }
+        }
+      } else {
+        for (let q = 0; q < k; q++) {
+          const row = bOff + q * n;
+          for (let r = 0; r < nr; r++) {
+            const av = rows[r * k + q];
+            if (av === 0) continue;
+            const o = r * n;
+            for (let j = 0; j < n; j++) acc[o + j] += av * b[row + j];
+          }
+        }
+      }
+      for (let r = 0; r < nr; r++) out.set(acc.subarray(r * n, (r + 1) * n), p * m * n + (i0 + r) * n);
     }
   }
   return out;
 }
 
+/** Outputs below which one workgroup per output (splitting K) beats output tiles. */
+const DOT_MAX_OUTPUTS = 4096;
+const DOT_MIN_K = 64;
+
+/** The kernel of shaders/matmul.wgsl for these sizes on this device. */
+export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget): GpuLaunch {
+  const { batch, m, k, n, batchA, batchB, transA, transB } = attrs;
+  const constants = {
+    M: m,
+    K: k,
+    N: n,
+    BATCH: batch,
+    BATCH_A: batchA,
+    BATCH_B: batchB,
+    TRANS_A: Number(transA),
+    TRANS_B: Number(transB),
+    VEC_A: Number((transA ? m : k) % 4 === 0),
+    VEC_B: Number((transB ? k : n) % 4 === 0),
+  };
+  const outputs = batch * m * n;
+  if (outputs <= DOT_MAX_OUTPUTS && k >= DOT_MIN_K) {
+    const workgroups = grid(outputs);
+    return { code: matmulWgsl, entryPoint: 'main_dot', constants: { ...constants, GRID_X: workgroups[0] }, workgroups };
+  }
+  if (target.sharedMemoryTiles) {
+    return { code: matmulWgsl, entryPoint: 'main_tiled', constants, workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch] };
+  }
+  return { code: matmulWgsl, entryPoint: 'main_regtile', constants, workgroups: [Math.ceil(n / 32), Math.ceil(m / 32), batch] };
+}
+
 export const MATMUL: KernelDef<MatmulAttrs> = {
   name: 'matmul',
+  epilogue: true,
   cpu: ([a, b], node) => matmulCpu(a as Float32Array, b as Float32Array, node.op.attrs),
-  gpu(node) {
-    const { batch, m, k, n } = node.op.attrs;
-    return {
-      code: matmulWgsl,
-      entryPoint: 'main',
-      constants: { M: m, K: k, N: n },
-      workgroups: [Math.ceil(n / 16), Math.ceil(m / 16), batch],
-    };
-  },
+  gpu: (node, target) => matmulLaunch(node.op.attrs, target),
 };
 
+/** An operand as stored: a swap of its last two axes is undone and read transposed instead. */
+function stored(x: Tensor): { node: LazyNode; trans: boolean } {
+  let node = x.node;
+  let trans = false;
+  while (node.op.kind === 'view' && node.op.view.kind === 'permute' && swapsLastTwo(node.op.view.perm)) {
+    node = node.srcs[0];
+    trans = !trans;
+  }
+  return { node, trans };
+}
+
+function swapsLastTwo(perm: readonly number[]): boolean {
+  const r = perm.length;
+  return r >= 2 && perm[r - 2] === r - 1 && perm[r - 1] === r - 2 && perm.slice(0, -2).every((p, i) => p === i);
+}
+
+/**
+ * How many matrices an operand with batch axes `own` supplies to the broadcast batch `full`:
+ * 1 or all of them when its axes (past leading 1s) are a suffix of `full`, read by index
+ * p % count; null when it must be broadcast (copied) first.
+ */
+function batchCount(own: Shape, full: Shape): number | null {
+  const padded = [...new Array<number>(full.length - own.length).fill(1), ...own];
+  const first = padded.findIndex((d) => d !== 1);
+  if (first < 0) return 1;
+  return padded.slice(first).every((d, i) => d === full[first + i]) ? sizeOf(own) : null;
+}
+
+/** The operand node as [count, rows, cols] of its stored layout, broadcast if it must be. */
+function operandNode(s: { node: LazyNode }, full: Shape): { node: LazyNode; count: number } {
+  const shape = s.node.shape;
+  const [r, c] = shape.slice(-2);
+  const count = batchCount(shape.slice(0, -2), full);
+  if (count !== null) return { node: reshapeNode(s.node, [count, r, c]), count };
+  const total = sizeOf(full);
+  return { node: reshapeNode(broadcastNode(s.node, [...full, r, c]), [total, r, c]), count: total };
+}
+
+/**
+ * Matrix product of the last two axes; leading (batch) axes broadcast as in NumPy.
+ *
+ * ```ts
+ * wg.tensor([[1, 2], [3, 4]]).matmul(wg.tensor([[5], [6]])); // [[17], [39]]
+ * ```
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   a = Tensor.check(a, 'matmul');
   b = Tensor.check(b, 'matmul');
@@ -61,26 +163,20 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (k !== k2) {
     throw new ShapeError(`matmul: inner dimensions differ: ${shapeStr(a.shape)} · ${shapeStr(b.shape)} (a's last axis ${k} must equal b's second-to-last ${k2})`);
   }
-  const batchA = a.shape.slice(0, -2);
-  const batchB = b.shape.slice(0, -2);
-  const batchShape = broadcastShapes('matmul', batchA, batchB);
-  const outShape = [...batchShape, m, n];
-  let aNode: LazyNode;
-  let bNode: LazyNode;
-  let attrs: MatmulAttrs;
-  if (sizeOf(batchB) === 1 && batchB.length <= batchA.length) {
-    // b is one matrix: fold a's batch into its rows.
-    aNode = reshapeNode(a.node, [1, sizeOf(batchShape) * m, k]);
-    bNode = reshapeNode(b.node, [1, k, n]);
-    attrs = { batch: 1, m: sizeOf(batchShape) * m, k, n };
-  } else {
-    const batch = sizeOf(batchShape);
-    aNode = reshapeNode(broadcastNode(a.node, [...batchShape, m, k]), [batch, m, k]);
-    bNode = reshapeNode(broadcastNode(b.node, [...batchShape, k, n]), [batch, k, n]);
-    attrs = { batch, m, k, n };
+  const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batch = sizeOf(batchShape);
+  const sa = stored(a);
+  const sb = stored(b);
+  let aOp = operandNode(sa, batchShape);
+  const bOp = operandNode(sb, batchShape);
+  let attrs: MatmulAttrs = { batch, m, k, n, batchA: aOp.count, batchB: bOp.count, transA: sa.trans, transB: sb.trans };
+  if (bOp.count === 1 && !sa.trans && aOp.count === batch && batch > 1) {
+    // One b for every a: fold a's matrices into rows of one big product.
+    aOp = { node: reshapeNode(aOp.node, [1, batch * m, k]), count: 1 };
+    attrs = { ...attrs, batch: 1, m: batch * m, batchA: 1 };
   }
-  const node = new LazyNode({ kind: 'kernel', def: MATMUL as KernelDef, attrs }, [aNode, bNode], [attrs.batch, attrs.m, n], 'float32');
-  return makeTensor(reshapeNode(node, outShape), [a, b], (g) => [
+  const node = new LazyNode({ kind: 'kernel', def: MATMUL as KernelDef, attrs }, [aOp.node, bOp.node], [attrs.batch, attrs.m, n], 'float32');
+  return makeTensor(reshapeNode(node, [...batchShape, m, n]), [a, b], (g) => [
     sumTo(g.matmul(b.transpose(swapLast(b.rank))), a.shape),
     sumTo(a.transpose(swapLast(a.rank)).matmul(g), b.shape),
   ]);

@@ -1,0 +1,33 @@
+// Lowering of scheduled kernels to WebGPU launches: generated WGSL for fused kernels, the
+// KernelDef's shader (with its epilogue spliced in) for hand-written ones. Pure (no device), so
+// tests can check every launch's bindings against its WGSL without a GPU.
+
+import { generateFused, spliceEpilogue } from '../../graph/codegen';
+import type { GpuTarget, LazyNode } from '../../graph/ir';
+import type { Kernel } from '../../graph/schedule';
+
+/** A kernel ready to encode: its final WGSL, entry point, constants, grid and cache key. */
+export interface Launch {
+  readonly pipelineKey: string;
+  readonly code: string;
+  readonly entryPoint: string;
+  readonly constants?: Readonly<Record<string, number>>;
+  readonly workgroups: readonly [number, number, number];
+}
+
+/** The launch of `k` on a device described by `target`. */
+export function lowerKernel(k: Kernel, target: GpuTarget): Launch {
+  if (k.kind === 'fused') {
+    const g = generateFused(k);
+    return { pipelineKey: g.code, code: g.code, entryPoint: 'main', workgroups: g.workgroups };
+  }
+  if (k.node.op.kind !== 'kernel') throw new Error('webgpu: custom kernel without a kernel op');
+  const launch = k.node.op.def.gpu(k.node as LazyNode & { op: { attrs: unknown } }, target);
+  const code = spliceEpilogue(launch.code, k);
+  return { ...launch, code, pipelineKey: `${launch.entryPoint}|${JSON.stringify(launch.constants ?? {})}|${code}` };
+}
+
+/** The target of an adapter: SwiftShader prefers register tiles over workgroup-memory tiles. */
+export function gpuTarget(architecture: string): GpuTarget {
+  return { architecture, sharedMemoryTiles: architecture !== 'swiftshader' };
+}

@@ -1,0 +1,158 @@
+// The matmul kernels of shaders/matmul.wgsl on WebGPU (SwiftShader in CI) against the CPU
+// backend's blocked kernel: awkward sizes, tiny and skinny shapes, transposed operands, batch
+// broadcasting, and epilogues fused into the one dispatch.
+
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as wg from '../../src/node';
+import { uncapturedErrors } from '../../src/backend/webgpu/device';
+import { matmulCpu } from '../../src/ops/matmul';
+
+type Tensor = wg.Tensor;
+
+/** Deterministic values in [-1, 1). */
+function values(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let s = (seed * 2654435761) >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function t(shape: number[], seed: number): Tensor {
+  return wg.tensor(values(shape.reduce((a, b) => a * b, 1), seed), { shape });
+}
+
+/** Runs `f` on webgpu and on cpu (same inputs) and expects equal shapes and close values. */
+async function matchesCpu(f: () => Tensor, atol = 1e-4): Promise<Float32Array> {
+  await wg.setBackend('webgpu');
+  const g = f();
+  const gpu = (await g.data()) as Float32Array;
+  await wg.setBackend('cpu');
+  const c = f();
+  const cpu = (await c.data()) as Float32Array;
+  await wg.setBackend('webgpu');
+  expect(g.shape).toEqual(c.shape);
+  expect(gpu.length).toBe(cpu.length);
+  let worst = 0;
+  for (let i = 0; i < cpu.length; i++) worst = Math.max(worst, Math.abs(gpu[i] - cpu[i]) - 1e-4 * Math.abs(cpu[i]));
+  expect(worst).toBeLessThanOrEqual(atol);
+  return gpu;
+}
+
+beforeAll(async () => {
+  await wg.init({ backend: 'webgpu' });
+});
+
+afterEach(() => {
+  expect(uncapturedErrors).toEqual([]);
+});
+
+describe('matmul kernels', () => {
+  it.each([
+    [1, 1, 1],
+    [3, 5, 7],
+    [17, 33, 65],
+    [65, 17, 33],
+    [33, 65, 17],
+    [64, 64, 64],
+    [1, 300, 65],
+    [65, 300, 1],
+    [4, 4, 2000],
+    [3, 2000, 5],
+  ])('m=%i k=%i n=%i matches the cpu backend', async (m, k, n) => {
+    await matchesCpu(() => t([m, k], 1).matmul(t([k, n], 2)));
+  });
+
+  it('computes a known product', async () => {
+    const y = wg.tensor([[1, 2, 3], [4, 5, 6]]).matmul(wg.tensor([[7, 8], [9, 10], [11, 12]]));
+    expect(Array.from(await y.data())).toEqual([58, 64, 139, 154]);
+  });
+
+  it.each([
+    [17, 33, 65],
+    [16, 32, 64],
+    [3, 100, 5],
+  ])('reads transposed operands without a copy (%i, %i, %i)', async (m, k, n) => {
+    await matchesCpu(() => t([k, m], 3).transpose().matmul(t([k, n], 4)));
+    await matchesCpu(() => t([m, k], 5).matmul(t([n, k], 6).transpose()));
+    await matchesCpu(() => t([k, m], 7).transpose().matmul(t([n, k], 8).transpose()));
+    wg.resetStats();
+    await t([k, m], 3).transpose().matmul(t([n, k], 8).transpose()).data();
+    expect(wg.stats().dispatches).toBe(1);
+  });
+
+  it('broadcasts batch axes', async () => {
+    await matchesCpu(() => t([2, 3, 5, 7], 9).matmul(t([7, 4], 10)));
+    await matchesCpu(() => t([5, 7], 11).matmul(t([3, 7, 4], 12)));
+    await matchesCpu(() => t([2, 3, 5, 7], 13).matmul(t([3, 7, 6], 14)));
+    await matchesCpu(() => t([2, 1, 5, 7], 15).matmul(t([3, 7, 6], 16)));
+    await matchesCpu(() => t([4, 9, 70], 17).matmul(t([4, 70, 3], 18)));
+  });
+
+  it('dense x.matmul(w).add(b).relu() realizes as one dispatch', async () => {
+    const f = () => t([17, 33], 19).matmul(t([33, 65], 20)).add(t([65], 21)).relu();
+    const y = await matchesCpu(f);
+    expect(y.some((v) => v === 0)).toBe(true);
+    wg.resetStats();
+    await f().data();
+    expect(wg.stats().dispatches).toBe(1);
+  });
+
+  it('fuses scaling, residual adds and reshapes into the epilogue', async () => {
+    const f = () => t([2, 5, 8], 22).matmul(t([8, 12], 23)).mul(0.5).add(t([2, 5, 12], 24)).reshape([10, 12]).tanh();
+    await matchesCpu(f);
+    wg.resetStats();
+    await f().data();
+    expect(wg.stats().dispatches).toBe(1);
+  });
+
+  it('keeps the matmul value when it is also used elsewhere', async () => {
+    const f = () => {
+      const y = t([9, 6], 25).matmul(t([6, 10], 26));
+      return y.relu().add(y.sum(1, true));
+    };
+    await matchesCpu(f);
+  });
+
+  it('gradients match the CPU backend', async () => {
+    const grads = async () => {
+      const a = wg.tensor(values(5 * 7, 27), { shape: [5, 7], requiresGrad: true });
+      const b = wg.tensor(values(7 * 3, 28), { shape: [7, 3], requiresGrad: true });
+      a.matmul(b).relu().sum().backward();
+      return [Array.from(await a.grad!.data()), Array.from(await b.grad!.data())];
+    };
+    const gpu = await grads();
+    await wg.setBackend('cpu');
+    const cpu = await grads();
+    await wg.setBackend('webgpu');
+    for (let i = 0; i < 2; i++) for (let j = 0; j < cpu[i].length; j++) expect(gpu[i][j]).toBeCloseTo(cpu[i][j], 4);
+  });
+});
+
+describe('cpu matmul kernel', () => {
+  it('matches a plain triple loop, transposed and batched', () => {
+    const [batch, m, k, n] = [3, 5, 6, 7];
+    const a = values(batch * m * k, 29);
+    const b = values(k * n, 30);
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        const out = matmulCpu(a, b, { batch, m, k, n, batchA: batch, batchB: 1, transA, transB });
+        for (let p = 0; p < batch; p++) {
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              let s = 0;
+              for (let q = 0; q < k; q++) {
+                const av = transA ? a[p * m * k + q * m + i] : a[p * m * k + i * k + q];
+                const bv = transB ? b[j * k + q] : b[q * n + j];
+                s += av * bv;
+              }
+              expect(out[p * m * n + i * n + j]).toBeCloseTo(s, 5);
+            }
+          }
+        }
+      }
+    }
+  });
+});
