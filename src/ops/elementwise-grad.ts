@@ -25,7 +25,9 @@ export const UNARY_GRAD = {
   abs: (g, x) => g.mul(x.sign()), // sign(0) = 0: no gradient at the kink
   sign: zero,
   square: (g, x) => g.mul(x).mul(2),
-  relu: (g, x) => g.where(x.greater(0), 0), // relu'(0) = 0
+  // relu'(0) = 0. Reads the output, as PyTorch does, so the pre-activation has one consumer
+  // and bias + relu can ride in a matmul epilogue.
+  relu: (g, _x, y) => g.where(y.greater(0), 0),
   step: zero,
   exp: (g, _x, y) => g.mul(y),
   log: (g, x) => g.div(x),

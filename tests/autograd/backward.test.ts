@@ -175,7 +175,7 @@ describe('wg.grad and wg.valueAndGrad', () => {
   });
 
   it('arguments f ignores, and int arguments, get zero gradients; other arguments null', async () => {
-    const f = (x: wg.Tensor, unused: wg.Tensor, labels: wg.Tensor, scale: number) => x.mul(labels).sum().mul(scale);
+    const f = (x: wg.Tensor, _unused: wg.Tensor, labels: wg.Tensor, scale: number) => x.mul(labels).sum().mul(scale);
     const [dx, dUnused, dLabels, dScale] = wg.grad(f)(wg.tensor([1, 2]), wg.tensor([5]), wg.tensor([3, 4], { dtype: 'int32' }), 2);
     expect(await dx.array()).toEqual([6, 8]);
     expect(await dUnused.array()).toEqual([0]);
