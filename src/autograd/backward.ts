@@ -2,7 +2,8 @@
 // gradFns from the output back to the leaves and call each op's VJP rule, which builds more
 // lazy nodes. Nothing runs here; gradients realize together with whatever reads them.
 
-import { ArgumentError, DTypeError, ShapeError } from '../errors';
+import { ArgumentError, DisposedError, DTypeError, ShapeError } from '../errors';
+import { keep } from '../lifetime';
 import { fullNode } from '../ops/node-builders';
 import { sameShape, shapeStr } from '../shape';
 import { makeTensor, noGrad, Tensor } from '../tensor';
@@ -17,6 +18,11 @@ function reverseTopo(root: Tensor): Tensor[] {
     const inputs = top[0].gradFn?.inputs ?? [];
     if (top[1] < inputs.length) {
       const next = inputs[top[1]++];
+      if (next.requiresGrad && next.disposed) {
+        throw new DisposedError(
+          `backward: a ${shapeStr(next.shape)} tensor the output was computed from was disposed (by dispose() or a tidy scope that ended); call backward() before the tensors it needs are disposed, e.g. inside the same tidy`,
+        );
+      }
       if (next.requiresGrad && !seen.has(next)) {
         seen.add(next);
         stack.push([next, 0]);
@@ -84,7 +90,8 @@ export function backward(root: Tensor, grad?: Tensor): void {
   }
   for (const [leaf, g] of leafGradients(root, seedFor(root, grad))) {
     const before = leaf.grad;
-    // A fresh handle per leaf: leaves that received the same gradient tensor stay independent.
-    leaf.grad = before ? noGrad(() => before.add(g)) : makeTensor(g.node);
+    // A fresh handle per leaf (leaves that received the same gradient stay independent), kept
+    // past enclosing tidy scopes: it lives as long as the leaf holds it.
+    leaf.grad = keep(before ? noGrad(() => before.add(g)) : makeTensor(g.node));
   }
 }

@@ -118,6 +118,20 @@ describe('autograd errors', () => {
     expect(x.grad).toBeNull();
   });
 
+  it('backward through a tensor disposed by an ended tidy scope is a DisposedError', () => {
+    const x = wg.tensor([1, 2], { requiresGrad: true });
+    const loss = wg.tidy(() => x.mul(2).relu().sum());
+    expect(() => loss.backward()).toThrow(wg.DisposedError);
+  });
+
+  it('backward inside the tidy scope works and the gradient survives it', async () => {
+    const x = wg.tensor([1, -2], { requiresGrad: true });
+    wg.tidy(() => {
+      x.mul(2).relu().sum().backward();
+    });
+    expect(await x.grad!.array()).toEqual([2, 0]);
+  });
+
   it('only float32 tensors can require gradients', () => {
     expect(() => wg.tensor([1, 2], { dtype: 'int32', requiresGrad: true })).toThrow(wg.DTypeError);
     expect(() => wg.tensor([1, 2], { dtype: 'int32' }).requiresGrad_()).toThrow(wg.ArgumentError);
