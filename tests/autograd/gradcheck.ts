@@ -4,18 +4,10 @@
 
 import { expect } from 'vitest';
 import * as wg from '../../src/node';
+import { generator } from '../../src/ops/random';
 
-/** A seeded uniform generator in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded uniform generator in [0, 1) (the library's own: drawing values is not under test). */
+export const rng = (seed: number): (() => number) => generator(seed);
 
 export interface Input {
   readonly shape: readonly number[];

@@ -61,6 +61,19 @@ describe('reduction gradients match finite differences', () => {
   });
 });
 
+describe('losses written from the core ops differentiate with respect to their targets too', () => {
+  it('cross-entropy with probability targets: logits and targets', async () => {
+    const next = rng(460);
+    const ce = (logits: wg.Tensor, targets: wg.Tensor) => logits.logSoftmax().mul(targets).sum(1).mean().neg();
+    await checkGradients(ce, [uniform(next, [3, 4]), uniform(next, [3, 4], { lo: 0, hi: 1 })]);
+  });
+
+  it('mean squared error: predictions and targets', async () => {
+    const next = rng(461);
+    await checkGradients((p, t) => p.sub(t).square().mean(), [uniform(next, [4, 2]), uniform(next, [4, 2])]);
+  });
+});
+
 describe('ties, zeros and large values', () => {
   it('max and min split the gradient evenly over tied extremes', async () => {
     const x = wg.tensor([[1, 3, 3], [2, 0, 0]], { requiresGrad: true });
