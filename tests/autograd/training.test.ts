@@ -101,7 +101,26 @@ describe('forward + backward of a two-layer ReLU MLP with softmax cross-entropy'
   });
 });
 
+/** Dispatches of one realize of `outputs(params)` after forward + backward of a fresh problem. */
+function dispatchesOf(outputs: (p: Mlp, loss: wg.Tensor) => wg.Tensor[]): number {
+  const { params, x, labels } = problem();
+  const loss = crossEntropy(forward(params, x), labels);
+  loss.backward();
+  const out = outputs(params, loss);
+  wg.resetStats();
+  wg.realize(...out);
+  return wg.stats().dispatches;
+}
+
 describe('a hand-written SGD loop', () => {
+  it('fuses the update into the gradient kernels: a step costs no more dispatches than forward + backward', () => {
+    const grads = dispatchesOf((p, loss) => [loss, p.w1.grad!, p.b1.grad!, p.w2.grad!, p.b2.grad!]);
+    const step = dispatchesOf((p, loss) => [loss, ...wg.noGrad(() => [p.w1, p.b1, p.w2, p.b2].map((q) => q.sub(q.grad!.mul(0.1))))]);
+    console.log(`SGD step (forward + backward + update): ${step} dispatches; forward + backward: ${grads}`);
+    expect(step).toBe(grads);
+  });
+
+
   it('makes the loss of a small MLP fall', async () => {
     const { params, x, labels } = problem();
     let p: Mlp = params;
