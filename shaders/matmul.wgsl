@@ -89,7 +89,7 @@ fn store_row(oBase: u32, row: u32, c0: u32, v: vec4<f32>) {
   }
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(16, 16)
 fn main_regtile(@builtin(global_invocation_id) gid: vec3u) {
   let r0 = gid.y * 4u;
   let c0 = gid.x * 4u;

@@ -1,0 +1,95 @@
+// Every shader parses with wgsl_reflect, and every kernel launch binds exactly what its WGSL
+// declares (DESIGN.md invariant 7): one buffer per declared binding, numbered 0…n-1, the output
+// read_write and everything else read-only. Pure: graphs are scheduled and lowered without a GPU.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { WgslReflect } from 'wgsl_reflect';
+import { reflectBindings } from '../../src/backend/webgpu/bindings';
+import { gpuTarget, lowerKernel } from '../../src/backend/webgpu/lower';
+import { kernelBindings, schedule, type Kernel } from '../../src/graph/schedule';
+import { softmaxCrossEntropy } from '../../src/ops/softmax';
+import { randomTensor, wg } from '../helpers';
+
+const shaderDir = new URL('../../shaders/', import.meta.url);
+const shaderFiles = readdirSync(shaderDir).filter((f) => f.endsWith('.wgsl'));
+
+describe('shaders parse', () => {
+  it.each(shaderFiles)('%s parses and its entry points bind 0…n-1 in group 0', (file) => {
+    const code = readFileSync(new URL(file, shaderDir), 'utf8');
+    const reflect = new WgslReflect(code);
+    for (const entry of reflect.entry.compute) {
+      const bindings = reflectBindings(code, entry.name);
+      expect(bindings.map((b) => b.binding)).toEqual(bindings.map((_, i) => i));
+    }
+    if (file !== 'prelude.wgsl') expect(reflect.entry.compute.length).toBeGreaterThan(0);
+  });
+});
+
+const targets = [gpuTarget('swiftshader'), gpuTarget('')];
+
+/** The kernels realizing `roots`, as the WebGPU backend would schedule them. */
+function kernelsOf(...roots: wg.Tensor[]): Kernel[] {
+  return schedule(
+    roots.map((t) => t.node),
+    { maxBuffers: 10 },
+  );
+}
+
+function expectExactBindings(k: Kernel): void {
+  for (const target of targets) {
+    const launch = lowerKernel(k, target);
+    const declared = reflectBindings(launch.code, launch.entryPoint);
+    const bound = kernelBindings(k);
+    expect(declared.length, `${launch.entryPoint}: declared vs bound`).toBe(bound.length);
+    declared.forEach((b, i) => {
+      expect(b.binding).toBe(i);
+      expect(b.access, `${launch.entryPoint} binding ${i} (${b.name})`).toBe(bound[i] === k.root ? 'read_write' : 'read');
+    });
+  }
+}
+
+const graphs: [string, () => wg.Tensor[]][] = [
+  ['fused elementwise chain', () => [randomTensor([5, 7], 1).add(randomTensor([7], 2)).relu()]],
+  ['cooperative reduction', () => [randomTensor([3, 1000], 3).exp().sum(1)]],
+  ['matmul, every variant', () => [randomTensor([17, 33], 4).matmul(randomTensor([33, 65], 5)), randomTensor([3, 500], 6).matmul(randomTensor([500, 2], 7))]],
+  ['matmul with transposed operands and batches', () => [randomTensor([4, 33, 17], 8).transpose([0, 2, 1]).matmul(randomTensor([65, 33], 9).transpose())]],
+  ['matmul with a bias, residual and activation epilogue', () => [randomTensor([9, 12], 10).matmul(randomTensor([12, 8], 11)).add(randomTensor([8], 12)).add(randomTensor([9, 8], 13)).relu()]],
+  ['softmax and logSoftmax with epilogues', () => [randomTensor([6, 40], 14).softmax().mul(2), randomTensor([6, 40], 15).logSoftmax(0)]],
+  ['softmax cross-entropy forward and backward', () => {
+    const x = wg.tensor(new Float32Array(40).fill(0.25), { shape: [4, 10], requiresGrad: true });
+    const loss = softmaxCrossEntropy(x, wg.tensor([1, 2, 3, 4], { dtype: 'int32' }));
+    return [loss.mul(0.5), wg.grad((t: wg.Tensor) => softmaxCrossEntropy(t, wg.tensor([1, 2, 3, 4], { dtype: 'int32' })).sum())(x)[0]];
+  }],
+  ['gather', () => [randomTensor([6, 5], 17).gather(wg.tensor([4, 0, 2], { dtype: 'int32' }), 0)]],
+  ['conv2d and its gradients', () => {
+    const x = wg.tensor(new Float32Array(2 * 6 * 6 * 3).fill(0.5), { shape: [2, 6, 6, 3], requiresGrad: true });
+    const w = wg.tensor(new Float32Array(3 * 3 * 3 * 4).fill(0.1), { shape: [3, 3, 3, 4], requiresGrad: true });
+    const f = (a: wg.Tensor, b: wg.Tensor) => wg.conv2d(a, b, { padding: 'same', bias: wg.ones([4]) }).relu().sum();
+    return [wg.conv2d(x, w, { padding: 'same' }).relu(), ...wg.grad(f)(x, w)];
+  }],
+];
+
+describe('kernel launches bind exactly what their WGSL declares', () => {
+  beforeAll(async () => {
+    await wg.init({ backend: 'cpu' });
+  });
+
+  it.each(graphs)('%s', (_, build) => {
+    const kernels = kernelsOf(...build());
+    expect(kernels.length).toBeGreaterThan(0);
+    for (const k of kernels) expectExactBindings(k);
+  });
+
+  it('epilogue inputs bind after the kernel output', () => {
+    const [k] = kernelsOf(randomTensor([9, 12], 20).matmul(randomTensor([12, 8], 21)).add(randomTensor([8], 22)).relu());
+    expect(k.kind).toBe('custom');
+    if (k.kind !== 'custom') return;
+    expect(k.epilogue).not.toBeNull();
+    const bound = kernelBindings(k);
+    expect(bound.length).toBe(4);
+    expect(bound[2]).toBe(k.root);
+    const launch = lowerKernel(k, targets[0]);
+    expect(reflectBindings(launch.code, launch.entryPoint).map((b) => b.name)).toEqual(['a', 'b', 'out', 'ep_in0']);
+  });
+});
