@@ -61,7 +61,37 @@ function prodGrad(x: Tensor, axes: readonly number[]): Tensor {
 
 export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   x = Tensor.check(x, 'sum');
-  return reduceOp('sum', x, normAxes('sum', axis, x.rank), keepDims);
+  const axes = normAxes('sum', axis, x.rank);
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  if (count >= SPLIT_MIN_COUNT && x.size / count <= SPLIT_MAX_OUTPUTS) return twoPassSum(x, axes, count, keepDims);
+  return reduceOp('sum', x, axes, keepDims);
+}
+
+/** Sums over at least this many values, into at most this many outputs, run in two passes. */
+const SPLIT_MIN_COUNT = 65536;
+const SPLIT_MAX_OUTPUTS = 64;
+/** Values each first-pass partial sum covers. */
+const SPLIT_CHUNK = 4096;
+
+/**
+ * A huge sum with few outputs as two reductions: partial sums over chunks of SPLIT_CHUNK (the
+ * tail zero-padded), then the sum of the partials. Each pass spreads over many workgroups on the
+ * GPU instead of one workgroup looping over millions of values, and rounding error grows with
+ * the chunk count, not the element count (pairwise in two levels).
+ */
+function twoPassSum(x: Tensor, axes: readonly number[], count: number, keepDims: boolean): Tensor {
+  const keptAxes = x.shape.flatMap((_, i) => (axes.includes(i) ? [] : [i]));
+  const outs = x.size / count;
+  const chunks = Math.ceil(count / SPLIT_CHUNK);
+  const rows = x
+    .cast(reduceDType('sum', x.dtype))
+    .transpose([...keptAxes, ...axes])
+    .reshape([outs, count])
+    .pad([[0, 0], [0, chunks * SPLIT_CHUNK - count]])
+    .reshape([outs, chunks, SPLIT_CHUNK]);
+  const total = rows.sum(2).sum(1);
+  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  return total.reshape(keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i)));
 }
 
 export function prod(x: Tensor, axis?: Axis, keepDims = false): Tensor {
