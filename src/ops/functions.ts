@@ -76,3 +76,5 @@ export const stack = (xs: readonly Tensor[], axis = 0) => mv.stack(xs, axis);
 export { gather, oneHot } from './gather';
 export { matmul } from './matmul';
 export { softmax, logSoftmax } from './softmax';
+export { conv2d, conv1d, conv2dTranspose } from './conv';
+export type { Conv2dOptions, Conv1dOptions, Conv2dTransposeOptions, ConvPadding } from './conv';

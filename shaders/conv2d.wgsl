@@ -1,0 +1,128 @@
+// conv2d forward, NHWC: x [N,H,W,CIN] * w [KH,KW,CIN_G,COUT] → out [N,OH,OW,COUT].
+// `main` is an implicit GEMM (rows m = (n,oy,ox), columns = output channels of one group,
+// k = (ky,kx,ci)) with register tiling: each invocation computes 4 pixels × 4 channels and
+// uses no workgroup memory (barriers are what costs most on CPU-emulated GPUs).
+// `depthwise` is a direct kernel for one input channel per group: one output per invocation.
+
+override N: u32;
+override H: u32;
+override W: u32;
+override CIN: u32;
+override OH: u32;
+override OW: u32;
+override COUT: u32;
+override KH: u32;
+override KW: u32;
+override SH: u32;
+override SW: u32;
+override PT: u32;
+override PL: u32;
+override DH: u32;
+override DW: u32;
+override GROUPS: u32;
+override CIN_G: u32;
+override COUT_G: u32;
+override GRID_X: u32;
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+
+// The input offset of pixel `m`'s window origin, as (row, col, batch offset).
+fn origin(m: u32) -> vec3i {
+  let ox = m % OW;
+  let oy = (m / OW) % OH;
+  let n = m / (OW * OH);
+  return vec3i(i32(oy * SH) - i32(PT), i32(ox * SW) - i32(PL), i32(n * H * W * CIN));
+}
+
+// Offset of tap (iy, ix) of a window in x, or -1 when it falls in the padding.
+fn tap(o: vec3i, dy: i32, dx: i32) -> i32 {
+  let iy = o.x + dy;
+  let ix = o.y + dx;
+  if (iy < 0 || ix < 0 || iy >= i32(H) || ix >= i32(W)) { return -1; }
+  return o.z + (iy * i32(W) + ix) * i32(CIN);
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let t = (wid.y * GRID_X + wid.x) * 64u + lid.x;
+  let colTiles = (COUT_G + 3u) / 4u;
+  let rows = N * OH * OW;
+  let m0 = (t / (GROUPS * colTiles)) * 4u;
+  if (m0 >= rows) { return; }
+  let colTile = t % (GROUPS * colTiles);
+  let g = colTile / colTiles;
+  let c0 = (colTile % colTiles) * 4u;
+  let coBase = g * COUT_G + c0;
+  let ciBase = i32(g * CIN_G);
+  // Columns past the group's end read (and never store) its last column.
+  let last = COUT_G - 1u - c0;
+  let d1 = min(1u, last);
+  let d2 = min(2u, last);
+  let d3 = min(3u, last);
+  let o0 = origin(m0);
+  let o1 = origin(min(m0 + 1u, rows - 1u));
+  let o2 = origin(min(m0 + 2u, rows - 1u));
+  let o3 = origin(min(m0 + 3u, rows - 1u));
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  for (var ky = 0u; ky < KH; ky++) {
+    for (var kx = 0u; kx < KW; kx++) {
+      let dy = i32(ky * DH);
+      let dx = i32(kx * DW);
+      let p0 = tap(o0, dy, dx);
+      let p1 = tap(o1, dy, dx);
+      let p2 = tap(o2, dy, dx);
+      let p3 = tap(o3, dy, dx);
+      let v0 = p0 >= 0;
+      let v1 = p1 >= 0;
+      let v2 = p2 >= 0;
+      let v3 = p3 >= 0;
+      let b0 = select(0, p0 + ciBase, v0);
+      let b1 = select(0, p1 + ciBase, v1);
+      let b2 = select(0, p2 + ciBase, v2);
+      let b3 = select(0, p3 + ciBase, v3);
+      var wo = ((ky * KW + kx) * CIN_G) * COUT + coBase;
+      for (var ci = 0; ci < i32(CIN_G); ci++) {
+        let b = vec4f(w[wo], w[wo + d1], w[wo + d2], w[wo + d3]);
+        acc0 += select(0.0, x[b0 + ci], v0) * b;
+        acc1 += select(0.0, x[b1 + ci], v1) * b;
+        acc2 += select(0.0, x[b2 + ci], v2) * b;
+        acc3 += select(0.0, x[b3 + ci], v3) * b;
+        wo += COUT;
+      }
+    }
+  }
+  store(m0, coBase, c0, acc0);
+  if (m0 + 1u < rows) { store(m0 + 1u, coBase, c0, acc1); }
+  if (m0 + 2u < rows) { store(m0 + 2u, coBase, c0, acc2); }
+  if (m0 + 3u < rows) { store(m0 + 3u, coBase, c0, acc3); }
+}
+
+fn store(m: u32, coBase: u32, c0: u32, v: vec4f) {
+  let o = m * COUT + coBase;
+  out[o] = v.x;
+  if (c0 + 1u < COUT_G) { out[o + 1u] = v.y; }
+  if (c0 + 2u < COUT_G) { out[o + 2u] = v.z; }
+  if (c0 + 3u < COUT_G) { out[o + 3u] = v.w; }
+}
+
+@compute @workgroup_size(64)
+fn depthwise(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let t = (wid.y * GRID_X + wid.x) * 64u + lid.x;
+  if (t >= N * OH * OW * COUT) { return; }
+  let co = t % COUT;
+  let o = origin(t / COUT);
+  let ci = i32(co / COUT_G);
+  var acc = 0.0;
+  for (var ky = 0u; ky < KH; ky++) {
+    for (var kx = 0u; kx < KW; kx++) {
+      let p = tap(o, i32(ky * DH), i32(kx * DW));
+      if (p >= 0) { acc += x[p + ci] * w[(ky * KW + kx) * COUT + co]; }
+    }
+  }
+  out[t] = acc;
+}

@@ -1,0 +1,111 @@
+// conv2d's input gradient, also conv2dTranspose: dy [N,OH,OW,COUT], w [KH,KW,CIN_G,COUT] →
+// dx [N,H,W,CIN], the adjoint of the forward conv with the same constants (gather form: each
+// input pixel sums the outputs whose windows cover it). Register tiled like conv2d.wgsl:
+// 4 input pixels × 4 input channels of one group per invocation, no workgroup memory.
+
+override N: u32;
+override H: u32;
+override W: u32;
+override CIN: u32;
+override OH: u32;
+override OW: u32;
+override COUT: u32;
+override KH: u32;
+override KW: u32;
+override SH: u32;
+override SW: u32;
+override PT: u32;
+override PL: u32;
+override DH: u32;
+override DW: u32;
+override GROUPS: u32;
+override CIN_G: u32;
+override COUT_G: u32;
+override GRID_X: u32;
+
+@group(0) @binding(0) var<storage, read> dy: array<f32>;
+@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
+
+// Pixel `m` of dx as (row + PT, col + PL, batch offset into dy).
+fn origin(m: u32) -> vec3i {
+  let ix = m % W;
+  let iy = (m / W) % H;
+  let n = m / (W * H);
+  return vec3i(i32(iy + PT), i32(ix + PL), i32(n * OH * OW * COUT));
+}
+
+// Offset in dy of the output whose window puts tap (ky, kx) on this pixel, or -1 if none does.
+fn source(o: vec3i, ky: u32, kx: u32) -> i32 {
+  let ty = o.x - i32(ky * DH);
+  let tx = o.y - i32(kx * DW);
+  if (ty < 0 || tx < 0 || ty % i32(SH) != 0 || tx % i32(SW) != 0) { return -1; }
+  let oy = ty / i32(SH);
+  let ox = tx / i32(SW);
+  if (oy >= i32(OH) || ox >= i32(OW)) { return -1; }
+  return o.z + (oy * i32(OW) + ox) * i32(COUT);
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let t = (wid.y * GRID_X + wid.x) * 64u + lid.x;
+  let colTiles = (CIN_G + 3u) / 4u;
+  let rows = N * H * W;
+  let m0 = (t / (GROUPS * colTiles)) * 4u;
+  if (m0 >= rows) { return; }
+  let colTile = t % (GROUPS * colTiles);
+  let g = colTile / colTiles;
+  let c0 = (colTile % colTiles) * 4u;
+  let coBase = i32(g * COUT_G);
+  // Channels past the group's end read (and never store) its last channel.
+  let last = CIN_G - 1u - c0;
+  let o0 = origin(m0);
+  let o1 = origin(min(m0 + 1u, rows - 1u));
+  let o2 = origin(min(m0 + 2u, rows - 1u));
+  let o3 = origin(min(m0 + 3u, rows - 1u));
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  for (var ky = 0u; ky < KH; ky++) {
+    for (var kx = 0u; kx < KW; kx++) {
+      let p0 = source(o0, ky, kx);
+      let p1 = source(o1, ky, kx);
+      let p2 = source(o2, ky, kx);
+      let p3 = source(o3, ky, kx);
+      if (max(max(p0, p1), max(p2, p3)) < 0) { continue; }
+      let v0 = p0 >= 0;
+      let v1 = p1 >= 0;
+      let v2 = p2 >= 0;
+      let v3 = p3 >= 0;
+      let b0 = select(0, p0 + coBase, v0);
+      let b1 = select(0, p1 + coBase, v1);
+      let b2 = select(0, p2 + coBase, v2);
+      let b3 = select(0, p3 + coBase, v3);
+      let row = i32(((ky * KW + kx) * CIN_G + c0) * COUT) + coBase;
+      let r1 = row + i32(min(1u, last) * COUT);
+      let r2 = row + i32(min(2u, last) * COUT);
+      let r3 = row + i32(min(3u, last) * COUT);
+      for (var co = 0; co < i32(COUT_G); co++) {
+        let b = vec4f(w[row + co], w[r1 + co], w[r2 + co], w[r3 + co]);
+        acc0 += select(0.0, dy[b0 + co], v0) * b;
+        acc1 += select(0.0, dy[b1 + co], v1) * b;
+        acc2 += select(0.0, dy[b2 + co], v2) * b;
+        acc3 += select(0.0, dy[b3 + co], v3) * b;
+      }
+    }
+  }
+  let ciBase = g * CIN_G + c0;
+  store(m0, ciBase, c0, acc0);
+  if (m0 + 1u < rows) { store(m0 + 1u, ciBase, c0, acc1); }
+  if (m0 + 2u < rows) { store(m0 + 2u, ciBase, c0, acc2); }
+  if (m0 + 3u < rows) { store(m0 + 3u, ciBase, c0, acc3); }
+}
+
+fn store(m: u32, ciBase: u32, c0: u32, v: vec4f) {
+  let o = m * CIN + ciBase;
+  dx[o] = v.x;
+  if (c0 + 1u < CIN_G) { dx[o + 1u] = v.y; }
+  if (c0 + 2u < CIN_G) { dx[o + 2u] = v.z; }
+  if (c0 + 3u < CIN_G) { dx[o + 3u] = v.w; }
+}

@@ -1,0 +1,423 @@
+// Convolutions (NHWC): conv2d, conv1d and conv2dTranspose — shape rules, CPU kernels, GPU
+// lowerings (shaders/conv2d*.wgsl) and gradient rules. Three kernels close under
+// differentiation: the forward conv, its input gradient (the transposed conv) and its weight
+// gradient, each the others' VJP.
+
+import conv2dWgsl from '../../shaders/conv2d.wgsl?raw';
+import transposeWgsl from '../../shaders/conv2d_transpose.wgsl?raw';
+import weightGradWgsl from '../../shaders/conv2d_weight_grad.wgsl?raw';
+import { ArgumentError, DTypeError, ShapeError } from '../errors';
+import { grid, WORKGROUP_SIZE } from '../graph/codegen';
+import { LazyNode, type KernelDef } from '../graph/ir';
+import { shapeStr } from '../shape';
+import { makeTensor, Tensor } from '../tensor';
+import { reshapeNode } from './node-builders';
+
+/**
+ * The geometry of one forward convolution x [n,h,w,cin] → y [n,oh,ow,cout] with a kernel
+ * [kh,kw,cin/groups,cout]. `pt`/`pl` are the top/left padding; bottom/right follow from oh/ow.
+ */
+export interface ConvGeometry {
+  readonly n: number;
+  readonly h: number;
+  readonly w: number;
+  readonly cin: number;
+  readonly oh: number;
+  readonly ow: number;
+  readonly cout: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly pt: number;
+  readonly pl: number;
+  readonly dh: number;
+  readonly dw: number;
+  readonly groups: number;
+}
+
+interface WeightGradAttrs extends ConvGeometry {
+  /** The pixel reduction is cut into `split` chunks of `chunk` pixels, summed afterwards. */
+  readonly split: number;
+  readonly chunk: number;
+}
+
+/** `'valid'`, `'same'` (TensorFlow's rule), a symmetric number, or `[ph, pw]`. */
+export type ConvPadding = 'valid' | 'same' | number | readonly [number, number];
+
+export interface Conv2dOptions {
+  stride?: number | readonly [number, number];
+  padding?: ConvPadding;
+  dilation?: number | readonly [number, number];
+  groups?: number;
+  /** Added to every output pixel: shape [Cout]. */
+  bias?: Tensor;
+}
+
+export interface Conv1dOptions {
+  stride?: number;
+  padding?: 'valid' | 'same' | number;
+  dilation?: number;
+  groups?: number;
+  bias?: Tensor;
+}
+
+export interface Conv2dTransposeOptions {
+  stride?: number | readonly [number, number];
+  /** Keras semantics: `'same'` gives H·stride, `'valid'` no cropping; numbers crop both sides. */
+  padding?: ConvPadding;
+  outputPadding?: number | readonly [number, number];
+  dilation?: number | readonly [number, number];
+  bias?: Tensor;
+}
+
+// ---- CPU kernels ------------------------------------------------------------------------
+// Direct convolution with the channel loops innermost and contiguous (NHWC rows of x, rows of
+// the kernel), the access pattern of a blocked matmul, accumulating in float64.
+
+function convCpu(x: Float32Array, w: Float32Array, a: ConvGeometry): Float32Array {
+  const { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups } = a;
+  const cinG = cin / groups;
+  const coutG = cout / groups;
+  const out = new Float32Array(n * oh * ow * cout);
+  const acc = new Float64Array(cout);
+  for (let b = 0; b < n; b++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        acc.fill(0);
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - pt + ky * dh;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - pl + kx * dw;
+            if (ix < 0 || ix >= wd) continue;
+            const xRow = ((b * h + iy) * wd + ix) * cin;
+            const tap = (ky * kw + kx) * cinG;
+            for (let g = 0; g < groups; g++) {
+              for (let ci = 0; ci < cinG; ci++) {
+                const xv = x[xRow + g * cinG + ci];
+                if (xv === 0) continue;
+                const wRow = (tap + ci) * cout + g * coutG;
+                const o = g * coutG;
+                for (let co = 0; co < coutG; co++) acc[o + co] += xv * w[wRow + co];
+              }
+            }
+          }
+        }
+        out.set(acc, ((b * oh + oy) * ow + ox) * cout);
+      }
+    }
+  }
+  return out;
+}
+
+function convInputGradCpu(dy: Float32Array, w: Float32Array, a: ConvGeometry): Float32Array {
+  const { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups } = a;
+  const cinG = cin / groups;
+  const coutG = cout / groups;
+  const dx = new Float32Array(n * h * wd * cin);
+  const acc = new Float64Array(cin);
+  for (let b = 0; b < n; b++) {
+    for (let iy = 0; iy < h; iy++) {
+      for (let ix = 0; ix < wd; ix++) {
+        acc.fill(0);
+        for (let ky = 0; ky < kh; ky++) {
+          const ty = iy + pt - ky * dh;
+          if (ty < 0 || ty % sh !== 0 || ty / sh >= oh) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const tx = ix + pl - kx * dw;
+            if (tx < 0 || tx % sw !== 0 || tx / sw >= ow) continue;
+            const dyRow = ((b * oh + ty / sh) * ow + tx / sw) * cout;
+            const tap = (ky * kw + kx) * cinG;
+            for (let g = 0; g < groups; g++) {
+              const dyG = dyRow + g * coutG;
+              for (let ci = 0; ci < cinG; ci++) {
+                const wRow = (tap + ci) * cout + g * coutG;
+                let s = 0;
+                for (let co = 0; co < coutG; co++) s += dy[dyG + co] * w[wRow + co];
+                acc[g * cinG + ci] += s;
+              }
+            }
+          }
+        }
+        dx.set(acc, ((b * h + iy) * wd + ix) * cin);
+      }
+    }
+  }
+  return dx;
+}
+
+function convWeightGradCpu(x: Float32Array, dy: Float32Array, a: WeightGradAttrs): Float32Array {
+  const { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups, split, chunk } = a;
+  const cinG = cin / groups;
+  const coutG = cout / groups;
+  const slab = kh * kw * cinG * cout;
+  const out = new Float32Array(split * slab);
+  const acc = new Float64Array(slab);
+  const pixels = n * oh * ow;
+  for (let s = 0; s < split; s++) {
+    acc.fill(0);
+    for (let p = s * chunk; p < Math.min((s + 1) * chunk, pixels); p++) {
+      const ox = p % ow;
+      const oy = Math.floor(p / ow) % oh;
+      const b = Math.floor(p / (ow * oh));
+      const dyRow = p * cout;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - pt + ky * dh;
+        if (iy < 0 || iy >= h) continue;
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ox * sw - pl + kx * dw;
+          if (ix < 0 || ix >= wd) continue;
+          const xRow = ((b * h + iy) * wd + ix) * cin;
+          const tap = (ky * kw + kx) * cinG;
+          for (let g = 0; g < groups; g++) {
+            for (let ci = 0; ci < cinG; ci++) {
+              const xv = x[xRow + g * cinG + ci];
+              if (xv === 0) continue;
+              const row = (tap + ci) * cout + g * coutG;
+              const dyG = dyRow + g * coutG;
+              for (let co = 0; co < coutG; co++) acc[row + co] += xv * dy[dyG + co];
+            }
+          }
+        }
+      }
+    }
+    out.set(acc, s * slab);
+  }
+  return out;
+}
+
+// ---- GPU lowerings ----------------------------------------------------------------------
+
+function geometryConstants(a: ConvGeometry): Record<string, number> {
+  return {
+    N: a.n, H: a.h, W: a.w, CIN: a.cin, OH: a.oh, OW: a.ow, COUT: a.cout, KH: a.kh, KW: a.kw,
+    SH: a.sh, SW: a.sw, PT: a.pt, PL: a.pl, DH: a.dh, DW: a.dw,
+    GROUPS: a.groups, CIN_G: a.cin / a.groups, COUT_G: a.cout / a.groups,
+  };
+}
+
+/** Launch of `threads` invocations in workgroups of 64, flattened over a 2-D grid. */
+function launch(code: string, entryPoint: string, threads: number, constants: Record<string, number>) {
+  const workgroups = grid(Math.ceil(threads / WORKGROUP_SIZE));
+  return { code, entryPoint, constants: { ...constants, GRID_X: workgroups[0] }, workgroups };
+}
+
+const tiles4 = (v: number) => Math.ceil(v / 4);
+
+export const CONV2D: KernelDef<ConvGeometry> = {
+  name: 'conv2d',
+  cpu: ([x, w], node) => convCpu(x as Float32Array, w as Float32Array, node.op.attrs),
+  gpu(node) {
+    const a = node.op.attrs;
+    const c = geometryConstants(a);
+    if (a.cin === a.groups && a.groups > 1) return launch(conv2dWgsl, 'depthwise', a.n * a.oh * a.ow * a.cout, c);
+    return launch(conv2dWgsl, 'main', tiles4(a.n * a.oh * a.ow) * a.groups * tiles4(a.cout / a.groups), c);
+  },
+};
+
+export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
+  name: 'conv2dTranspose',
+  cpu: ([dy, w], node) => convInputGradCpu(dy as Float32Array, w as Float32Array, node.op.attrs),
+  gpu(node) {
+    const a = node.op.attrs;
+    return launch(transposeWgsl, 'main', tiles4(a.n * a.h * a.w) * a.groups * tiles4(a.cin / a.groups), geometryConstants(a));
+  },
+};
+
+export const CONV2D_WEIGHT_GRAD: KernelDef<WeightGradAttrs> = {
+  name: 'conv2dWeightGrad',
+  cpu: ([x, dy], node) => convWeightGradCpu(x as Float32Array, dy as Float32Array, node.op.attrs),
+  gpu(node) {
+    const a = node.op.attrs;
+    const threads = a.split * tiles4(a.kh * a.kw * (a.cin / a.groups)) * a.groups * tiles4(a.cout / a.groups);
+    return launch(weightGradWgsl, 'main', threads, { ...geometryConstants(a), SPLIT: a.split, CHUNK: a.chunk });
+  },
+};
+
+// ---- differentiable kernel calls --------------------------------------------------------
+
+/** The forward conv of geometry `a`; a 1×1 stride-1 unpadded ungrouped conv is a matmul. */
+function convForward(x: Tensor, w: Tensor, a: ConvGeometry): Tensor {
+  if (a.kh === 1 && a.kw === 1 && a.sh === 1 && a.sw === 1 && a.pt === 0 && a.pl === 0 && a.groups === 1 && a.oh === a.h && a.ow === a.w) {
+    return x.reshape([-1, a.cin]).matmul(w.reshape([a.cin, a.cout])).reshape([a.n, a.oh, a.ow, a.cout]);
+  }
+  const node = new LazyNode({ kind: 'kernel', def: CONV2D as KernelDef, attrs: a }, [x.node, w.node], [a.n, a.oh, a.ow, a.cout], 'float32');
+  return makeTensor(node, [x, w], (g) => [convInputGrad(g, w, a), convWeightGrad(x, g, a)]);
+}
+
+/** dx of the forward conv `a` for output gradient `dy` (the transposed convolution). */
+function convInputGrad(dy: Tensor, w: Tensor, a: ConvGeometry): Tensor {
+  const node = new LazyNode({ kind: 'kernel', def: CONV2D_INPUT_GRAD as KernelDef, attrs: a }, [dy.node, w.node], [a.n, a.h, a.w, a.cin], 'float32');
+  return makeTensor(node, [dy, w], (g) => [convForward(g, w, a), convWeightGrad(g, dy, a)]);
+}
+
+/** dW of the forward conv `a` for input `x` and output gradient `dy`. */
+function convWeightGrad(x: Tensor, dy: Tensor, a: ConvGeometry): Tensor {
+  const pixels = a.n * a.oh * a.ow;
+  const rows = a.kh * a.kw * (a.cin / a.groups);
+  const tiles = tiles4(rows) * a.groups * tiles4(a.cout / a.groups);
+  // Enough invocations to fill a GPU, but chunks long enough to amortize the final sum.
+  const split = Math.max(1, Math.min(Math.ceil(pixels / 256), Math.ceil(4096 / tiles)));
+  const chunk = Math.ceil(pixels / split);
+  const attrs: WeightGradAttrs = { ...a, split: Math.ceil(pixels / chunk), chunk };
+  const partial = new LazyNode({ kind: 'kernel', def: CONV2D_WEIGHT_GRAD as KernelDef, attrs }, [x.node, dy.node], [attrs.split, rows, a.cout], 'float32');
+  const summed = attrs.split === 1 ? partial : new LazyNode({ kind: 'reduce', reduce: 'sum', axes: [0] }, [partial], [1, rows, a.cout], 'float32');
+  const node = reshapeNode(summed, [a.kh, a.kw, a.cin / a.groups, a.cout]);
+  return makeTensor(node, [x, dy], (g) => [convInputGrad(dy, g, a), convForward(x, g, a)]);
+}
+
+// ---- options and shape rules ------------------------------------------------------------
+
+function pair(op: string, name: string, v: number | readonly number[] | undefined, fallback: number, min: number): [number, number] {
+  const p = v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [...v];
+  if (p.length !== 2 || !p.every((d) => Number.isInteger(d) && d >= min)) {
+    throw new ArgumentError(`${op}: ${name} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(v)}`);
+  }
+  return [p[0], p[1]];
+}
+
+function checkPaddingString(op: string, padding: unknown): void {
+  if (typeof padding === 'string' && padding !== 'valid' && padding !== 'same') {
+    throw new ArgumentError(`${op}: padding must be 'valid', 'same', a number or [ph, pw], got '${padding}'`);
+  }
+}
+
+/** Output size and leading padding of one spatial axis of a forward conv. */
+function convAxis(op: string, axis: string, size: number, k: number, s: number, d: number, padding: 'valid' | 'same' | number): [number, number] {
+  const span = d * (k - 1) + 1;
+  if (padding === 'same') {
+    const out = Math.ceil(size / s);
+    return [out, Math.floor(Math.max((out - 1) * s + span - size, 0) / 2)];
+  }
+  const p = padding === 'valid' ? 0 : padding;
+  if (size + 2 * p < span) {
+    throw new ShapeError(`${op}: the kernel spans ${span} along ${axis} (size ${k}, dilation ${d}) but the padded input has only ${size + 2 * p} (size ${size}, padding ${p}); expected a kernel no larger than the padded input`);
+  }
+  return [Math.floor((size + 2 * p - span) / s) + 1, p];
+}
+
+function checkFloat(op: string, ...ts: Tensor[]): void {
+  for (const t of ts) if (t.dtype !== 'float32') throw new DTypeError(`${op}: expected float32 tensors, got ${t.dtype} of shape ${shapeStr(t.shape)}`);
+}
+
+function addBias(op: string, y: Tensor, bias: Tensor | undefined): Tensor {
+  if (bias === undefined) return y;
+  bias = Tensor.check(bias, op);
+  const c = y.shape[y.rank - 1];
+  if (bias.rank !== 1 || bias.shape[0] !== c) throw new ShapeError(`${op}: bias must have shape [${c}] (one value per output channel), got ${shapeStr(bias.shape)}`);
+  checkFloat(op, bias);
+  return y.add(bias);
+}
+
+/**
+ * 2-D convolution of NHWC images `x` [N,H,W,Cin] with `w` [KH,KW,Cin/groups,Cout] → [N,OH,OW,Cout].
+ *
+ * ```ts
+ * const y = wg.conv2d(x, w, { stride: 2, padding: 'same', bias: b }).relu();
+ * ```
+ */
+export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
+  const op = 'conv2d';
+  x = Tensor.check(x, op);
+  w = Tensor.check(w, op);
+  if (x.rank !== 4 || w.rank !== 4) {
+    throw new ShapeError(`${op}: expected x [N,H,W,Cin] and w [KH,KW,Cin/groups,Cout] (rank 4 each), got ${shapeStr(x.shape)} and ${shapeStr(w.shape)}`);
+  }
+  checkFloat(op, x, w);
+  const [n, h, wd, cin] = x.shape;
+  const [kh, kw, cinG, cout] = w.shape;
+  const groups = opts.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new ArgumentError(`${op}: groups must be an integer ≥ 1, got ${groups}`);
+  if (cin % groups !== 0 || cout % groups !== 0) {
+    throw new ShapeError(`${op}: groups ${groups} must divide both the input channels ${cin} of x ${shapeStr(x.shape)} and the output channels ${cout} of w ${shapeStr(w.shape)}`);
+  }
+  if (cinG !== cin / groups) {
+    throw new ShapeError(`${op}: w ${shapeStr(w.shape)} has ${cinG} input channels per group, expected Cin/groups = ${cin}/${groups} = ${cin / groups} for x ${shapeStr(x.shape)}`);
+  }
+  if (kh < 1 || kw < 1 || cout < 1) throw new ShapeError(`${op}: w ${shapeStr(w.shape)} must have non-zero kernel size and output channels`);
+  const [sh, sw] = pair(op, 'stride', opts.stride, 1, 1);
+  const [dh, dw] = pair(op, 'dilation', opts.dilation, 1, 1);
+  const padding = opts.padding ?? 'valid';
+  checkPaddingString(op, padding);
+  const [ph, pw] = typeof padding === 'string' ? [padding, padding] : pair(op, 'padding', padding, 0, 0);
+  const [oh, pt] = convAxis(op, 'height', h, kh, sh, dh, ph);
+  const [ow, pl] = convAxis(op, 'width', wd, kw, sw, dw, pw);
+  const y = convForward(x, w, { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups });
+  return addBias(op, y, opts.bias);
+}
+
+/** 1-D convolution of `x` [N,L,Cin] with `w` [K,Cin/groups,Cout] → [N,OL,Cout], through conv2d. */
+export function conv1d(x: Tensor, w: Tensor, opts: Conv1dOptions = {}): Tensor {
+  const op = 'conv1d';
+  x = Tensor.check(x, op);
+  w = Tensor.check(w, op);
+  if (x.rank !== 3 || w.rank !== 3) {
+    throw new ShapeError(`${op}: expected x [N,L,Cin] and w [K,Cin/groups,Cout] (rank 3 each), got ${shapeStr(x.shape)} and ${shapeStr(w.shape)}`);
+  }
+  const one = (name: string, v: number | undefined) => {
+    if (v !== undefined && typeof v !== 'number') throw new ArgumentError(`${op}: ${name} must be a number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const stride = one('stride', opts.stride);
+  const dilation = one('dilation', opts.dilation);
+  const padding = opts.padding ?? 'valid';
+  const y = conv2d(x.expandDims(1), w.expandDims(0), {
+    stride: stride === undefined ? undefined : [1, stride],
+    dilation: dilation === undefined ? undefined : [1, dilation],
+    padding: typeof padding === 'number' ? [0, padding] : padding,
+    groups: opts.groups,
+    bias: opts.bias,
+  });
+  return y.squeeze(1);
+}
+
+/** Output size and leading padding (of the forward conv it is the adjoint of) of one axis. */
+function transposeAxis(op: string, axis: string, size: number, k: number, s: number, d: number, padding: 'valid' | 'same' | number, outPad: number | undefined): [number, number] {
+  const span = d * (k - 1) + 1;
+  if (outPad !== undefined && outPad >= Math.max(s, d)) {
+    throw new ArgumentError(`${op}: outputPadding ${outPad} along ${axis} must be smaller than the stride ${s} or the dilation ${d}`);
+  }
+  let out: number;
+  let p: number;
+  if (padding === 'same') {
+    // Keras: H·stride, or with outputPadding the size of padding span//2 on both sides.
+    out = outPad === undefined ? size * s : (size - 1) * s + span - 2 * Math.floor(span / 2) + outPad;
+    p = Math.floor(Math.max((size - 1) * s + span - out, 0) / 2);
+  } else {
+    p = padding === 'valid' ? 0 : padding;
+    out = (size - 1) * s - 2 * p + span + (outPad ?? 0);
+  }
+  if (out < 1) throw new ShapeError(`${op}: the output along ${axis} would have size ${out} (input ${size}, stride ${s}, kernel span ${span}, padding ${p}); expected ≥ 1`);
+  return [out, p];
+}
+
+/**
+ * The transposed convolution (the gradient of conv2d with respect to its input, as a layer):
+ * `x` [N,H,W,Cin], `w` [KH,KW,Cout,Cin] (Keras layout) → [N,OH,OW,Cout] with
+ * OH = (H−1)·stride − 2·pad + dilation·(KH−1) + outputPadding + 1.
+ */
+export function conv2dTranspose(x: Tensor, w: Tensor, opts: Conv2dTransposeOptions = {}): Tensor {
+  const op = 'conv2dTranspose';
+  x = Tensor.check(x, op);
+  w = Tensor.check(w, op);
+  if (x.rank !== 4 || w.rank !== 4) {
+    throw new ShapeError(`${op}: expected x [N,H,W,Cin] and w [KH,KW,Cout,Cin] (rank 4 each), got ${shapeStr(x.shape)} and ${shapeStr(w.shape)}`);
+  }
+  checkFloat(op, x, w);
+  const [n, h, wd, cin] = x.shape;
+  const [kh, kw, cout, wIn] = w.shape;
+  if (wIn !== cin) throw new ShapeError(`${op}: w ${shapeStr(w.shape)} has ${wIn} input channels (last axis), expected ${cin} to match x ${shapeStr(x.shape)}`);
+  if (kh < 1 || kw < 1 || cout < 1) throw new ShapeError(`${op}: w ${shapeStr(w.shape)} must have non-zero kernel size and output channels`);
+  const [sh, sw] = pair(op, 'stride', opts.stride, 1, 1);
+  const [dh, dw] = pair(op, 'dilation', opts.dilation, 1, 1);
+  const outPad = opts.outputPadding === undefined ? undefined : pair(op, 'outputPadding', opts.outputPadding, 0, 0);
+  const padding = opts.padding ?? 'valid';
+  checkPaddingString(op, padding);
+  const [ph, pw] = typeof padding === 'string' ? [padding, padding] : pair(op, 'padding', padding, 0, 0);
+  const [oh, pt] = transposeAxis(op, 'height', h, kh, sh, dh, ph, outPad?.[0]);
+  const [ow, pl] = transposeAxis(op, 'width', wd, kw, sw, dw, pw, outPad?.[1]);
+  // The adjoint of the forward conv from [n,oh,ow,cout] to x's [n,h,wd,cin].
+  const y = convInputGrad(x, w, { n, h: oh, w: ow, cin: cout, oh: h, ow: wd, cout: cin, kh, kw, sh, sw, pt, pl, dh, dw, groups: 1 });
+  return addBias(op, y, opts.bias);
+}
