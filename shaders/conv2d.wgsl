@@ -3,6 +3,7 @@
 // k = (ky,kx,ci)) with register tiling: each invocation computes 4 pixels × 4 channels and
 // uses no workgroup memory (barriers are what costs most on CPU-emulated GPUs).
 // `depthwise` is a direct kernel for one input channel per group: one output per invocation.
+// Both pass every output through `epilogue` (bias, activation, residual… fused by the scheduler).
 
 override N: u32;
 override H: u32;
@@ -27,6 +28,10 @@ override GRID_X: u32;
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
+
+//!EPILOGUE_BEGIN
+fn epilogue(v: f32, idx: u32) -> f32 { return v; }
+//!EPILOGUE_END
 
 // The input offset of pixel `m`'s window origin, as (row, col, batch offset).
 fn origin(m: u32) -> vec3i {
@@ -104,10 +109,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
 
 fn store(m: u32, coBase: u32, c0: u32, v: vec4f) {
   let o = m * COUT + coBase;
-  out[o] = v.x;
-  if (c0 + 1u < COUT_G) { out[o + 1u] = v.y; }
-  if (c0 + 2u < COUT_G) { out[o + 2u] = v.z; }
-  if (c0 + 3u < COUT_G) { out[o + 3u] = v.w; }
+  out[o] = epilogue(v.x, o);
+  if (c0 + 1u < COUT_G) { out[o + 1u] = epilogue(v.y, o + 1u); }
+  if (c0 + 2u < COUT_G) { out[o + 2u] = epilogue(v.z, o + 2u); }
+  if (c0 + 3u < COUT_G) { out[o + 3u] = epilogue(v.w, o + 3u); }
 }
 
 @compute @workgroup_size(64)
@@ -124,5 +129,5 @@ fn depthwise(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) li
       if (p >= 0) { acc += x[p + ci] * w[(ky * KW + kx) * COUT + co]; }
     }
   }
-  out[t] = acc;
+  out[t] = epilogue(acc, t);
 }

@@ -207,6 +207,7 @@ const tiles4 = (v: number) => Math.ceil(v / 4);
 
 export const CONV2D: KernelDef<ConvGeometry> = {
   name: 'conv2d',
+  epilogue: true,
   cpu: ([x, w], node) => convCpu(x as Float32Array, w as Float32Array, node.op.attrs),
   gpu(node) {
     const a = node.op.attrs;

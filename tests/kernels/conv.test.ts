@@ -3,7 +3,7 @@
 // combination, the 1×1 matmul path, bias, and the errors the ops throw at the call.
 
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { checkBoth, expectNoGpuErrors, initBoth, seeded, wg } from '../helpers';
+import { checkBoth, countWork, expectNoGpuErrors, initBoth, seeded, wg } from '../helpers';
 import { refAxis, refConv2d, refConv2dTranspose, type RefConv } from './conv-reference';
 
 beforeAll(initBoth);
@@ -91,6 +91,30 @@ describe('conv2d', () => {
       ref.data.map((v, i) => v + bias[i % 3]),
       TOL,
     );
+  });
+
+  test('conv2d(...).add(bias).relu() realizes as one dispatch, depthwise and with a residual too', async () => {
+    const x = seeded(2 * 6 * 5 * 3, 12);
+    const w = seeded(3 * 3 * 3 * 5, 13);
+    const bias = seeded(5, 14);
+    const ref = refConv2d(x, [2, 6, 5, 3], w, [3, 3, 3, 5], { padding: ['same', 'same'] });
+    const build = () => {
+      const xt = wg.tensor(new Float32Array(x), { shape: [2, 6, 5, 3] });
+      const wt = wg.tensor(new Float32Array(w), { shape: [3, 3, 3, 5] });
+      wg.realize(xt, wt);
+      return wg.conv2d(xt, wt, { padding: 'same' }).add(wg.tensor(bias)).relu();
+    };
+    await checkBoth(build, ref.data.map((v, i) => Math.max(0, v + bias[i % 5])), TOL);
+    const y = build();
+    const work = await countWork(() => y.data());
+    expect(work.dispatches).toBe(1);
+    const xt = wg.tensor(new Float32Array(x), { shape: [2, 6, 5, 3] });
+    const wd = wg.tensor(new Float32Array(seeded(3 * 3 * 1 * 6, 15)), { shape: [3, 3, 1, 6] });
+    const b = wg.tensor(new Float32Array(seeded(6, 16)));
+    const r = wg.tensor(new Float32Array(seeded(2 * 6 * 5 * 6, 17)), { shape: [2, 6, 5, 6] });
+    wg.realize(xt, wd, b, r);
+    const z = wg.conv2d(xt, wd, { groups: 3, padding: 'same', bias: b }).relu().add(r);
+    expect((await countWork(() => z.data())).dispatches).toBe(1);
   });
 
   test('errors name the op, the shapes and what was expected', () => {
