@@ -1,6 +1,7 @@
 // Softmax cross-entropy for integer labels, backward: out[r, c] = (softmax(x[r])[c] − [c ==
-// label[r]]) · g[r] for a contiguous [ROWS, COLS] input and the loss gradient g [ROWS], one
-// workgroup per row. Outputs pass through `epilogue` (fused elementwise chains).
+// label[r]]) · g[r] for a contiguous [ROWS, COLS] input and the loss gradient g [ROWS]: `main`
+// runs one workgroup per row with tree reductions, `main_rows` one thread per row with no
+// barriers (SwiftShader, short rows). Outputs pass through `epilogue` (fused elementwise chains).
 
 override ROWS: u32;
 override COLS: u32;
@@ -45,6 +46,23 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let label = labels[row];
   let gr = g[row];
   for (var c = t; c < COLS; c += WG) {
+    let hot = select(0.0, 1.0, i32(c) == label);
+    out[base + c] = epilogue((exp(x[base + c] - m) / s - hot) * gr, base + c);
+  }
+}
+
+@compute @workgroup_size(64)
+fn main_rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let row = (wid.y * GRID_X + wid.x) * 64u + lid.x;
+  if (row >= ROWS) { return; }
+  let base = row * COLS;
+  var m = x[base];
+  for (var c = 1u; c < COLS; c++) { m = max(m, x[base + c]); }
+  var s = 0.0;
+  for (var c = 0u; c < COLS; c++) { s += exp(x[base + c] - m); }
+  let label = labels[row];
+  let gr = g[row];
+  for (var c = 0u; c < COLS; c++) {
     let hot = select(0.0, 1.0, i32(c) == label);
     out[base + c] = epilogue((exp(x[base + c] - m) / s - hot) * gr, base + c);
   }

@@ -1,6 +1,8 @@
 // Softmax cross-entropy for integer labels, forward: loss[r] = log Σ exp(x[r]) − x[r, label[r]]
-// over a contiguous [ROWS, COLS] input, one workgroup per row (max-shifted, so stable for logits
-// of any magnitude). A label outside [0, COLS) gives NaN. Losses pass through `epilogue`.
+// over a contiguous [ROWS, COLS] input (max-shifted, so stable for logits of any magnitude):
+// `main` runs one workgroup per row with tree reductions, `main_rows` one thread per row with no
+// barriers (SwiftShader, short rows). A label outside [0, COLS) gives NaN. Losses pass through
+// `epilogue`.
 
 override ROWS: u32;
 override COLS: u32;
@@ -49,4 +51,19 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     if (label >= 0 && u32(label) < COLS) { loss = m + log(s) - x[base + u32(label)]; }
     out[row] = epilogue(loss, row);
   }
+}
+
+@compute @workgroup_size(64)
+fn main_rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let row = (wid.y * GRID_X + wid.x) * 64u + lid.x;
+  if (row >= ROWS) { return; }
+  let base = row * COLS;
+  var m = x[base];
+  for (var c = 1u; c < COLS; c++) { m = max(m, x[base + c]); }
+  var s = 0.0;
+  for (var c = 0u; c < COLS; c++) { s += exp(x[base + c] - m); }
+  let label = labels[row];
+  var loss = bitcast<f32>(nan_bits);
+  if (label >= 0 && u32(label) < COLS) { loss = m + log(s) - x[base + u32(label)]; }
+  out[row] = epilogue(loss, row);
 }

@@ -1,11 +1,14 @@
-// softmax / logSoftmax over the last axis of a contiguous [ROWS, COLS] input: one workgroup per
-// row; the row's max and the sum of exp(x − max) are workgroup tree reductions, so logits of any
-// magnitude stay finite. Outputs pass through `epilogue` (fused elementwise chains).
+// softmax / logSoftmax over the last axis of a contiguous [ROWS, COLS] input, max-shifted so
+// logits of any magnitude stay finite. `main`: one workgroup per row, the row's max and sum of
+// exp(x − max) as workgroup tree reductions (GPUs, long rows). `main_rows`: one thread per row,
+// no barriers (SwiftShader, where barriers are expensive; short rows). Outputs pass through
+// `epilogue` (fused elementwise chains).
 
 override ROWS: u32;
 override COLS: u32;
 override LOG: bool = false;
-// Workgroups along x of the grid (it wraps into y past the device limit).
+// Workgroups along x of the grid (it wraps into y past the device limit): rows for `main`,
+// rows / 64 for `main_rows`.
 override GRID_X: u32 = 1u;
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -49,5 +52,21 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     let d = x[base + c] - m;
     let v = select(exp(d) / s, d - logS, LOG);
     out[base + c] = epilogue(v, base + c);
+  }
+}
+
+@compute @workgroup_size(64)
+fn main_rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let row = (wid.y * GRID_X + wid.x) * 64u + lid.x;
+  if (row >= ROWS) { return; }
+  let base = row * COLS;
+  var m = x[base];
+  for (var c = 1u; c < COLS; c++) { m = max(m, x[base + c]); }
+  var s = 0.0;
+  for (var c = 0u; c < COLS; c++) { s += exp(x[base + c] - m); }
+  let logS = log(s);
+  for (var c = 0u; c < COLS; c++) {
+    let d = x[base + c] - m;
+    out[base + c] = epilogue(select(exp(d) / s, d - logS, LOG), base + c);
   }
 }

@@ -71,9 +71,13 @@ export function matmulCpu(a: Float32Array, b: Float32Array, attrs: MatmulAttrs):
   return out;
 }
 
-/** Outputs below which one workgroup per output (splitting K) beats output tiles. */
-const DOT_MAX_OUTPUTS = 4096;
-const DOT_MIN_K = 64;
+/**
+ * When one workgroup per output (64 threads splitting K) beats output tiles: few outputs, so
+ * tiles would leave the device idle, each with a long K to split.
+ */
+function prefersDot(outputs: number, k: number): boolean {
+  return (outputs <= 1024 && k >= 256) || (outputs <= 4096 && k >= 1024);
+}
 
 /** The kernel of shaders/matmul.wgsl for these sizes on this device. */
 export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget): GpuLaunch {
@@ -91,7 +95,7 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget): GpuLaunch {
     VEC_B: Number((transB ? k : n) % 4 === 0),
   };
   const outputs = batch * m * n;
-  if (outputs <= DOT_MAX_OUTPUTS && k >= DOT_MIN_K) {
+  if (prefersDot(outputs, k)) {
     const workgroups = grid(outputs);
     return { code: matmulWgsl, entryPoint: 'main_dot', constants: { ...constants, GRID_X: workgroups[0] }, workgroups };
   }

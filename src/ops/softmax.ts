@@ -7,7 +7,7 @@ import crossEntropyWgsl from '../../shaders/cross-entropy.wgsl?raw';
 import softmaxWgsl from '../../shaders/softmax.wgsl?raw';
 import { DTypeError, ShapeError } from '../errors';
 import { grid } from '../graph/codegen';
-import { LazyNode, type GpuLaunch, type KernelDef } from '../graph/ir';
+import { LazyNode, type GpuLaunch, type GpuTarget, type KernelDef } from '../graph/ir';
 import { normAxis, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { reshapeNode } from './node-builders';
@@ -31,9 +31,15 @@ function rowStats(x: ArrayLike<number>, r: number, cols: number): { max: number;
   return { max, logSum: Math.log(sum) };
 }
 
-function rowLaunch(code: string, { rows, cols }: RowAttrs, extra: Record<string, number> = {}): GpuLaunch {
-  const workgroups = grid(rows);
-  return { code, entryPoint: 'main', constants: { ROWS: rows, COLS: cols, GRID_X: workgroups[0], ...extra }, workgroups };
+/**
+ * One thread per row (`main_rows`) where rows are short or barriers expensive (SwiftShader) and
+ * there are rows enough to fill the device; else one workgroup per row (`main`).
+ */
+function rowLaunch(code: string, { rows, cols }: RowAttrs, target: GpuTarget, extra: Record<string, number> = {}): GpuLaunch {
+  const perThread = cols <= 32 || (!target.sharedMemoryTiles && rows >= 64);
+  const workgroups = grid(perThread ? Math.ceil(rows / 64) : rows);
+  const entryPoint = perThread ? 'main_rows' : 'main';
+  return { code, entryPoint, constants: { ROWS: rows, COLS: cols, GRID_X: workgroups[0], ...extra }, workgroups };
 }
 
 export const SOFTMAX: KernelDef<SoftmaxAttrs> = {
@@ -51,7 +57,7 @@ export const SOFTMAX: KernelDef<SoftmaxAttrs> = {
     }
     return out;
   },
-  gpu: (node) => rowLaunch(softmaxWgsl, node.op.attrs, { LOG: Number(node.op.attrs.log) }),
+  gpu: (node, target) => rowLaunch(softmaxWgsl, node.op.attrs, target, { LOG: Number(node.op.attrs.log) }),
 };
 
 export const SOFTMAX_CROSS_ENTROPY: KernelDef<RowAttrs> = {
@@ -67,7 +73,7 @@ export const SOFTMAX_CROSS_ENTROPY: KernelDef<RowAttrs> = {
     }
     return out;
   },
-  gpu: (node) => rowLaunch(crossEntropyWgsl, node.op.attrs),
+  gpu: (node, target) => rowLaunch(crossEntropyWgsl, node.op.attrs, target),
 };
 
 export const SOFTMAX_CROSS_ENTROPY_GRAD: KernelDef<RowAttrs> = {
@@ -85,7 +91,7 @@ export const SOFTMAX_CROSS_ENTROPY_GRAD: KernelDef<RowAttrs> = {
     }
     return out;
   },
-  gpu: (node) => rowLaunch(crossEntropyGradWgsl, node.op.attrs),
+  gpu: (node, target) => rowLaunch(crossEntropyGradWgsl, node.op.attrs, target),
 };
 
 /** The softmax kernel over the last axis of float32 `x` (any rank ≥ 1). */

@@ -55,7 +55,7 @@ const graphs: [string, () => wg.Tensor[]][] = [
   ['matmul, every variant', () => [randomTensor([17, 33], 4).matmul(randomTensor([33, 65], 5)), randomTensor([3, 500], 6).matmul(randomTensor([500, 2], 7))]],
   ['matmul with transposed operands and batches', () => [randomTensor([4, 33, 17], 8).transpose([0, 2, 1]).matmul(randomTensor([65, 33], 9).transpose())]],
   ['matmul with a bias, residual and activation epilogue', () => [randomTensor([9, 12], 10).matmul(randomTensor([12, 8], 11)).add(randomTensor([8], 12)).add(randomTensor([9, 8], 13)).relu()]],
-  ['softmax and logSoftmax with epilogues', () => [randomTensor([6, 40], 14).softmax().mul(2), randomTensor([6, 40], 15).logSoftmax(0)]],
+  ['softmax and logSoftmax with epilogues', () => [randomTensor([6, 40], 14).softmax().mul(2), randomTensor([6, 40], 15).logSoftmax(0), randomTensor([70, 40], 23).softmax()]],
   ['softmax cross-entropy forward and backward', () => {
     const x = wg.tensor(new Float32Array(40).fill(0.25), { shape: [4, 10], requiresGrad: true });
     const loss = softmaxCrossEntropy(x, wg.tensor([1, 2, 3, 4], { dtype: 'int32' }));

@@ -19,6 +19,8 @@ function refSoftmax(x: readonly number[], cols: number, log: boolean): number[] 
   return out;
 }
 
+const labelsOf = (ls: number[]) => wg.tensor(ls, { dtype: 'int32' });
+
 beforeAll(initBoth);
 afterEach(expectNoGpuErrors);
 
@@ -29,6 +31,19 @@ describe('softmax kernel', () => {
     await checkBoth(build, refSoftmax(values, cols, false), { atol: 1e-6, rtol: 1e-4 });
     const logBuild = () => wg.tensor(values, { shape: [5, cols] }).logSoftmax();
     await checkBoth(logBuild, refSoftmax(values, cols, true), { atol: 1e-5, rtol: 1e-4 });
+  });
+
+  it.each([
+    [70, 65],
+    [130, 3],
+    [64, 1000],
+  ])('%i rows of %i (one thread per row where rows are many or short) match the reference', async (rows, cols) => {
+    const values = seeded(rows * cols, rows + cols, -30, 30);
+    await checkBoth(() => wg.tensor(values, { shape: [rows, cols] }).softmax(), refSoftmax(values, cols, false), { atol: 1e-6, rtol: 1e-4 });
+    await checkBoth(() => wg.tensor(values, { shape: [rows, cols] }).logSoftmax(), refSoftmax(values, cols, true), { atol: 1e-4, rtol: 1e-4 });
+    const labels = Array.from({ length: rows }, (_, r) => (r * 5) % cols);
+    const logp = refSoftmax(values, cols, true);
+    await checkBoth(() => softmaxCrossEntropy(wg.tensor(values, { shape: [rows, cols] }), labelsOf(labels)), labels.map((l, r) => -logp[r * cols + l]), { atol: 1e-4, rtol: 1e-4 });
   });
 
   it('stays finite and exact for logits of magnitude 1000', async () => {
@@ -65,8 +80,6 @@ describe('softmax kernel', () => {
 });
 
 describe('softmax cross-entropy', () => {
-  const labelsOf = (ls: number[]) => wg.tensor(ls, { dtype: 'int32' });
-
   it.each([1, 3, 17, 65, 1000])('per-row losses over %i classes match the reference', async (cols) => {
     const rows = 6;
     const values = seeded(rows * cols, cols + 1, -3, 3);
