@@ -60,6 +60,7 @@ export const elementwiseChecks: Check[] = [
       await equals(wg, (w) => w.tensor([[1, 5], [-3, 2]]).maximum(w.tensor([2, 2])), [2, 2], [2, 5, 2, 2]);
       await equals(wg, (w) => w.minimum(w.tensor([1, -5, 3], { dtype: 'int32' }), 0), [3], [0, -5, 0], { dtype: 'int32' });
       await matchesCpu(wg, (w) => fill(w, [5, 1], 5).maximum(fill(w, [1, 6], 6)).sub(fill(w, [6], 7).minimum(0)));
+      await equals(wg, (w) => w.tensor([NaN, 1, -1]).maximum(0).add(w.tensor([NaN, 1, -1]).minimum(0)), [3], [NaN, 1, -1]);
     },
   },
   {
