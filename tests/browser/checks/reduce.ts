@@ -85,6 +85,16 @@ export const reduceChecks: Check[] = [
     },
   },
   {
+    name: 'NaN and infinities propagate through reductions as in PyTorch',
+    run: async (wg) => {
+      const x = (w: Wg) => w.tensor([[1, NaN, 3], [4, 5, 6], [-Infinity, 0, 2]]);
+      await equals(wg, (w) => x(w).sum(1), [3], [NaN, 15, -Infinity]);
+      await equals(wg, (w) => x(w).max(1), [3], [NaN, 6, 2]);
+      await equals(wg, (w) => x(w).min(1), [3], [NaN, 4, -Infinity]);
+      await matchesCpu(wg, (w) => x(w).max(0).add(x(w).min(0)));
+    },
+  },
+  {
     name: 'argmax and argmin give int32 indices, the first one on ties',
     run: async (wg) => {
       const m = (w: Wg) => w.tensor([[1, 7, 7, -2], [5, 5, 0, 0], [-1, -3, 4, -3]]);
