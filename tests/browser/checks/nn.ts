@@ -82,6 +82,19 @@ export const nnChecks: Check[] = [
     },
   },
   {
+    name: 'gradients through movement, indexing, softmax and reductions match cpu',
+    run: async (wg) => {
+      await matchesCpu(wg, (w) => {
+        const x = fill(w, [4, 5, 3], 180).requiresGrad_();
+        const y = x.transpose([2, 0, 1]).slice([1, 0, 1], [2, -1, 3]).pad([[0, 1], [1, 0], [0, 2]], 0.5);
+        const z = w.concat([y, y.mul(2)], 1).gather(w.tensor([0, 3, 3], { dtype: 'int32' }), 2);
+        const terms = [z.max(0).sum(), z.softmax(1).mul(fill(w, z.shape, 181)).sum(), x.prod(2).mean(), x.variance([0, 1]).sum(), x.logSumExp(1).sum()];
+        terms.reduce((a, b) => a.add(b)).backward();
+        return x.grad!;
+      }, { atol: 1e-5 });
+    },
+  },
+  {
     name: 'gradients of conv2d with stride, padding, dilation and groups match cpu',
     run: async (wg) => {
       await matchesCpu(wg, (w) => {
