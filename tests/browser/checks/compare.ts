@@ -31,16 +31,24 @@ export interface Realized {
 export async function matchesCpu(wg: Wg, f: (w: Wg) => Tensor, tol?: Expectation): Promise<void> {
   const gpu = await valuesOn(wg, 'webgpu', f);
   const cpu = await valuesOn(wg, 'cpu', f);
-  if (gpu.dtype !== cpu.dtype) throw new Error(`webgpu vs cpu: dtype ${gpu.dtype} but cpu gives ${cpu.dtype}`);
-  if (tol?.dtype !== undefined && gpu.dtype !== tol.dtype) throw new Error(`webgpu: dtype ${gpu.dtype}, expected ${tol.dtype}`);
-  expectClose(gpu.shape, gpu.values, cpu.shape, cpu.values, tol, 'webgpu vs cpu');
+  const what = `webgpu vs cpu for ${source(f)}`;
+  if (gpu.dtype !== cpu.dtype) throw new Error(`${what}: dtype ${gpu.dtype} but cpu gives ${cpu.dtype}`);
+  if (tol?.dtype !== undefined && gpu.dtype !== tol.dtype) throw new Error(`${what}: dtype ${gpu.dtype}, expected ${tol.dtype}`);
+  expectClose(gpu.shape, gpu.values, cpu.shape, cpu.values, tol, what);
 }
 
 /** Realizes `f` on the webgpu backend and compares it with values known independently. */
 export async function equals(wg: Wg, f: (w: Wg) => Tensor, shape: number[], expected: ArrayLike<number>, tol?: Expectation): Promise<void> {
   const gpu = await valuesOn(wg, 'webgpu', f);
-  if (tol?.dtype !== undefined && gpu.dtype !== tol.dtype) throw new Error(`webgpu vs expected: dtype ${gpu.dtype}, expected ${tol.dtype}`);
-  expectClose(gpu.shape, gpu.values, shape, expected, tol, 'webgpu vs expected');
+  const what = `webgpu vs expected for ${source(f)}`;
+  if (tol?.dtype !== undefined && gpu.dtype !== tol.dtype) throw new Error(`${what}: dtype ${gpu.dtype}, expected ${tol.dtype}`);
+  expectClose(gpu.shape, gpu.values, shape, expected, tol, what);
+}
+
+/** The text of a check's tensor function, for failure messages that say which call failed. */
+function source(f: (w: Wg) => Tensor): string {
+  const text = f.toString().replace(/\s+/g, ' ');
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
 /**
