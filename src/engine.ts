@@ -1,7 +1,9 @@
 // The public engine calls of API.md "Engine": backend choice, realize, stats, memory, explain.
 
 import { resetStats as reset, stats as counters, type BackendName, type Stats } from './backend/backend';
-import { activeBackend, isInitialized, switchBackend, webgpuBackend } from './runtime';
+import type { LazyNode } from './graph/ir';
+import { tensorsIn, tidy } from './lifetime';
+import { activeBackend, ensureInit, isInitialized, switchBackend, webgpuBackend } from './runtime';
 import { liveTensors, realizeNodes, storagesOf, Tensor } from './tensor';
 
 export { init, type InitOptions, type InitResult } from './runtime';
@@ -38,18 +40,53 @@ export interface MemoryInfo {
   peakBytes: number;
 }
 
-let peakBytes = 0;
+let cpuPeakBytes = 0;
 
+/**
+ * Memory in use. On WebGPU: `liveBytes` are device buffers held (by tensors, or by work in
+ * flight), `pooledBytes` idle buffers kept for reuse, `peakBytes` the high-water mark of both
+ * together. On the CPU backend: the bytes of the host arrays live tensors read.
+ *
+ * ```ts
+ * const { liveBytes, pooledBytes } = wg.memory();
+ * ```
+ */
 export function memory(): MemoryInfo {
   const tensors = liveTensors();
   const gpu = webgpuBackend();
-  let liveBytes = gpu?.pool.liveBytes ?? 0;
-  if (!isInitialized() || activeBackend().name === 'cpu') {
-    const hosts = new Set(tensors.flatMap(storagesOf).flatMap((s) => (s.host ? [s.host] : [])));
-    for (const h of hosts) liveBytes += h.byteLength;
+  if (gpu && isInitialized() && activeBackend().name === 'webgpu') {
+    const { liveBytes, pooledBytes, peakBytes } = gpu.pool;
+    return { liveTensors: tensors.length, liveBytes, pooledBytes, peakBytes };
   }
-  peakBytes = Math.max(peakBytes, liveBytes);
-  return { liveTensors: tensors.length, liveBytes, pooledBytes: gpu?.pool.pooledBytes ?? 0, peakBytes };
+  let liveBytes = 0;
+  const hosts = new Set(tensors.flatMap(storagesOf).flatMap((s) => (s.host ? [s.host] : [])));
+  for (const h of hosts) liveBytes += h.byteLength;
+  cpuPeakBytes = Math.max(cpuPeakBytes, liveBytes);
+  return { liveTensors: tensors.length, liveBytes, pooledBytes: 0, peakBytes: cpuPeakBytes };
+}
+
+/**
+ * Compiles ahead of time what realizing the tensors `fn` returns would need (the plan, its
+ * pipelines, compiled asynchronously), without running anything. A later realize of a graph of
+ * the same structure, with the same roots in the same order, then hits the plan cache. The
+ * tensors `fn` creates are disposed.
+ *
+ * ```ts
+ * await wg.warmup(() => trainStepGraph(x, y)); // [...newParams, loss]
+ * ```
+ */
+export async function warmup(fn: () => unknown): Promise<void> {
+  const backend = await ensureInit();
+  let nodes: LazyNode[] = [];
+  tidy(() => {
+    nodes = tensorsIn(fn()).map((t) => t.node);
+    for (const n of nodes) n.retain();
+  });
+  try {
+    await backend.prepare?.(nodes.filter((n) => n.op.kind !== 'buffer'));
+  } finally {
+    for (const n of nodes) n.release();
+  }
 }
 
 /** The kernels realizing `tensors` would run, one line each: fused ops, buffers read and written. */

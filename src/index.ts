@@ -3,7 +3,8 @@
 export * from './errors';
 export type { DType, TypedArray } from './dtype';
 export type { BackendName, Stats } from './backend/backend';
-export { init, getBackend, setBackend, realize, stats, resetStats, memory, explain } from './engine';
+export { init, getBackend, setBackend, realize, stats, resetStats, memory, explain, warmup } from './engine';
+export { tidy, keep } from './lifetime';
 export type { InitOptions, InitResult, MemoryInfo } from './engine';
 export { Tensor, noGrad } from './tensor';
 export type { TensorLike, GradFn } from './tensor';

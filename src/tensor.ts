@@ -15,6 +15,7 @@ import { matmul } from './ops/matmul';
 import { logSoftmax, softmax } from './ops/softmax';
 import type { Axis } from './ops/reduce';
 import { backward } from './autograd/backward';
+import { trackTensor, untrackTensor, type NodeCell } from './lifetime';
 
 export type TensorLike = Tensor | number;
 
@@ -53,18 +54,7 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-const live = new Set<WeakRef<Tensor>>();
-const collected = new FinalizationRegistry<WeakRef<Tensor>>((ref) => live.delete(ref));
-
-/** Every tensor not yet collected or disposed. */
-export function liveTensors(): Tensor[] {
-  const out: Tensor[] = [];
-  for (const ref of live) {
-    const t = ref.deref();
-    if (t && !t.disposed) out.push(t);
-  }
-  return out;
-}
+export { liveTensors } from './lifetime';
 
 /**
  * Wraps a node as a tensor; records `vjp` when an input requires gradients and the result is
@@ -96,15 +86,31 @@ export class Tensor {
   private leafGrad: Tensor | null = null;
   disposed = false;
 
+  private readonly cell: NodeCell;
+
   /** @internal Use the creation functions (`wg.tensor`, `wg.zeros`, …). */
-  constructor(
-    /** @internal */ public node: LazyNode,
-  ) {
+  constructor(node: LazyNode) {
     this.shape = node.shape;
     this.dtype = node.dtype;
-    const ref = new WeakRef(this);
-    live.add(ref);
-    collected.register(this, ref);
+    node.retain();
+    this.cell = { node };
+    trackTensor(this, this.cell);
+  }
+
+  /** @internal The lazy node this tensor holds (src/lifetime.ts explains holding). */
+  get node(): LazyNode {
+    return this.cell.node;
+  }
+  /** @internal Re-points this tensor at `n` (same shape and dtype), e.g. an in-place update. */
+  set node(n: LazyNode) {
+    if (this.disposed) throw new DisposedError(`assign: the tensor of shape ${shapeStr(this.shape)} was disposed`);
+    if (n.dtype !== this.dtype || n.shape.length !== this.rank || n.shape.some((d, i) => d !== this.shape[i])) {
+      throw new ShapeError(`assign: a ${shapeStr(this.shape)} ${this.dtype} tensor cannot take a ${shapeStr(n.shape)} ${n.dtype} value`);
+    }
+    n.retain();
+    const old = this.cell.node;
+    this.cell.node = n;
+    old.release();
   }
 
   get size(): number {
@@ -128,7 +134,8 @@ export class Tensor {
     Tensor.check(this, 'data');
     const backend = await ensureInit();
     if (this.size === 0) return allocHost(this.dtype, 0);
-    realizeNodes([this.node]);
+    await realizeNodesAsync([this.node]);
+    Tensor.check(this, 'data');
     const op = this.node.op;
     if (op.kind !== 'buffer') throw new Error('data: realize left a lazy node');
     return backend.read(op.storage);
@@ -157,12 +164,18 @@ export class Tensor {
     console.log(`Tensor ${shapeStr(this.shape)} ${this.dtype}\n${JSON.stringify(await this.array())}`);
   }
 
-  /** Releases the tensor's device memory now; using it afterwards throws DisposedError. */
+  /**
+   * Lets go of the tensor: its device memory is freed now, unless a live lazy graph still reads
+   * it (then when that graph is realized or dropped). Using it afterwards throws DisposedError.
+   * Work already submitted that reads it still sees its values.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.leafGrad = null;
     this.gradFn = null;
+    untrackTensor(this);
+    this.cell.node.release();
   }
 
   // ---- autograd -------------------------------------------------------------------------
@@ -306,6 +319,20 @@ export function realizeNodes(nodes: readonly LazyNode[]): void {
   if (todo.length === 0) return;
   const storages = activeBackend().execute(todo);
   todo.forEach((n, i) => n.becomeBuffer(storages[i]));
+}
+
+/** As `realizeNodes`, compiling a new graph's pipelines without blocking where the backend can. */
+export async function realizeNodesAsync(nodes: readonly LazyNode[]): Promise<void> {
+  const todo = [...new Set(nodes)].filter((n) => n.op.kind !== 'buffer');
+  if (todo.length === 0) return;
+  const backend = activeBackend();
+  const storages = backend.executeAsync ? await backend.executeAsync(todo) : backend.execute(todo);
+  todo.forEach((n, i) => {
+    const op = n.op;
+    // Realized by someone else while compiling: keep theirs, drop ours.
+    if (op.kind !== 'buffer') n.becomeBuffer(storages[i]);
+    else if (op.storage !== storages[i]) storages[i].release();
+  });
 }
 
 /** The storages a tensor's graph reads (for moving data between backends). */

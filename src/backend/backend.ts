@@ -10,6 +10,10 @@ export interface Backend {
   readonly name: BackendName;
   /** Computes `roots` (enqueueing GPU work, not waiting for it) and returns their storages. */
   execute(roots: readonly LazyNode[]): Storage[];
+  /** As `execute`, compiling what is missing without blocking (WebGPU: async pipelines). */
+  executeAsync?(roots: readonly LazyNode[]): Promise<Storage[]>;
+  /** Compiles what realizing `roots` needs (plan, pipelines) without running it. */
+  prepare?(roots: readonly LazyNode[]): Promise<void>;
   /** The values of a realized storage, as a host array of its dtype. */
   read(storage: Storage): Promise<TypedArray>;
   /** One line per kernel that executing `roots` would run. */

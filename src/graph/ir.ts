@@ -12,10 +12,21 @@ import type { Shape } from '../shape';
 export class Storage {
   host: TypedArray | null = null;
   device: DeviceBuffer | null = null;
+  /** Set once the last holder let go (see LazyNode.release): reading it is a use after dispose. */
+  released = false;
   constructor(
     readonly dtype: DType,
     readonly size: number,
   ) {}
+
+  /** Gives the device buffer back to its pool and drops the host copy. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.device?.release();
+    this.device = null;
+    this.host = null;
+  }
 }
 
 /** A backend-owned buffer. `release` returns it to its pool. */
@@ -103,9 +114,18 @@ let nextId = 0;
  * them away. Const nodes are scalars (shape []) and reach other shapes through views.
  * Realizing a node turns it into a buffer node in place, so every graph that shares it
  * reads the result instead of recomputing it, and its sources can be collected.
+ *
+ * Lifetime rule: a node is held by the live tensors on it and by the held lazy nodes that read
+ * it (`refs`). Holding a node holds its sources; realizing it lets them go. When the last
+ * holder lets go, a buffer node frees its storage and a lazy node lets its sources go. So
+ * disposing a tensor frees its buffer at once unless a live lazy graph still reads it, in
+ * which case the buffer lives until that graph is realized or dropped. Nodes no tensor ever
+ * held (temporaries inside ops) hold nothing.
  */
 export class LazyNode {
   readonly id = nextId++;
+  /** Holders: live tensors on this node plus held lazy nodes that read it. */
+  refs = 0;
   constructor(
     public op: NodeOp,
     public srcs: readonly LazyNode[],
@@ -113,10 +133,32 @@ export class LazyNode {
     readonly dtype: DType,
   ) {}
 
-  /** Turns this node into a buffer node holding `storage`. */
+  /** Turns this node into a buffer node holding `storage`; a held node lets its sources go. */
   becomeBuffer(storage: Storage): void {
+    const old = this.srcs;
     this.op = { kind: 'buffer', storage };
     this.srcs = [];
+    if (this.refs > 0) for (const s of old) s.release();
+  }
+
+  /** Adds a holder. The first one holds the sources in turn. */
+  retain(): void {
+    const stack: LazyNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.refs++ === 0) for (const s of n.srcs) stack.push(s);
+    }
+  }
+
+  /** Drops a holder. The last one frees a buffer node's storage or lets a lazy node's sources go. */
+  release(): void {
+    const stack: LazyNode[] = [this];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.refs <= 0 || --n.refs > 0) continue;
+      if (n.op.kind === 'buffer') n.op.storage.release();
+      else for (const s of n.srcs) stack.push(s);
+    }
   }
 }
 

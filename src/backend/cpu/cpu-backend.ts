@@ -2,6 +2,7 @@
 // the reference the WebGPU backend is tested against, so it shares no code generation with it.
 
 import { allocHost, type TypedArray } from '../../dtype';
+import { DisposedError } from '../../errors';
 import { describeOp, LazyNode, Storage, topoSort } from '../../graph/ir';
 import { sizeOf } from '../../shape';
 import type { Backend } from '../backend';
@@ -38,6 +39,7 @@ export class CpuBackend implements Backend {
     const op = node.op;
     switch (op.kind) {
       case 'buffer': {
+        if (op.storage.released) throw new DisposedError(`realize: the graph reads a disposed [${node.shape.join(',')}] ${node.dtype} tensor`);
         if (!op.storage.host) throw new Error('cpu: a storage has no host copy (was it moved from another backend?)');
         return op.storage.host;
       }

@@ -1,5 +1,6 @@
 // A pool of GPU buffers bucketed by usage and power-of-two size class, so realizes reuse
-// buffers instead of allocating. Release puts a buffer back; trim destroys idle ones.
+// buffers instead of allocating. Release puts a buffer back; pooled bytes above a high-water
+// limit are destroyed. Storage, uniform and staging buffers all go through it.
 
 import { OutOfMemoryError } from '../../errors';
 
@@ -8,38 +9,63 @@ import { OutOfMemoryError } from '../../errors';
 const MAP_READ = 0x1;
 const COPY_SRC = 0x4;
 const COPY_DST = 0x8;
+const UNIFORM = 0x40;
 const STORAGE = 0x80;
 export const MAP_MODE_READ = 0x1;
 
 export const STORAGE_USAGE = STORAGE | COPY_SRC | COPY_DST;
 export const STAGING_USAGE = MAP_READ | COPY_DST;
+export const UNIFORM_USAGE = UNIFORM | COPY_DST;
 
 /** The size class a request of `bytes` is served from. */
 export function sizeClass(bytes: number): number {
   return Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(bytes, 1))));
 }
 
+/** Pooled bytes kept by default before releases start destroying buffers. */
+export const DEFAULT_MAX_POOLED_BYTES = 256 * 1024 * 1024;
+
 export class BufferPool {
   private readonly free = new Map<string, GPUBuffer[]>();
+  /** Bytes of buffers handed out and not yet released. */
   liveBytes = 0;
+  /** Bytes of idle buffers waiting for reuse. */
   pooledBytes = 0;
+  /** The most bytes this pool ever had allocated on the device (live + pooled). */
+  peakBytes = 0;
+  /** Buffers created on the device so far (a steady training loop stops creating them). */
+  buffersCreated = 0;
 
-  constructor(private readonly device: GPUDevice) {}
+  constructor(
+    private readonly device: GPUDevice,
+    /** The high-water limit of pooled bytes: releases above it destroy buffers. */
+    public maxPooledBytes = DEFAULT_MAX_POOLED_BYTES,
+  ) {}
 
+  /** A buffer of at least `bytes` with `usage`: a pooled one of its size class, else a new one. */
   acquire(bytes: number, usage: number): GPUBuffer {
     const size = sizeClass(bytes);
-    if (size > this.device.limits.maxBufferSize || size > this.device.limits.maxStorageBufferBindingSize) {
+    const limits = this.device.limits;
+    if (size > limits.maxBufferSize || ((usage & STORAGE) !== 0 && size > limits.maxStorageBufferBindingSize)) {
       throw new OutOfMemoryError(
-        `a buffer of ${bytes} bytes exceeds the device's limit (maxStorageBufferBindingSize ${this.device.limits.maxStorageBufferBindingSize})`,
+        `a buffer of ${bytes} bytes exceeds the device's limit (maxBufferSize ${limits.maxBufferSize}, maxStorageBufferBindingSize ${limits.maxStorageBufferBindingSize})`,
       );
     }
     const pooled = this.free.get(`${usage}:${size}`)?.pop();
-    if (pooled) this.pooledBytes -= size;
-    const buffer = pooled ?? this.device.createBuffer({ size, usage });
+    let buffer: GPUBuffer;
+    if (pooled) {
+      this.pooledBytes -= size;
+      buffer = pooled;
+    } else {
+      buffer = this.device.createBuffer({ size, usage });
+      this.buffersCreated++;
+    }
     this.liveBytes += size;
+    this.peakBytes = Math.max(this.peakBytes, this.liveBytes + this.pooledBytes);
     return buffer;
   }
 
+  /** Puts a buffer back. Work already submitted that uses it is unaffected (queue order). */
   release(buffer: GPUBuffer): void {
     const key = `${buffer.usage}:${buffer.size}`;
     let list = this.free.get(key);
@@ -47,11 +73,13 @@ export class BufferPool {
     list.push(buffer);
     this.liveBytes -= buffer.size;
     this.pooledBytes += buffer.size;
+    if (this.pooledBytes > this.maxPooledBytes) this.trim(this.maxPooledBytes);
   }
 
-  /** Destroys pooled buffers until at most `keepBytes` stay pooled. */
+  /** Destroys pooled buffers, largest size classes first, until at most `keepBytes` stay pooled. */
   trim(keepBytes = 0): void {
-    for (const list of this.free.values()) {
+    const lists = [...this.free.values()].sort((a, b) => (b[0]?.size ?? 0) - (a[0]?.size ?? 0));
+    for (const list of lists) {
       while (list.length && this.pooledBytes > keepBytes) {
         const b = list.pop()!;
         this.pooledBytes -= b.size;

@@ -1,0 +1,57 @@
+// Device memory of storages on WebGPU: a storage's GPU buffer (from the pool, back to it on
+// release) and the upload of host data the first time a kernel binds it.
+
+import { DisposedError } from '../../errors';
+import type { DeviceBuffer, Storage } from '../../graph/ir';
+import { stats } from '../backend';
+import { STORAGE_USAGE, type BufferPool } from './buffer-pool';
+
+/** A storage's pooled GPU buffer. Releasing it twice is harmless. */
+export class GpuBuffer implements DeviceBuffer {
+  readonly backend = 'webgpu';
+  private released = false;
+  constructor(
+    readonly buffer: GPUBuffer,
+    readonly bytes: number,
+    private readonly pool: BufferPool,
+  ) {}
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.pool.release(this.buffer);
+  }
+}
+
+/** Bytes a storage of `size` elements takes on the GPU (every dtype is 4 bytes; bool is u32). */
+export function gpuBytes(size: number): number {
+  return Math.max(4, size * 4);
+}
+
+/** Gives storages GPU buffers from one pool. */
+export class GpuStorages {
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly pool: BufferPool,
+  ) {}
+
+  /** A fresh pooled buffer for `storage` (its previous contents are undefined). */
+  allocate(storage: Storage): GPUBuffer {
+    const bytes = gpuBytes(storage.size);
+    const buffer = this.pool.acquire(bytes, STORAGE_USAGE);
+    storage.device = new GpuBuffer(buffer, bytes, this.pool);
+    return buffer;
+  }
+
+  /** The GPU buffer of a storage, uploading its host copy first if it has none. */
+  deviceBuffer(storage: Storage): GPUBuffer {
+    if (storage.device instanceof GpuBuffer) return storage.device.buffer;
+    if (storage.released) throw new DisposedError(`realize: the graph reads a ${storage.dtype} buffer of ${storage.size} elements whose tensor was disposed`);
+    if (!storage.host) throw new Error('webgpu: a storage has neither device nor host data');
+    const buffer = this.allocate(storage);
+    const host = storage.host;
+    const data = host instanceof Uint8Array ? Uint32Array.from(host) : host;
+    if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    stats.bytesUploaded += data.byteLength;
+    return buffer;
+  }
+}

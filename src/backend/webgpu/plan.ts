@@ -1,0 +1,197 @@
+// Execution plans of the WebGPU backend. Compiling (once per graph structure, see
+// src/graph/plan-cache.ts) schedules the graph, lowers its kernels to pipelines and plans their
+// intermediates' buffers. Running (every realize) only binds this realize's buffers: input
+// leaves, pooled buffers for the plan's slots, fresh pooled buffers for the roots the caller
+// keeps; it encodes every dispatch in one command encoder and submits once.
+
+import { allocHost } from '../../dtype';
+import { Storage, type LazyNode } from '../../graph/ir';
+import { planMemory, type MemoryPlan } from '../../graph/memory-plan';
+import { graphSignature, PlanCache, type GraphSignature } from '../../graph/plan-cache';
+import type { Kernel } from '../../graph/schedule';
+import { sizeOf } from '../../shape';
+import { stats } from '../backend';
+import { sizeClass, STORAGE_USAGE, type BufferPool } from './buffer-pool';
+import { gpuBytes, type GpuStorages } from './gpu-storage';
+
+/** One kernel lowered for the device: its pipeline, layout, grid and the nodes it binds, in order. */
+export interface CompiledKernel {
+  readonly pipeline: GPUComputePipeline;
+  readonly layout: GPUBindGroupLayout;
+  readonly workgroups: readonly [number, number, number];
+  readonly bindings: readonly LazyNode[];
+}
+
+/** What a plan needs from the backend: its schedule and kernel lowering. */
+export interface KernelCompiler {
+  schedule(roots: readonly LazyNode[]): Kernel[];
+  compileKernel(k: Kernel): CompiledKernel;
+  compileKernelAsync(k: Kernel): Promise<CompiledKernel>;
+}
+
+/** Where a binding's buffer comes from in a run: an input leaf, a plan slot, or a kept output. */
+type BufferRef = { readonly from: 'leaf' | 'slot' | 'output'; readonly index: number };
+
+interface PlannedKernel {
+  readonly pipeline: GPUComputePipeline;
+  readonly layout: GPUBindGroupLayout;
+  readonly workgroups: readonly [number, number, number];
+  readonly refs: readonly BufferRef[];
+}
+
+/** A compiled plan: what a cache hit reuses. Holds no buffers between runs. */
+export interface ExecutionPlan {
+  readonly kernels: readonly PlannedKernel[];
+  /** Each root's storage: a leaf it already is, or an output this plan writes. */
+  readonly roots: readonly BufferRef[];
+  readonly outputs: readonly { readonly dtype: LazyNode['dtype']; readonly size: number }[];
+  /** Leaves some kernel binds (a root leaf needs no upload). */
+  readonly boundLeaves: readonly number[];
+  readonly memory: MemoryPlan;
+}
+
+/** Compiles `roots`' graph into a plan; `kernels` are the compiled kernels of its schedule. */
+function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly CompiledKernel[]): ExecutionPlan {
+  const leafIndex = new Map(sig.leaves.map((n, i) => [n, i]));
+  const producer = new Map(kernels.map((k, i) => [k.root, i]));
+  const outputIndex = new Map<LazyNode, number>();
+  const outputs: { dtype: LazyNode['dtype']; size: number }[] = [];
+  for (const r of roots) {
+    if (r.op.kind === 'buffer' || outputIndex.has(r)) continue;
+    outputIndex.set(r, outputs.length);
+    outputs.push({ dtype: r.dtype, size: sizeOf(r.shape) });
+  }
+  const memory = planMemory(
+    kernels.map((k, i) => ({
+      bytes: gpuBytes(sizeOf(k.root.shape)),
+      reads: compiled[i].bindings.flatMap((n) => (n !== k.root && producer.has(n) ? [producer.get(n)!] : [])),
+      kept: outputIndex.has(k.root),
+    })),
+    sizeClass,
+  );
+  const bound = new Set<number>();
+  const refOf = (n: LazyNode): BufferRef => {
+    const out = outputIndex.get(n);
+    if (out !== undefined) return { from: 'output', index: out };
+    const k = producer.get(n);
+    if (k !== undefined) return { from: 'slot', index: memory.slotOf[k] };
+    const leaf = leafIndex.get(n);
+    if (leaf === undefined) throw new Error(`plan: kernel input ${n.id} (${n.op.kind}) is neither a buffer nor a kernel's output`);
+    bound.add(leaf);
+    return { from: 'leaf', index: leaf };
+  };
+  const planned = kernels.flatMap((k, i): PlannedKernel[] => {
+    const refs = compiled[i].bindings.map(refOf);
+    if (sizeOf(k.root.shape) === 0) return [];
+    const { pipeline, layout, workgroups } = compiled[i];
+    return [{ pipeline, layout, workgroups, refs }];
+  });
+  return {
+    kernels: planned,
+    roots: roots.map((r) => (r.op.kind === 'buffer' ? { from: 'leaf', index: leafIndex.get(r)! } : { from: 'output', index: outputIndex.get(r)! })),
+    outputs,
+    boundLeaves: [...bound],
+    memory,
+  };
+}
+
+/** Compiles, caches and runs plans for one device. */
+export class Planner {
+  private readonly cache = new PlanCache<ExecutionPlan>();
+  private readonly compiling = new Map<string, Promise<ExecutionPlan>>();
+  /** The plan the latest realize ran (for memory reports and tests). */
+  last: ExecutionPlan | null = null;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly pool: BufferPool,
+    private readonly storages: GpuStorages,
+    private readonly compiler: KernelCompiler,
+  ) {}
+
+  /** Computes `roots` with their graph's plan (compiling it on a miss); returns their storages. */
+  execute(roots: readonly LazyNode[], compiledFor?: string): Storage[] {
+    const sig = graphSignature(roots);
+    let plan = this.cache.get(sig.key);
+    if (plan && sig.key !== compiledFor) stats.planCacheHits++;
+    else stats.planCacheMisses++;
+    if (!plan) {
+      const kernels = this.compiler.schedule(roots);
+      plan = buildPlan(roots, sig, kernels, kernels.map((k) => this.compiler.compileKernel(k)));
+      this.cache.set(sig.key, plan);
+    }
+    return this.run(plan, sig);
+  }
+
+  /**
+   * As `execute`, but a missing plan's pipelines compile with createComputePipelineAsync,
+   * so the first realize of a graph does not block the thread on shader compilation.
+   */
+  async executeAsync(roots: readonly LazyNode[]): Promise<Storage[]> {
+    const { key } = graphSignature(roots);
+    if (this.cache.has(key)) return this.execute(roots);
+    await this.prepare(roots);
+    // The graph may have changed while compiling (another realize); execute re-keys it.
+    return this.execute(roots, key);
+  }
+
+  /** Compiles and caches the plan of `roots` without running it (for warm-up). */
+  async prepare(roots: readonly LazyNode[]): Promise<void> {
+    const sig = graphSignature(roots);
+    if (this.cache.has(sig.key)) return;
+    let pending = this.compiling.get(sig.key);
+    if (!pending) {
+      const kernels = this.compiler.schedule(roots);
+      pending = Promise.all(kernels.map((k) => this.compiler.compileKernelAsync(k))).then((compiled) => buildPlan(roots, sig, kernels, compiled));
+      this.compiling.set(sig.key, pending);
+    }
+    try {
+      this.cache.set(sig.key, await pending);
+    } finally {
+      this.compiling.delete(sig.key);
+    }
+  }
+
+  private run(plan: ExecutionPlan, sig: GraphSignature): Storage[] {
+    const leaves: GPUBuffer[] = [];
+    for (const i of plan.boundLeaves) {
+      const n = sig.leaves[i];
+      if (n.op.kind !== 'buffer') throw new Error('plan: a leaf is not a buffer node');
+      leaves[i] = this.storages.deviceBuffer(n.op.storage);
+    }
+    const outBuffers: GPUBuffer[] = [];
+    const outputs = plan.outputs.map((o) => {
+      const s = new Storage(o.dtype, o.size);
+      if (o.size === 0) s.host = allocHost(o.dtype, 0);
+      outBuffers.push(this.storages.allocate(s));
+      return s;
+    });
+    const slots = plan.memory.slotBytes.map((bytes) => this.pool.acquire(bytes, STORAGE_USAGE));
+    const bufferOf = (r: BufferRef): GPUBuffer =>
+      r.from === 'leaf' ? leaves[r.index] : r.from === 'slot' ? slots[r.index] : outBuffers[r.index];
+
+    if (plan.kernels.length > 0) {
+      const encoder = this.device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      for (const k of plan.kernels) {
+        const entries = k.refs.map((r, binding) => ({ binding, resource: { buffer: bufferOf(r) } }));
+        pass.setPipeline(k.pipeline);
+        pass.setBindGroup(0, this.device.createBindGroup({ layout: k.layout, entries }));
+        pass.dispatchWorkgroups(...k.workgroups);
+      }
+      pass.end();
+      this.device.queue.submit([encoder.finish()]);
+      stats.submits++;
+      stats.dispatches += plan.kernels.length;
+    }
+    // Slots go back to the pool now: later submissions are ordered after this one.
+    for (const b of slots) this.pool.release(b);
+    this.last = plan;
+    return plan.roots.map((r) => {
+      if (r.from === 'output') return outputs[r.index];
+      const n = sig.leaves[r.index];
+      if (n.op.kind !== 'buffer') throw new Error('plan: a root leaf is not a buffer node');
+      return n.op.storage;
+    });
+  }
+}

@@ -1,0 +1,107 @@
+// The plan cache's key: a canonical walk of the lazy graph from its roots, writing each node's
+// op (with its parameters), shape, dtype and sources by position, with buffer leaves as numbered
+// input slots. Two graphs with equal keys schedule into the same kernels and buffer plan, so a
+// backend compiles a plan once per key. Building the key must stay far cheaper than scheduling.
+
+import { LazyNode, topoSort, type NodeOp } from './ir';
+
+/** A graph's structural key and its buffer leaves, in slot order. */
+export interface GraphSignature {
+  readonly key: string;
+  /** The buffer nodes the graph reads: slot i of a compiled plan binds leaves[i]. */
+  readonly leaves: readonly LazyNode[];
+  /** Each node's canonical position (sources before users); the same on every equal-key graph. */
+  readonly index: ReadonlyMap<LazyNode, number>;
+}
+
+const objectIds = new WeakMap<object, number>();
+const attrKeys = new WeakMap<object, string>();
+let nextObjectId = 0;
+
+/** A number naming an op definition object (two defs with one name still differ). */
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
+}
+
+function attrsKey(attrs: unknown): string {
+  if (typeof attrs !== 'object' || attrs === null) return JSON.stringify(attrs) ?? '';
+  let k = attrKeys.get(attrs);
+  if (k === undefined) attrKeys.set(attrs, (k = JSON.stringify(attrs)));
+  return k;
+}
+
+function opKey(op: NodeOp): string {
+  switch (op.kind) {
+    case 'buffer':
+      return 'B';
+    case 'const':
+      return `c${Object.is(op.value, -0) ? "-0" : op.value}`;
+    case 'view': {
+      const v = op.view;
+      if (v.kind === 'permute') return `vp${v.perm.join(',')}`;
+      if (v.kind === 'shrink') return `vs${v.begin.join(',')}`;
+      if (v.kind === 'pad') return `vd${v.before.join(',')}`;
+      return v.kind === 'reshape' ? 'vr' : 've';
+    }
+    case 'elementwise':
+      return `e${objectId(op.def)}:${op.param}`;
+    case 'reduce':
+      return `r${op.reduce}:${op.axes.join(',')}`;
+    case 'kernel':
+      return `k${objectId(op.def)}:${attrsKey(op.attrs)}`;
+  }
+}
+
+/** The structural key of the graph computing `roots`, with its leaves and canonical indices. */
+export function graphSignature(roots: readonly LazyNode[]): GraphSignature {
+  const order = topoSort(roots);
+  const index = new Map<LazyNode, number>();
+  const leaves: LazyNode[] = [];
+  const parts: string[] = [];
+  for (const n of order) {
+    index.set(n, index.size);
+    let p = `${opKey(n.op)} ${n.dtype} ${n.shape.join('x')}`;
+    if (n.op.kind === 'buffer') p += ` #${leaves.push(n) - 1}`;
+    for (const s of n.srcs) p += ` ${index.get(s)}`;
+    parts.push(p);
+  }
+  parts.push(`roots ${roots.map((r) => index.get(r)).join(' ')}`);
+  return { key: parts.join(';'), leaves, index };
+}
+
+/** A least-recently-used map from graph keys to compiled plans. */
+export class PlanCache<P> {
+  private readonly plans = new Map<string, P>();
+
+  constructor(readonly capacity = 256) {}
+
+  get size(): number {
+    return this.plans.size;
+  }
+
+  /** The plan for `key`, marking it most recently used. */
+  get(key: string): P | undefined {
+    const plan = this.plans.get(key);
+    if (plan !== undefined) {
+      this.plans.delete(key);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  has(key: string): boolean {
+    return this.plans.has(key);
+  }
+
+  set(key: string, plan: P): void {
+    this.plans.delete(key);
+    this.plans.set(key, plan);
+    while (this.plans.size > this.capacity) this.plans.delete(this.plans.keys().next().value!);
+  }
+
+  clear(): void {
+    this.plans.clear();
+  }
+}
