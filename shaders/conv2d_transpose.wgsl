@@ -2,6 +2,7 @@
 // dx [N,H,W,CIN], the adjoint of the forward conv with the same constants (gather form: each
 // input pixel sums the outputs whose windows cover it). Register tiled like conv2d.wgsl:
 // 4 input pixels × 4 input channels of one group per invocation, no workgroup memory.
+// `main_vec4` reads vec4s along the output channels when a group's count is a multiple of 4.
 
 override N: u32;
 override H: u32;
@@ -23,8 +24,12 @@ override CIN_G: u32;
 override COUT_G: u32;
 override GRID_X: u32;
 
-@group(0) @binding(0) var<storage, read> dy: array<f32>;
-@group(0) @binding(1) var<storage, read> w: array<f32>;
+// Buffers are bound whole (allocated in multiples of 16 bytes), so vec4 views are always valid.
+@group(0) @binding(0) var<storage, read> dy: array<vec4f>;
+@group(0) @binding(1) var<storage, read> w: array<vec4f>;
+
+fn dys(i: i32) -> f32 { return dy[i >> 2u][i & 3]; }
+fn ws(i: i32) -> f32 { return w[i >> 2u][i & 3]; }
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 
 // Pixel `m` of dx as (row + PT, col + PL, batch offset into dy).
@@ -87,11 +92,76 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
       let r2 = row + i32(min(2u, last) * COUT);
       let r3 = row + i32(min(3u, last) * COUT);
       for (var co = 0; co < i32(COUT_G); co++) {
-        let b = vec4f(w[row + co], w[r1 + co], w[r2 + co], w[r3 + co]);
-        acc0 += select(0.0, dy[b0 + co], v0) * b;
-        acc1 += select(0.0, dy[b1 + co], v1) * b;
-        acc2 += select(0.0, dy[b2 + co], v2) * b;
-        acc3 += select(0.0, dy[b3 + co], v3) * b;
+        let b = vec4f(ws(row + co), ws(r1 + co), ws(r2 + co), ws(r3 + co));
+        acc0 += select(0.0, dys(b0 + co), v0) * b;
+        acc1 += select(0.0, dys(b1 + co), v1) * b;
+        acc2 += select(0.0, dys(b2 + co), v2) * b;
+        acc3 += select(0.0, dys(b3 + co), v3) * b;
+      }
+    }
+  }
+  let ciBase = g * CIN_G + c0;
+  store(m0, ciBase, c0, acc0);
+  if (m0 + 1u < rows) { store(m0 + 1u, ciBase, c0, acc1); }
+  if (m0 + 2u < rows) { store(m0 + 2u, ciBase, c0, acc2); }
+  if (m0 + 3u < rows) { store(m0 + 3u, ciBase, c0, acc3); }
+}
+
+@compute @workgroup_size(64)
+fn main_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let t = (wid.y * GRID_X + wid.x) * 64u + lid.x;
+  let colTiles = (CIN_G + 3u) / 4u;
+  let rows = N * H * W;
+  let m0 = (t / (GROUPS * colTiles)) * 4u;
+  if (m0 >= rows) { return; }
+  let colTile = t % (GROUPS * colTiles);
+  let g = colTile / colTiles;
+  let c0 = (colTile % colTiles) * 4u;
+  let coBase = i32(g * COUT_G);
+  let last = CIN_G - 1u - c0;
+  let o0 = origin(m0);
+  let o1 = origin(min(m0 + 1u, rows - 1u));
+  let o2 = origin(min(m0 + 2u, rows - 1u));
+  let o3 = origin(min(m0 + 3u, rows - 1u));
+  let zero = vec4f(0.0);
+  var acc0 = zero;
+  var acc1 = zero;
+  var acc2 = zero;
+  var acc3 = zero;
+  for (var ky = 0u; ky < KH; ky++) {
+    for (var kx = 0u; kx < KW; kx++) {
+      let p0 = source(o0, ky, kx);
+      let p1 = source(o1, ky, kx);
+      let p2 = source(o2, ky, kx);
+      let p3 = source(o3, ky, kx);
+      if (max(max(p0, p1), max(p2, p3)) < 0) { continue; }
+      let v0 = p0 >= 0;
+      let v1 = p1 >= 0;
+      let v2 = p2 >= 0;
+      let v3 = p3 >= 0;
+      var b0 = select(0, p0 + coBase, v0) >> 2u;
+      var b1 = select(0, p1 + coBase, v1) >> 2u;
+      var b2 = select(0, p2 + coBase, v2) >> 2u;
+      var b3 = select(0, p3 + coBase, v3) >> 2u;
+      var r0 = (i32(((ky * KW + kx) * CIN_G + c0) * COUT) + coBase) >> 2u;
+      var r1 = r0 + i32(min(1u, last) * COUT / 4u);
+      var r2 = r0 + i32(min(2u, last) * COUT / 4u);
+      var r3 = r0 + i32(min(3u, last) * COUT / 4u);
+      for (var co = 0u; co < COUT_G; co += 4u) {
+        // Column j of wm is w's row for input channel c0 + j: a * wm gives the 4 dot products.
+        let wm = mat4x4f(w[r0], w[r1], w[r2], w[r3]);
+        acc0 += select(zero, dy[b0], v0) * wm;
+        acc1 += select(zero, dy[b1], v1) * wm;
+        acc2 += select(zero, dy[b2], v2) * wm;
+        acc3 += select(zero, dy[b3], v3) * wm;
+        b0++;
+        b1++;
+        b2++;
+        b3++;
+        r0++;
+        r1++;
+        r2++;
+        r3++;
       }
     }
   }

@@ -213,7 +213,10 @@ export const CONV2D: KernelDef<ConvGeometry> = {
     const a = node.op.attrs;
     const c = geometryConstants(a);
     if (a.cin === a.groups && a.groups > 1) return launch(conv2dWgsl, 'depthwise', a.n * a.oh * a.ow * a.cout, c);
-    return launch(conv2dWgsl, 'main', tiles4(a.n * a.oh * a.ow) * a.groups * tiles4(a.cout / a.groups), c);
+    const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
+    const pixelTiles = tiles4(a.n * a.oh * a.ow);
+    if (cinG % 4 === 0 && coutG % 8 === 0) return launch(conv2dWgsl, 'main_vec4x8', pixelTiles * a.groups * (coutG / 8), c);
+    return launch(conv2dWgsl, cinG % 4 === 0 && coutG % 4 === 0 ? 'main_vec4' : 'main', pixelTiles * a.groups * tiles4(coutG), c);
   },
 };
 
@@ -222,7 +225,8 @@ export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
   cpu: ([dy, w], node) => convInputGradCpu(dy as Float32Array, w as Float32Array, node.op.attrs),
   gpu(node) {
     const a = node.op.attrs;
-    return launch(transposeWgsl, 'main', tiles4(a.n * a.h * a.w) * a.groups * tiles4(a.cin / a.groups), geometryConstants(a));
+    const entry = (a.cout / a.groups) % 4 === 0 ? 'main_vec4' : 'main';
+    return launch(transposeWgsl, entry, tiles4(a.n * a.h * a.w) * a.groups * tiles4(a.cin / a.groups), geometryConstants(a));
   },
 };
 
@@ -231,8 +235,10 @@ export const CONV2D_WEIGHT_GRAD: KernelDef<WeightGradAttrs> = {
   cpu: ([x, dy], node) => convWeightGradCpu(x as Float32Array, dy as Float32Array, node.op.attrs),
   gpu(node) {
     const a = node.op.attrs;
-    const threads = a.split * tiles4(a.kh * a.kw * (a.cin / a.groups)) * a.groups * tiles4(a.cout / a.groups);
-    return launch(weightGradWgsl, 'main', threads, { ...geometryConstants(a), SPLIT: a.split, CHUNK: a.chunk });
+    const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
+    const constants = { ...geometryConstants(a), SPLIT: a.split, CHUNK: a.chunk };
+    if (cinG % 8 === 0 && coutG % 8 === 0) return launch(weightGradWgsl, 'main_vec8', a.split * ((a.kh * a.kw * cinG) / 8) * a.groups * (coutG / 8), constants);
+    return launch(weightGradWgsl, 'main', a.split * tiles4(a.kh * a.kw * cinG) * a.groups * tiles4(coutG), constants);
   },
 };
 

@@ -1,0 +1,106 @@
+// The conv gradient kernels (input gradient = transposed conv, split-K weight gradient) on
+// WebGPU against the CPU over every kernel variant (scalar, vec4, vec8, depthwise, grouped,
+// split reductions), and second-order gradients — the VJPs of the gradient kernels themselves,
+// called directly — against finite differences. First-order finite-difference checks of
+// conv2d/conv1d/conv2dTranspose through backward() live in tests/autograd/conv-grad.test.ts.
+
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { checkGpuMatchesCpu, checkGradients, rng, uniform } from '../autograd/gradcheck';
+import { expectClose, expectNoGpuErrors, initBoth, seeded, wg } from '../helpers';
+import { dot, finiteDiff } from './conv-reference';
+import type { Conv2dOptions, Tensor } from '../../src/node';
+
+beforeAll(initBoth);
+afterEach(expectNoGpuErrors);
+
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+describe('conv gradients on WebGPU equal the CPU for every kernel variant', () => {
+  const cases: [string, number[], number[], Conv2dOptions][] = [
+    ['scalar kernels: 3 → 5 channels, stride 2, same', [2, 5, 7, 3], [3, 3, 3, 5], { stride: 2, padding: 'same' }],
+    ['vec4 kernels: 4 → 12 channels, explicit padding', [1, 6, 5, 4], [3, 2, 4, 12], { padding: [1, 2] }],
+    ['vec8 kernels: 8 → 16 channels, dilation 2, same', [2, 9, 7, 8], [3, 3, 8, 16], { padding: 'same', dilation: 2 }],
+    ['grouped vec8: 16 → 16 channels in 2 groups, stride [2,1]', [1, 5, 6, 16], [3, 3, 8, 16], { groups: 2, stride: [2, 1], padding: 'same' }],
+    ['depthwise with multiplier 2, stride 2', [1, 7, 6, 6], [3, 3, 1, 12], { groups: 6, stride: 2, padding: 'same' }],
+    ['split weight-gradient reduction over 578 pixels', [2, 17, 17, 4], [3, 3, 4, 8], { padding: 'same' }],
+  ];
+  cases.forEach(([name, xs, ws, opts], k) =>
+    test(name, async () => {
+      const next = rng(900 + k);
+      await checkGpuMatchesCpu((x, w) => wg.conv2d(x, w, opts), [uniform(next, xs), uniform(next, ws)]);
+      await wg.init({ backend: 'webgpu' });
+    }),
+  );
+
+  test('conv2dTranspose with 8 → 16 channels, stride 2, dilation 2', async () => {
+    const next = rng(920);
+    await checkGpuMatchesCpu((x, w) => wg.conv2dTranspose(x, w, { stride: 2, dilation: 2, padding: 1 }), [uniform(next, [2, 4, 5, 16]), uniform(next, [3, 3, 8, 16])]);
+    await wg.init({ backend: 'webgpu' });
+  });
+});
+
+describe('first-order gradients of the cases tests/autograd leaves out', () => {
+  test('depthwise with multiplier 2, strides [2,3] and dilation [1,2] match finite differences', async () => {
+    await wg.init({ backend: 'cpu' });
+    const next = rng(930);
+    await checkGradients((x, w, b) => wg.conv2d(x, w, { groups: 3, stride: [2, 3], dilation: [1, 2], padding: 'same', bias: b }), [uniform(next, [1, 5, 7, 3]), uniform(next, [2, 3, 1, 6]), uniform(next, [6])]);
+    await wg.init({ backend: 'webgpu' });
+  });
+});
+
+/**
+ * Second order: each gradient kernel's VJP, called directly, against central differences of
+ * that kernel's output (conv is bilinear, so differences are exact up to rounding).
+ */
+describe('VJPs of the gradient kernels (second order) match finite differences', () => {
+  const xs = [2, 5, 4, 3];
+  const ws = [3, 2, 3, 4];
+  const opts: Conv2dOptions = { stride: [2, 1], padding: 'same', dilation: [1, 2] };
+  const ys = [2, 3, 4, 4];
+  const x0 = new Float32Array(seeded(size(xs), 40));
+  const w0 = new Float32Array(seeded(size(ws), 41));
+  const dy0 = new Float32Array(seeded(size(ys), 42));
+
+  /** conv2d's VJP at (x, w) for output gradient dy: the input- and weight-gradient tensors. */
+  function grads(x: Float32Array, w: Float32Array, dy: Float32Array): { dx: Tensor; dw: Tensor } {
+    const xt = wg.tensor(x, { shape: xs, requiresGrad: true });
+    const wt = wg.tensor(w, { shape: ws, requiresGrad: true });
+    const dyt = wg.tensor(dy, { shape: ys, requiresGrad: true });
+    const y = wg.conv2d(xt, wt, opts);
+    expect(y.shape).toEqual(ys);
+    const [dx, dw] = y.gradFn!.vjp(dyt, y);
+    return { dx: dx!, dw: dw! };
+  }
+
+  const at = (n: number) => Array.from({ length: 6 }, (_, i) => Math.floor((i * n) / 6 + 1) % n);
+
+  test('weight gradient: d<G, dW>/dx and d<G, dW>/ddy', async () => {
+    await wg.init({ backend: 'cpu' });
+    const { dw } = grads(x0, w0, dy0);
+    const G = new Float32Array(seeded(size(ws), 43));
+    const [gx, gdy] = dw.gradFn!.vjp(wg.tensor(G, { shape: ws }), dw);
+    const loss = async (x: Float32Array, dy: Float32Array) => dot(await grads(x, w0, dy).dw.data(), G);
+    const byX = await finiteDiff((x) => loss(x, dy0), x0, at(x0.length), 0.5);
+    const byDy = await finiteDiff((dy) => loss(x0, dy), dy0, at(dy0.length), 0.5);
+    const ax = await gx!.data();
+    const ady = await gdy!.data();
+    expectClose(at(x0.length).map((i) => ax[i]), byX, { rtol: 1e-3, atol: 1e-4 });
+    expectClose(at(dy0.length).map((i) => ady[i]), byDy, { rtol: 1e-3, atol: 1e-4 });
+    await wg.init({ backend: 'webgpu' });
+  });
+
+  test('input gradient: d<G, dX>/ddy and d<G, dX>/dw', async () => {
+    await wg.init({ backend: 'cpu' });
+    const { dx } = grads(x0, w0, dy0);
+    const G = new Float32Array(seeded(size(xs), 44));
+    const [gdy, gw] = dx.gradFn!.vjp(wg.tensor(G, { shape: xs }), dx);
+    const loss = async (w: Float32Array, dy: Float32Array) => dot(await grads(x0, w, dy).dx.data(), G);
+    const byDy = await finiteDiff((dy) => loss(w0, dy), dy0, at(dy0.length), 0.5);
+    const byW = await finiteDiff((w) => loss(w, dy0), w0, at(w0.length), 0.5);
+    const ady = await gdy!.data();
+    const aw = await gw!.data();
+    expectClose(at(dy0.length).map((i) => ady[i]), byDy, { rtol: 1e-3, atol: 1e-4 });
+    expectClose(at(w0.length).map((i) => aw[i]), byW, { rtol: 1e-3, atol: 1e-4 });
+    await wg.init({ backend: 'webgpu' });
+  });
+});
