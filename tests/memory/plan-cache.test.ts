@@ -61,9 +61,8 @@ describe('the plan cache on WebGPU', () => {
     const second = run();
     wg.realize(second); // a hit that fills the pool with this structure's buffers
     second.dispose();
-    const spies = ['createComputePipeline', 'createComputePipelineAsync', 'createBindGroupLayout', 'createPipelineLayout', 'createShaderModule', 'createBuffer'].map(
-      (m) => vi.spyOn(device, m as keyof GPUDevice),
-    );
+    const creators = ['createComputePipeline', 'createComputePipelineAsync', 'createBindGroupLayout', 'createPipelineLayout', 'createShaderModule', 'createBuffer'] as const;
+    const spies = creators.map((m) => vi.spyOn(device, m));
     wg.resetStats();
     const again = run();
     wg.realize(again);
