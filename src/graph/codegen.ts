@@ -315,7 +315,7 @@ class FusedEmitter {
       const cmp = kind === 'argmax' ? '>' : '<';
       this.line(`if (${r} == ${coop ? 'tid' : '0'} || ${x} ${cmp} ${acc}) { ${acc} = ${x}; ${best} = ${r}; }`);
     } else {
-      this.line(`${acc} = ${reduceCombine(kind, acc, x)};`);
+      this.line(`${acc} = ${reduceCombine(kind, acc, x, valueType)};`);
     }
     const body = this.scopes.pop()!.lines;
     for (const l of body) this.line(`  ${l}`);
@@ -339,7 +339,7 @@ class FusedEmitter {
       const wins = `oi != 2147483647 && (wg_arg[tid] == 2147483647 || o ${cmp} wg_acc[tid] || (o == wg_acc[tid] && oi < wg_arg[tid]))`;
       this.line(`  if (tid < s) { let o = wg_acc[tid + s]; let oi = wg_arg[tid + s]; if (${wins}) { wg_acc[tid] = o; wg_arg[tid] = oi; } }`);
     } else {
-      this.line(`  if (tid < s) { wg_acc[tid] = ${reduceCombine(kind, 'wg_acc[tid]', 'wg_acc[tid + s]')}; }`);
+      this.line(`  if (tid < s) { wg_acc[tid] = ${reduceCombine(kind, 'wg_acc[tid]', 'wg_acc[tid + s]', valueType)}; }`);
     }
     this.line('  workgroupBarrier();');
     this.line('}');
@@ -365,16 +365,18 @@ function reduceInit(kind: ReduceName, dtype: DType): string {
   }
 }
 
-function reduceCombine(kind: ReduceName, a: string, b: string): string {
+/** Float max/min go through the prelude's NaN-propagating versions (PyTorch gives NaN). */
+function reduceCombine(kind: ReduceName, a: string, b: string, valueType: string): string {
+  const fn = valueType === 'f32' ? 'wg_' : '';
   switch (kind) {
     case 'sum':
       return `${a} + ${b}`;
     case 'prod':
       return `${a} * ${b}`;
     case 'max':
-      return `max(${a}, ${b})`;
+      return `${fn}max(${a}, ${b})`;
     case 'min':
-      return `min(${a}, ${b})`;
+      return `${fn}min(${a}, ${b})`;
     default:
       throw new Error(`reduceCombine: ${kind} tracks an index`);
   }

@@ -69,13 +69,19 @@ function kernelSource(s: LazyNode): LazyNode {
 function epilogueTop(kernel: LazyNode, users: Map<LazyNode, LazyNode[]>, roots: Set<LazyNode>, materialized: Set<LazyNode>): LazyNode {
   if (kernel.op.kind !== 'kernel' || !kernel.op.def.epilogue || kernel.dtype !== 'float32') return kernel;
   let top = kernel;
+  // A chain that stops short of a root ends on a computed value, not on a trailing reshape:
+  // consumers look through reshapes to the value (kernelSource), which must be this kernel's root.
+  const settle = () => {
+    while (top !== kernel && top.op.kind === 'view') top = top.srcs[0];
+    return top;
+  };
   for (;;) {
     if (roots.has(top) || (top !== kernel && materialized.has(top))) return top;
     const next = users.get(top) ?? [];
-    if (next.length !== 1) return top;
+    if (next.length !== 1) return settle();
     const u = next[0];
     const ok = u.dtype === 'float32' && (u.op.kind === 'elementwise' || (u.op.kind === 'view' && u.op.view.kind === 'reshape'));
-    if (!ok) return top;
+    if (!ok) return settle();
     top = u;
   }
 }

@@ -115,13 +115,6 @@ function castWgsl(x: string, from: DType, to: DType): string {
   return to === 'float32' ? `f32(${x})` : `i32(${x})`;
 }
 
-/** WGSL's max and min return the other operand for a NaN; PyTorch's maximum and minimum give NaN. */
-function nanPropagating(value: string, a: string, b: string, t: ElementwiseTypes): string {
-  if (t.out !== 'float32') return value;
-  const isNan = (x: string) => `((bitcast<u32>(${x}) & 0x7fffffffu) > 0x7f800000u)`;
-  return `select(${value}, wg_nan(), ${isNan(a)} || ${isNan(b)})`;
-}
-
 /** Binary ops on two operands of one dtype. Comparisons return bool. */
 export const BINARY = rows(2, {
   add: { cpu: ([a, b]) => a + b, wgsl: ([a, b]) => `(${a} + ${b})` },
@@ -129,8 +122,8 @@ export const BINARY = rows(2, {
   mul: { cpu: ([a, b], t) => (t.out === 'int32' ? Math.imul(a, b) : a * b), wgsl: ([a, b]) => `(${a} * ${b})` },
   div: { cpu: ([a, b]) => a / b, wgsl: ([a, b]) => `(${a} / ${b})` },
   pow: { cpu: ([a, b]) => powReal(a, b), wgsl: ([a, b], t) => (t.out === 'int32' ? `i32(round(wg_pow(f32(${a}), f32(${b}))))` : `wg_pow(${a}, ${b})`) },
-  maximum: { cpu: ([a, b]) => (a !== a || b !== b ? NaN : Math.max(a, b)), wgsl: ([a, b], t) => nanPropagating(`max(${a}, ${b})`, a, b, t) },
-  minimum: { cpu: ([a, b]) => (a !== a || b !== b ? NaN : Math.min(a, b)), wgsl: ([a, b], t) => nanPropagating(`min(${a}, ${b})`, a, b, t) },
+  maximum: { cpu: ([a, b]) => (a !== a || b !== b ? NaN : Math.max(a, b)), wgsl: ([a, b], t) => `${t.out === 'float32' ? 'wg_' : ''}max(${a}, ${b})` },
+  minimum: { cpu: ([a, b]) => (a !== a || b !== b ? NaN : Math.min(a, b)), wgsl: ([a, b], t) => `${t.out === 'float32' ? 'wg_' : ''}min(${a}, ${b})` },
   equal: { cpu: ([a, b]) => (a === b ? 1 : 0), wgsl: ([a, b]) => `(${a} == ${b})` },
   notEqual: { cpu: ([a, b]) => (a !== b ? 1 : 0), wgsl: ([a, b]) => `(${a} != ${b})` },
   greater: { cpu: ([a, b]) => (a > b ? 1 : 0), wgsl: ([a, b]) => `(${a} > ${b})` },

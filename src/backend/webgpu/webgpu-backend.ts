@@ -132,9 +132,13 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   }
 
   async download(storage: Storage): Promise<void> {
-    if (!(storage.device instanceof GpuBuffer)) return;
-    storage.host = await this.read(storage);
-    storage.device.release();
+    const device = storage.device;
+    if (!(device instanceof GpuBuffer)) return;
+    const host = await this.read(storage);
+    // The storage may have been released (its tensor collected) while the read was in flight.
+    if (storage.device !== device) return;
+    storage.host = host;
+    device.release();
     storage.device = null;
   }
 
