@@ -78,3 +78,5 @@ export { matmul } from './matmul';
 export { softmax, logSoftmax } from './softmax';
 export { conv2d, conv1d, conv2dTranspose } from './conv';
 export type { Conv2dOptions, Conv1dOptions, Conv2dTransposeOptions, ConvPadding } from './conv';
+export { maxPool2d, avgPool2d, globalAvgPool2d } from './pool';
+export type { PoolOptions, AvgPoolOptions } from './pool';

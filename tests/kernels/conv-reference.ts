@@ -102,3 +102,37 @@ export function dot(y: ArrayLike<number>, r: ArrayLike<number>): number {
   for (let i = 0; i < y.length; i++) s += y[i] * r[i];
   return s;
 }
+
+/** Max or average pooling of x [n,h,w,c]; windows only see real pixels unless `includePad`. */
+export function refPool(
+  kind: 'max' | 'avg', x: ArrayLike<number>, xs: readonly number[],
+  o: { k: [number, number]; s: [number, number]; padding: ['valid' | 'same' | number, 'valid' | 'same' | number]; includePad?: boolean },
+) {
+  const [n, h, w, c] = xs;
+  const ay = refAxis(h, o.k[0], o.s[0], 1, o.padding[0]);
+  const ax = refAxis(w, o.k[1], o.s[1], 1, o.padding[1]);
+  const data: number[] = [];
+  const argmax: number[] = [];
+  for (let b = 0; b < n; b++)
+    for (let oy = 0; oy < ay.out; oy++)
+      for (let ox = 0; ox < ax.out; ox++)
+        for (let ch = 0; ch < c; ch++) {
+          let best = -Infinity;
+          let at = -1;
+          let sum = 0;
+          let count = 0;
+          for (let ky = 0; ky < o.k[0]; ky++)
+            for (let kx = 0; kx < o.k[1]; kx++) {
+              const iy = oy * o.s[0] - ay.before + ky;
+              const ix = ox * o.s[1] - ax.before + kx;
+              if (iy < 0 || ix < 0 || iy >= h || ix >= w) continue;
+              const i = ((b * h + iy) * w + ix) * c + ch;
+              if (x[i] > best) [best, at] = [x[i], i];
+              sum += x[i];
+              count++;
+            }
+          data.push(kind === 'max' ? best : sum / (o.includePad ? o.k[0] * o.k[1] : count));
+          argmax.push(at);
+        }
+  return { shape: [n, ay.out, ax.out, c], data, argmax };
+}
