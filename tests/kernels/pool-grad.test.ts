@@ -1,0 +1,119 @@
+// Gradients of maxPool2d, avgPool2d and globalAvgPool2d: finite differences on the CPU backend
+// (max pooling on distinct values, so no window has a tie), routing to the first maximum on
+// ties (as PyTorch), even spreading for averages, the second-order VJP of the average-pool
+// gradient, and the WebGPU backward kernels against the CPU on awkward sizes.
+
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { checkGpuMatchesCpu, checkGradients, distinct, rng, uniform } from '../autograd/gradcheck';
+import { checkBoth, expectClose, expectNoGpuErrors, initBoth, seeded, wg } from '../helpers';
+import { dot, finiteDiff, refPool } from './conv-reference';
+import type { AvgPoolOptions, PoolOptions, Tensor } from '../../src/node';
+
+beforeAll(initBoth);
+afterEach(expectNoGpuErrors);
+
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/** The gradient of Σ pool(x)·r with respect to x, through the op's VJP. */
+function poolGrad(pool: (x: Tensor) => Tensor, x: Tensor, r: readonly number[]): Tensor {
+  const y = pool(x);
+  return y.gradFn!.vjp(wg.tensor(new Float32Array(r), { shape: y.shape }), y)[0]!;
+}
+
+describe('pool gradients match finite differences (CPU)', () => {
+  const configs: [string, PoolOptions][] = [
+    ['2×2 valid', { kernelSize: 2 }],
+    ['3×3 stride 2 same', { kernelSize: 3, stride: 2, padding: 'same' }],
+    ['3×2 stride [1,2] padding 1', { kernelSize: [3, 2], stride: [1, 2], padding: [1, 1] }],
+  ];
+  configs.forEach(([name, opts], k) => {
+    test(`maxPool2d ${name}`, async () => {
+      await wg.init({ backend: 'cpu' });
+      await checkGradients((x) => wg.maxPool2d(x, opts), [distinct(rng(700 + k), [2, 5, 6, 3])], { eps: 1e-3 });
+      await wg.init({ backend: 'webgpu' });
+    });
+    for (const countIncludePad of [false, true])
+      test(`avgPool2d ${name}, countIncludePad ${countIncludePad}`, async () => {
+        await wg.init({ backend: 'cpu' });
+        await checkGradients((x) => wg.avgPool2d(x, { ...opts, countIncludePad }), [uniform(rng(710 + k), [2, 5, 6, 3])]);
+        await wg.init({ backend: 'webgpu' });
+      });
+  });
+
+  test('globalAvgPool2d', async () => {
+    await wg.init({ backend: 'cpu' });
+    await checkGradients((x) => wg.globalAvgPool2d(x), [uniform(rng(720), [2, 3, 5, 4])]);
+    await wg.init({ backend: 'webgpu' });
+  });
+});
+
+describe('where the gradient goes', () => {
+  test('max pooling routes each window gradient to its first maximum on ties (both backends)', async () => {
+    // All-equal input: every window's first pixel (top-left real pixel) gets the gradient.
+    const r = seeded(2 * 2, 3);
+    const build = () => {
+      const x = wg.tensor(new Float32Array(16).fill(1), { shape: [1, 4, 4, 1], requiresGrad: true });
+      return poolGrad((t) => wg.maxPool2d(t, { kernelSize: 3, stride: 2, padding: 'same' }), x, r);
+    };
+    // 'same' on 4 with k 3, s 2: 2 outputs, total padding 1, all of it bottom/right; windows
+    // start at rows/cols 0 and 2.
+    const expected = new Array<number>(16).fill(0);
+    expected[0] = r[0];
+    expected[2] = r[1];
+    expected[8] = r[2];
+    expected[10] = r[3];
+    await checkBoth(build, expected);
+  });
+
+  test('max pooling gradients sum where windows overlap, matching the reference argmax', async () => {
+    const xs = [2, 7, 5, 3];
+    const x = seeded(size(xs), 21);
+    const ref = refPool('max', x, xs, { k: [3, 3], s: [1, 2], padding: ['same', 'same'] });
+    const r = seeded(ref.data.length, 22);
+    const expected = new Array<number>(x.length).fill(0);
+    ref.argmax.forEach((i, o) => (expected[i] += r[o]));
+    await checkBoth(() => poolGrad((t) => wg.maxPool2d(t, { kernelSize: 3, stride: [1, 2], padding: 'same' }), wg.tensor(new Float32Array(x), { shape: xs, requiresGrad: true }), r), expected, { rtol: 1e-5, atol: 1e-6 });
+  });
+
+  test('average pooling spreads each window gradient evenly over its real pixels', async () => {
+    // 3×3 image, 2×2 windows at stride 1: the centre is in four windows, corners in one.
+    const got = await checkBoth(() => poolGrad((t) => wg.avgPool2d(t, { kernelSize: 2, stride: 1 }), wg.tensor(new Float32Array(9).fill(1), { shape: [1, 3, 3, 1], requiresGrad: true }), [1, 1, 1, 1]));
+    expect(Array.from(got.data)).toEqual([0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25]);
+  });
+});
+
+test('the average-pool gradient kernel is differentiable: its VJP (avgPool) matches finite differences', async () => {
+  await wg.init({ backend: 'cpu' });
+  const xs = [1, 5, 4, 2];
+  const opts: AvgPoolOptions = { kernelSize: 3, stride: 2, padding: 'same' };
+  const ys = [1, 3, 2, 2];
+  const g0 = new Float32Array(seeded(size(ys), 30));
+  const G = new Float32Array(seeded(size(xs), 31));
+  const dxOf = (g: Float32Array) => {
+    const x = wg.tensor(new Float32Array(size(xs)), { shape: xs, requiresGrad: true });
+    const y = wg.avgPool2d(x, opts);
+    return y.gradFn!.vjp(wg.tensor(g, { shape: ys, requiresGrad: true }), y)[0]!;
+  };
+  const dx = dxOf(g0);
+  const [gg] = dx.gradFn!.vjp(wg.tensor(G, { shape: xs }), dx);
+  const at = Array.from({ length: g0.length }, (_, i) => i);
+  const numeric = await finiteDiff(async (g) => dot(await dxOf(g).data(), G), g0, at, 0.5);
+  expectClose(await gg!.data(), numeric, { rtol: 1e-4, atol: 1e-5 });
+  await wg.init({ backend: 'webgpu' });
+});
+
+describe('pool backward kernels on WebGPU equal the CPU', () => {
+  const cases: [string, number[], (x: Tensor) => Tensor][] = [
+    ['maxPool2d 3×3 stride 2 same on 17×33', [2, 17, 33, 3], (x) => wg.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 'same' })],
+    ['maxPool2d 2×2 on 65×3', [1, 65, 3, 5], (x) => wg.maxPool2d(x, { kernelSize: 2 })],
+    ['avgPool2d 3×2 stride 1 padding 1, Keras edges', [2, 9, 17, 3], (x) => wg.avgPool2d(x, { kernelSize: [3, 2], stride: 1, padding: 1 })],
+    ['avgPool2d 5×5 stride 3 same, PyTorch edges', [1, 17, 13, 2], (x) => wg.avgPool2d(x, { kernelSize: 5, stride: 3, padding: 'same', countIncludePad: true })],
+    ['globalAvgPool2d', [2, 7, 9, 3], (x) => wg.globalAvgPool2d(x)],
+  ];
+  cases.forEach(([name, xs, f], k) =>
+    test(name, async () => {
+      await checkGpuMatchesCpu(f, [distinct(rng(740 + k), xs, 0.01)]);
+      await wg.init({ backend: 'webgpu' });
+    }),
+  );
+});
