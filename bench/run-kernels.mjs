@@ -4,27 +4,9 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
+import { loadHarness } from './load-harness.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsFile = new URL('./results/kernels.json', import.meta.url);
-
-/** Loads the TypeScript harness through Vite's module loader (Node runs no TypeScript itself). */
-async function loadHarness() {
-  const loader = await createServer({
-    root,
-    configFile: false,
-    logLevel: 'error',
-    server: { middlewareMode: true, hmr: false, watch: null },
-    appType: 'custom',
-  });
-  try {
-    return { harness: await loader.ssrLoadModule('/tests/browser/harness.ts'), loader };
-  } catch (err) {
-    await loader.close();
-    throw err;
-  }
-}
 
 function table(rows) {
   const header = ['workload', 'engine', 'median ms', 'GFLOP/s', 'runs'];
