@@ -172,6 +172,81 @@ fn main_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) li
   if (m0 + 3u < rows) { store(m0 + 3u, ciBase, c0, acc3); }
 }
 
+// For input-channel counts per group that are multiples of 8: 4 pixels × 8 input channels,
+// 4 dy loads and 8 w loads per 128 FMAs (1.5× faster than main_vec4 on SwiftShader).
+@compute @workgroup_size(64)
+fn main_vec4x8(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let t = (wid.y * GRID_X + wid.x) * 64u + lid.x;
+  let colTiles = CIN_G / 8u;
+  let rows = N * H * W;
+  let m0 = (t / (GROUPS * colTiles)) * 4u;
+  if (m0 >= rows) { return; }
+  let colTile = t % (GROUPS * colTiles);
+  let g = colTile / colTiles;
+  let c0 = (colTile % colTiles) * 8u;
+  let coBase = i32(g * COUT_G);
+  let o0 = origin(m0);
+  let o1 = origin(min(m0 + 1u, rows - 1u));
+  let o2 = origin(min(m0 + 2u, rows - 1u));
+  let o3 = origin(min(m0 + 3u, rows - 1u));
+  let zero = vec4f(0.0);
+  // accI covers input channels c0..c0+3 of pixel I, accI8 channels c0+4..c0+7.
+  var acc0 = zero;
+  var acc1 = zero;
+  var acc2 = zero;
+  var acc3 = zero;
+  var acc08 = zero;
+  var acc18 = zero;
+  var acc28 = zero;
+  var acc38 = zero;
+  let rs = i32(COUT / 4u);
+  for (var ky = 0u; ky < KH; ky++) {
+    for (var kx = 0u; kx < KW; kx++) {
+      let p0 = source(o0, ky, kx);
+      let p1 = source(o1, ky, kx);
+      let p2 = source(o2, ky, kx);
+      let p3 = source(o3, ky, kx);
+      if (max(max(p0, p1), max(p2, p3)) < 0) { continue; }
+      let v0 = p0 >= 0;
+      let v1 = p1 >= 0;
+      let v2 = p2 >= 0;
+      let v3 = p3 >= 0;
+      var b0 = select(0, p0 + coBase, v0) >> 2u;
+      var b1 = select(0, p1 + coBase, v1) >> 2u;
+      var b2 = select(0, p2 + coBase, v2) >> 2u;
+      var b3 = select(0, p3 + coBase, v3) >> 2u;
+      var r = (i32(((ky * KW + kx) * CIN_G + c0) * COUT) + coBase) >> 2u;
+      for (var co = 0u; co < COUT_G; co += 4u) {
+        let wa = mat4x4f(w[r], w[r + rs], w[r + 2 * rs], w[r + 3 * rs]);
+        let wb = mat4x4f(w[r + 4 * rs], w[r + 5 * rs], w[r + 6 * rs], w[r + 7 * rs]);
+        let a0 = select(zero, dy[b0], v0);
+        let a1 = select(zero, dy[b1], v1);
+        let a2 = select(zero, dy[b2], v2);
+        let a3 = select(zero, dy[b3], v3);
+        acc0 += a0 * wa;
+        acc1 += a1 * wa;
+        acc2 += a2 * wa;
+        acc3 += a3 * wa;
+        acc08 += a0 * wb;
+        acc18 += a1 * wb;
+        acc28 += a2 * wb;
+        acc38 += a3 * wb;
+        b0++;
+        b1++;
+        b2++;
+        b3++;
+        r++;
+      }
+    }
+  }
+  let ciBase = g * CIN_G + c0;
+  store(m0, ciBase, c0, acc0);
+  store(m0, ciBase + 4u, c0 + 4u, acc08);
+  if (m0 + 1u < rows) { store(m0 + 1u, ciBase, c0, acc1); store(m0 + 1u, ciBase + 4u, c0 + 4u, acc18); }
+  if (m0 + 2u < rows) { store(m0 + 2u, ciBase, c0, acc2); store(m0 + 2u, ciBase + 4u, c0 + 4u, acc28); }
+  if (m0 + 3u < rows) { store(m0 + 3u, ciBase, c0, acc3); store(m0 + 3u, ciBase + 4u, c0 + 4u, acc38); }
+}
+
 fn store(m: u32, ciBase: u32, c0: u32, v: vec4f) {
   let o = m * CIN + ciBase;
   dx[o] = v.x;

@@ -225,8 +225,10 @@ export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
   cpu: ([dy, w], node) => convInputGradCpu(dy as Float32Array, w as Float32Array, node.op.attrs),
   gpu(node) {
     const a = node.op.attrs;
-    const entry = (a.cout / a.groups) % 4 === 0 ? 'main_vec4' : 'main';
-    return launch(transposeWgsl, entry, tiles4(a.n * a.h * a.w) * a.groups * tiles4(a.cin / a.groups), geometryConstants(a));
+    const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
+    const pixelTiles = tiles4(a.n * a.h * a.w);
+    if (cinG % 8 === 0 && coutG % 4 === 0) return launch(transposeWgsl, 'main_vec4x8', pixelTiles * a.groups * (cinG / 8), geometryConstants(a));
+    return launch(transposeWgsl, coutG % 4 === 0 ? 'main_vec4' : 'main', pixelTiles * a.groups * tiles4(cinG), geometryConstants(a));
   },
 };
 
