@@ -106,4 +106,41 @@ export const nnChecks: Check[] = [
       }, { atol: 1e-5 });
     },
   },
+  {
+    name: 'vectorized conv kernels (channels in multiples of 4 and 8), depthwise, and their gradients match cpu',
+    run: async (wg) => {
+      await matchesCpu(wg, (w) => {
+        const x = fill(w, [2, 9, 7, 8], 190).requiresGrad_();
+        const k = fill(w, [3, 3, 8, 16], 191).requiresGrad_();
+        const d = fill(w, [3, 3, 1, 32], 192).requiresGrad_();
+        const y = w.conv2d(w.conv2d(x, k, { padding: 'same', dilation: 2 }), d, { groups: 16, stride: 2 });
+        y.mul(fill(w, y.shape, 193)).sum().backward();
+        return w.concat([y.flatten(), x.grad!.flatten(), k.grad!.flatten(), d.grad!.flatten()]);
+      }, { atol: 1e-4 });
+      await matchesCpu(wg, (w) => w.conv2d(fill(w, [1, 17, 5, 4], 194), fill(w, [2, 3, 4, 12], 195), { padding: [1, 2] }), { atol: 1e-5 });
+    },
+  },
+  {
+    name: 'maxPool2d, avgPool2d and globalAvgPool2d: known values and awkward sizes',
+    run: async (wg) => {
+      const grid = (w: Wg) => w.arange(0, 16).reshape([1, 4, 4, 1]);
+      await equals(wg, (w) => w.maxPool2d(grid(w), { kernelSize: 2 }), [1, 2, 2, 1], [5, 7, 13, 15]);
+      await equals(wg, (w) => w.avgPool2d(grid(w), { kernelSize: 2 }), [1, 2, 2, 1], [2.5, 4.5, 10.5, 12.5]);
+      await equals(wg, (w) => w.avgPool2d(w.ones([1, 3, 3, 1]), { kernelSize: 3, stride: 1, padding: 1, countIncludePad: true }), [1, 3, 3, 1], [4, 6, 4, 6, 9, 6, 4, 6, 4].map((v) => v / 9));
+      await equals(wg, (w) => w.globalAvgPool2d(grid(w)), [1, 1], [7.5]);
+      await matchesCpu(wg, (w) => w.maxPool2d(fill(w, [2, 17, 33, 3], 200), { kernelSize: 3, stride: 2, padding: 'same' }));
+      await matchesCpu(wg, (w) => w.avgPool2d(fill(w, [1, 9, 17, 5], 201), { kernelSize: [3, 2], stride: [1, 2], padding: 1 }), { atol: 1e-6 });
+    },
+  },
+  {
+    name: 'pool gradients match cpu (max routes to the window maximum, average spreads evenly)',
+    run: async (wg) => {
+      await matchesCpu(wg, (w) => {
+        const x = fill(w, [2, 9, 7, 3], 210).requiresGrad_();
+        const y = w.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 'same' }).add(w.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 'same' }));
+        y.mul(fill(w, y.shape, 211)).sum().add(w.globalAvgPool2d(x).sum()).backward();
+        return x.grad!;
+      }, { atol: 1e-5 });
+    },
+  },
 ];
