@@ -1,6 +1,6 @@
 // A pool of GPU buffers bucketed by usage and power-of-two size class, so realizes reuse
 // buffers instead of allocating. Release puts a buffer back; pooled bytes above a high-water
-// limit are destroyed. Storage, uniform and staging buffers all go through it.
+// limit are destroyed. Buffers of any usage (storage, staging, uniform) share the same rules.
 
 import { OutOfMemoryError } from '../../errors';
 
@@ -9,13 +9,11 @@ import { OutOfMemoryError } from '../../errors';
 const MAP_READ = 0x1;
 const COPY_SRC = 0x4;
 const COPY_DST = 0x8;
-const UNIFORM = 0x40;
 const STORAGE = 0x80;
 export const MAP_MODE_READ = 0x1;
 
 export const STORAGE_USAGE = STORAGE | COPY_SRC | COPY_DST;
 export const STAGING_USAGE = MAP_READ | COPY_DST;
-export const UNIFORM_USAGE = UNIFORM | COPY_DST;
 
 /** The size class a request of `bytes` is served from. */
 export function sizeClass(bytes: number): number {
