@@ -2,8 +2,11 @@
 // One invocation per output element (forward) or per input element (backward, gather form:
 // each input pixel sums over the windows that cover it, so no atomics are needed). Padding
 // is never a candidate for the max; INCLUDE_PAD = 1 makes averages divide by the full window.
-// Entry points bind: max_pool/avg_pool (src, out), avg_pool_grad (src = dy, out = dx),
-// max_pool_grad (src = x, dy, dx).
+// When windows do not overlap (stride ≥ window) the `_cells` gradients run one invocation per
+// output instead: each writes the whole cell of input pixels it owns, 4× fewer invocations
+// for 2×2 pooling and no recomputed maxima.
+// Entry points bind: max_pool/avg_pool (src, out), avg_pool_grad[_cells] (src = dy, out = dx),
+// max_pool_grad[_cells] (src = x, dy, dx).
 
 override N: u32;
 override H: u32;
@@ -146,4 +149,45 @@ fn max_pool_grad(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id
     }
   }
   dx[t] = sum;
+}
+
+// The input rows [x, y) that output row `o` of `count` owns when windows do not overlap:
+// its stride cell (the first starts at 0, as padding ≥ 0), the last stretched on to `size`.
+fn cell(o: u32, s: u32, p: u32, count: u32, size: u32) -> vec2i {
+  let hi = select(i32((o + 1u) * s) - i32(p), i32(size), o == count - 1u);
+  return vec2i(max(i32(o * s) - i32(p), 0), min(hi, i32(size)));
+}
+
+@compute @workgroup_size(64)
+fn max_pool_grad_cells(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let t = invocation(wid, lid);
+  if (t >= N * OH * OW * C) { return; }
+  let o = window(t);
+  let best = argmax(o);
+  let g = dy[t];
+  let rows = cell((t / (C * OW)) % OH, SH, PT, OH, H);
+  let cols = cell((t / C) % OW, SW, PL, OW, W);
+  for (var iy = rows.x; iy < rows.y; iy++) {
+    for (var ix = cols.x; ix < cols.y; ix++) {
+      let i = ((o.z * i32(H) + iy) * i32(W) + ix) * i32(C) + o.w;
+      dx[i] = select(0.0, g, i == best);
+    }
+  }
+}
+
+@compute @workgroup_size(64)
+fn avg_pool_grad_cells(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let t = invocation(wid, lid);
+  if (t >= N * OH * OW * C) { return; }
+  let o = window(t);
+  let g = src[t] / count(o);
+  let rows = cell((t / (C * OW)) % OH, SH, PT, OH, H);
+  let cols = cell((t / C) % OW, SW, PL, OW, W);
+  for (var iy = rows.x; iy < rows.y; iy++) {
+    let inside = iy >= o.x && iy < o.x + i32(KH);
+    for (var ix = cols.x; ix < cols.y; ix++) {
+      let i = ((o.z * i32(H) + iy) * i32(W) + ix) * i32(C) + o.w;
+      out[i] = select(0.0, g, inside && ix >= o.y && ix < o.y + i32(KW));
+    }
+  }
 }

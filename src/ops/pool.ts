@@ -130,6 +130,8 @@ function poolLaunch(entryPoint: string, a: PoolGeometry, threads: number) {
   return { code: poolWgsl, entryPoint, constants, workgroups };
 }
 
+/** Windows do not overlap: each input pixel has at most one window (the `_cells` kernels). */
+const disjoint = (a: PoolGeometry) => a.sh >= a.kh && a.sw >= a.kw;
 const outputs = (a: PoolGeometry) => a.n * a.oh * a.ow * a.c;
 const inputs = (a: PoolGeometry) => a.n * a.h * a.w * a.c;
 
@@ -150,13 +152,13 @@ export const AVG_POOL: KernelDef<PoolGeometry> = {
 export const MAX_POOL_GRAD: KernelDef<PoolGeometry> = {
   name: 'maxPool2dGrad',
   cpu: ([x, dy], node) => maxPoolGradCpu(x as Float32Array, dy as Float32Array, node.op.attrs),
-  gpu: (node) => poolLaunch('max_pool_grad', node.op.attrs, inputs(node.op.attrs)),
+  gpu: (node) => (disjoint(node.op.attrs) ? poolLaunch('max_pool_grad_cells', node.op.attrs, outputs(node.op.attrs)) : poolLaunch('max_pool_grad', node.op.attrs, inputs(node.op.attrs))),
 };
 
 export const AVG_POOL_GRAD: KernelDef<PoolGeometry> = {
   name: 'avgPool2dGrad',
   cpu: ([dy], node) => avgPoolGradCpu(dy as Float32Array, node.op.attrs),
-  gpu: (node) => poolLaunch('avg_pool_grad', node.op.attrs, inputs(node.op.attrs)),
+  gpu: (node) => (disjoint(node.op.attrs) ? poolLaunch('avg_pool_grad_cells', node.op.attrs, outputs(node.op.attrs)) : poolLaunch('avg_pool_grad', node.op.attrs, inputs(node.op.attrs))),
 };
 
 // ---- differentiable kernel calls --------------------------------------------------------

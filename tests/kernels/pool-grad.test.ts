@@ -102,12 +102,30 @@ test('the average-pool gradient kernel is differentiable: its VJP (avgPool) matc
   await wg.init({ backend: 'webgpu' });
 });
 
+test('disjoint-window gradients write every input pixel, even into a recycled buffer', async () => {
+  // 11×9 with 2×2 windows at stride 2: the last row and column belong to no window.
+  const xs = [1, 11, 9, 2];
+  const x = new Float32Array(seeded(size(xs), 50));
+  for (const pool of [(t: Tensor) => wg.maxPool2d(t, { kernelSize: 2 }), (t: Tensor) => wg.avgPool2d(t, { kernelSize: 2, stride: [3, 2] })]) {
+    // Leave non-zero values in the pooled buffer the gradient will be written to.
+    const junk = wg.full(xs, 7);
+    wg.realize(junk);
+    junk.dispose();
+    const y = pool(wg.tensor(x, { shape: xs }));
+    const r = seeded(size(y.shape), 51);
+    await checkBoth(() => poolGrad(pool, wg.tensor(x, { shape: xs, requiresGrad: true }), r));
+  }
+});
+
 describe('pool backward kernels on WebGPU equal the CPU', () => {
   const cases: [string, number[], (x: Tensor) => Tensor][] = [
     ['maxPool2d 3×3 stride 2 same on 17×33', [2, 17, 33, 3], (x) => wg.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 'same' })],
     ['maxPool2d 2×2 on 65×3', [1, 65, 3, 5], (x) => wg.maxPool2d(x, { kernelSize: 2 })],
     ['avgPool2d 3×2 stride 1 padding 1, Keras edges', [2, 9, 17, 3], (x) => wg.avgPool2d(x, { kernelSize: [3, 2], stride: 1, padding: 1 })],
     ['avgPool2d 5×5 stride 3 same, PyTorch edges', [1, 17, 13, 2], (x) => wg.avgPool2d(x, { kernelSize: 5, stride: 3, padding: 'same', countIncludePad: true })],
+    ['maxPool2d 2×2 stride 3 (disjoint windows with gaps: one invocation per window cell)', [1, 11, 8, 2], (x) => wg.maxPool2d(x, { kernelSize: 2, stride: 3 })],
+    ['maxPool2d 2×2 padding 1 (disjoint windows, padded edges)', [2, 7, 6, 3], (x) => wg.maxPool2d(x, { kernelSize: 2, padding: 1 })],
+    ['avgPool2d 2×3 stride 3 same (disjoint windows, padded edges)', [2, 10, 11, 3], (x) => wg.avgPool2d(x, { kernelSize: [2, 3], stride: 3, padding: 'same' })],
     ['globalAvgPool2d', [2, 7, 9, 3], (x) => wg.globalAvgPool2d(x)],
   ];
   cases.forEach(([name, xs, f], k) =>
