@@ -2,7 +2,7 @@
 // operand may be stored transposed (TRANS_A: A as K×M, TRANS_B: B as N×K) so gradients need no
 // transpose copies, and an operand with fewer matrices is reused (index p % BATCH_A / BATCH_B:
 // batch broadcasting). Three entry points, chosen per shape and adapter by src/ops/matmul.ts:
-//   main_regtile  4×4 outputs per thread from vec4 loads, no workgroup memory (best on
+//   main_regtile  8×8 outputs per thread from vec4 loads, no workgroup memory (best on
 //                 SwiftShader, where barriers and workgroup memory are expensive);
 //   main_tiled    64×64 outputs per workgroup with 16-deep K tiles in workgroup memory;
 //   main_dot      one workgroup per output, 64 threads splitting K and a tree reduction (tiny
@@ -91,39 +91,95 @@ fn store_row(oBase: u32, row: u32, c0: u32, v: vec4<f32>) {
 
 @compute @workgroup_size(16, 16)
 fn main_regtile(@builtin(global_invocation_id) gid: vec3u) {
-  let r0 = gid.y * 4u;
-  let c0 = gid.x * 4u;
+  // 8×8 outputs per thread: rows r0…r0+7 by columns c0…c0+3 (l*) and c0+4…c0+7 (q*), in named
+  // registers (an indexed array would live in memory on SwiftShader).
+  let r0 = gid.y * 8u;
+  let c0 = gid.x * 8u;
   if (r0 >= M || c0 >= N) { return; }
   let p = gid.z;
   let aBase = (p % BATCH_A) * M * K;
   let bBase = (p % BATCH_B) * K * N;
-  let rows = min(vec4<u32>(r0, r0 + 1u, r0 + 2u, r0 + 3u), vec4<u32>(M - 1u));
-  let cols = min(vec4<u32>(c0, c0 + 1u, c0 + 2u, c0 + 3u), vec4<u32>(N - 1u));
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+  let rows0 = min(vec4<u32>(r0, r0 + 1u, r0 + 2u, r0 + 3u), vec4<u32>(M - 1u));
+  let rows1 = min(vec4<u32>(r0 + 4u, r0 + 5u, r0 + 6u, r0 + 7u), vec4<u32>(M - 1u));
+  let cols0 = min(vec4<u32>(c0, c0 + 1u, c0 + 2u, c0 + 3u), vec4<u32>(N - 1u));
+  let cols1 = min(vec4<u32>(c0 + 4u, c0 + 5u, c0 + 6u, c0 + 7u), vec4<u32>(N - 1u));
+  var l0 = vec4<f32>(0.0);
+  var l1 = vec4<f32>(0.0);
+  var l2 = vec4<f32>(0.0);
+  var l3 = vec4<f32>(0.0);
+  var l4 = vec4<f32>(0.0);
+  var l5 = vec4<f32>(0.0);
+  var l6 = vec4<f32>(0.0);
+  var l7 = vec4<f32>(0.0);
+  var q0 = vec4<f32>(0.0);
+  var q1 = vec4<f32>(0.0);
+  var q2 = vec4<f32>(0.0);
+  var q3 = vec4<f32>(0.0);
+  var q4 = vec4<f32>(0.0);
+  var q5 = vec4<f32>(0.0);
+  var q6 = vec4<f32>(0.0);
+  var q7 = vec4<f32>(0.0);
   let k4 = K & ~3u;
   for (var k = 0u; k < k4; k += 4u) {
-    let am = a_block(aBase, r0, rows, k);
-    let bm = b_block(bBase, c0, cols, k);
-    acc0 += bm * am[0];
-    acc1 += bm * am[1];
-    acc2 += bm * am[2];
-    acc3 += bm * am[3];
+    // Vector paths may read past the matrix for rows or columns that are never stored.
+    let am = a_block(aBase, r0, rows0, k);
+    let an = a_block(aBase, r0 + 4u, rows1, k);
+    let bm = b_block(bBase, c0, cols0, k);
+    l0 += bm * am[0];
+    l1 += bm * am[1];
+    l2 += bm * am[2];
+    l3 += bm * am[3];
+    l4 += bm * an[0];
+    l5 += bm * an[1];
+    l6 += bm * an[2];
+    l7 += bm * an[3];
+    let bn = b_block(bBase, c0 + 4u, cols1, k);
+    q0 += bn * am[0];
+    q1 += bn * am[1];
+    q2 += bn * am[2];
+    q3 += bn * am[3];
+    q4 += bn * an[0];
+    q5 += bn * an[1];
+    q6 += bn * an[2];
+    q7 += bn * an[3];
   }
   for (var k = k4; k < K; k++) {
-    let bv = vec4<f32>(b_at(bBase, k, cols.x), b_at(bBase, k, cols.y), b_at(bBase, k, cols.z), b_at(bBase, k, cols.w));
-    acc0 += a_at(aBase, rows.x, k) * bv;
-    acc1 += a_at(aBase, rows.y, k) * bv;
-    acc2 += a_at(aBase, rows.z, k) * bv;
-    acc3 += a_at(aBase, rows.w, k) * bv;
+    let bl = vec4<f32>(b_at(bBase, k, cols0.x), b_at(bBase, k, cols0.y), b_at(bBase, k, cols0.z), b_at(bBase, k, cols0.w));
+    let br = vec4<f32>(b_at(bBase, k, cols1.x), b_at(bBase, k, cols1.y), b_at(bBase, k, cols1.z), b_at(bBase, k, cols1.w));
+    l0 += a_at(aBase, rows0[0], k) * bl;
+    l1 += a_at(aBase, rows0[1], k) * bl;
+    l2 += a_at(aBase, rows0[2], k) * bl;
+    l3 += a_at(aBase, rows0[3], k) * bl;
+    l4 += a_at(aBase, rows1[0], k) * bl;
+    l5 += a_at(aBase, rows1[1], k) * bl;
+    l6 += a_at(aBase, rows1[2], k) * bl;
+    l7 += a_at(aBase, rows1[3], k) * bl;
+    q0 += a_at(aBase, rows0[0], k) * br;
+    q1 += a_at(aBase, rows0[1], k) * br;
+    q2 += a_at(aBase, rows0[2], k) * br;
+    q3 += a_at(aBase, rows0[3], k) * br;
+    q4 += a_at(aBase, rows1[0], k) * br;
+    q5 += a_at(aBase, rows1[1], k) * br;
+    q6 += a_at(aBase, rows1[2], k) * br;
+    q7 += a_at(aBase, rows1[3], k) * br;
   }
   let oBase = p * M * N;
-  store_row(oBase, r0, c0, acc0);
-  store_row(oBase, r0 + 1u, c0, acc1);
-  store_row(oBase, r0 + 2u, c0, acc2);
-  store_row(oBase, r0 + 3u, c0, acc3);
+  store_row(oBase, r0 + 0u, c0, l0);
+  store_row(oBase, r0 + 0u, c0 + 4u, q0);
+  store_row(oBase, r0 + 1u, c0, l1);
+  store_row(oBase, r0 + 1u, c0 + 4u, q1);
+  store_row(oBase, r0 + 2u, c0, l2);
+  store_row(oBase, r0 + 2u, c0 + 4u, q2);
+  store_row(oBase, r0 + 3u, c0, l3);
+  store_row(oBase, r0 + 3u, c0 + 4u, q3);
+  store_row(oBase, r0 + 4u, c0, l4);
+  store_row(oBase, r0 + 4u, c0 + 4u, q4);
+  store_row(oBase, r0 + 5u, c0, l5);
+  store_row(oBase, r0 + 5u, c0 + 4u, q5);
+  store_row(oBase, r0 + 6u, c0, l6);
+  store_row(oBase, r0 + 6u, c0 + 4u, q6);
+  store_row(oBase, r0 + 7u, c0, l7);
+  store_row(oBase, r0 + 7u, c0 + 4u, q7);
 }
 
 // tileA[k][i] holds A rows 4i..4i+3 at depth k; tileB[k][j] holds B columns 4j..4j+3.

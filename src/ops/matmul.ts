@@ -102,7 +102,7 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget): GpuLaunch {
   if (target.sharedMemoryTiles) {
     return { code: matmulWgsl, entryPoint: 'main_tiled', constants, workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch] };
   }
-  return { code: matmulWgsl, entryPoint: 'main_regtile', constants, workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch] };
+  return { code: matmulWgsl, entryPoint: 'main_regtile', constants, workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch] };
 }
 
 export const MATMUL: KernelDef<MatmulAttrs> = {

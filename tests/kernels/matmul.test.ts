@@ -5,7 +5,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/node';
 import { uncapturedErrors } from '../../src/backend/webgpu/device';
-import { matmulCpu } from '../../src/ops/matmul';
+import { matmulCpu, matmulLaunch, type MatmulAttrs } from '../../src/ops/matmul';
+import { gpuTarget } from '../../src/backend/webgpu/lower';
+import { webgpuBackend } from '../../src/runtime';
 
 type Tensor = wg.Tensor;
 
@@ -128,6 +130,59 @@ describe('matmul kernels', () => {
     const cpu = await grads();
     await wg.setBackend('webgpu');
     for (let i = 0; i < 2; i++) for (let j = 0; j < cpu[i].length; j++) expect(gpu[i][j]).toBeCloseTo(cpu[i][j], 4);
+  });
+});
+
+/** Runs the matmul launch chosen for `architecture` directly on the device. */
+async function runLaunch(attrs: MatmulAttrs, a: Float32Array, b: Float32Array, architecture: string): Promise<{ entry: string; out: Float32Array }> {
+  const device = webgpuBackend()!.device;
+  const launch = matmulLaunch(attrs, gpuTarget(architecture));
+  const buffer = (data: Float32Array | number) => {
+    const bytes = Math.max(16, Math.ceil(((typeof data === 'number' ? data : data.length) * 4) / 16) * 16);
+    const buf = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    if (typeof data !== 'number') device.queue.writeBuffer(buf, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    return buf;
+  };
+  const outSize = attrs.batch * attrs.m * attrs.n;
+  const buffers = [buffer(a), buffer(b), buffer(outSize)];
+  const pipeline = device.createComputePipeline({
+    layout: 'auto',
+    compute: { module: device.createShaderModule({ code: launch.code }), entryPoint: launch.entryPoint, constants: launch.constants },
+  });
+  const staging = device.createBuffer({ size: outSize * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+  pass.dispatchWorkgroups(...launch.workgroups);
+  pass.end();
+  encoder.copyBufferToBuffer(buffers[2], 0, staging, 0, outSize * 4);
+  device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = new Float32Array(staging.getMappedRange().slice(0));
+  staging.unmap();
+  for (const buf of [...buffers, staging]) buf.destroy();
+  return { entry: launch.entryPoint, out };
+}
+
+describe('every matmul kernel on this device', () => {
+  it.each([
+    [1, 17, 33, 65, false, false],
+    [2, 33, 65, 17, true, false],
+    [1, 64, 32, 64, false, true],
+    [3, 20, 21, 70, true, true],
+  ])('batch %i, %i×%i · %i×… (transA %s, transB %s): shared-memory and register tiles match the cpu kernel', async (batch, m, k, n, transA, transB) => {
+    const attrs: MatmulAttrs = { batch, m, k, n, batchA: batch, batchB: 1, transA, transB };
+    const a = values(batch * m * k, 31);
+    const b = values(k * n, 32);
+    const want = matmulCpu(a, b, attrs);
+    const entries = new Set<string>();
+    for (const architecture of ['swiftshader', 'real-gpu']) {
+      const { entry, out } = await runLaunch(attrs, a, b, architecture);
+      entries.add(entry);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThan(1e-4);
+    }
+    expect([...entries].sort()).toEqual(['main_regtile', 'main_tiled']);
   });
 });
 
