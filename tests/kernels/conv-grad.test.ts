@@ -18,6 +18,7 @@ const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 describe('conv gradients on WebGPU equal the CPU for every kernel variant', () => {
   const cases: [string, number[], number[], Conv2dOptions][] = [
     ['scalar kernels: 3 → 5 channels, stride 2, same', [2, 5, 7, 3], [3, 3, 3, 5], { stride: 2, padding: 'same' }],
+    ['first-layer kernels: 1 → 16 channels, same', [2, 9, 7, 1], [3, 3, 1, 16], { padding: 'same' }],
     ['vec4 kernels: 4 → 12 channels, explicit padding', [1, 6, 5, 4], [3, 2, 4, 12], { padding: [1, 2] }],
     ['vec8 kernels: 8 → 16 channels, dilation 2, same', [2, 9, 7, 8], [3, 3, 8, 16], { padding: 'same', dilation: 2 }],
     ['grouped vec8: 16 → 16 channels in 2 groups, stride [2,1]', [1, 5, 6, 16], [3, 3, 8, 16], { groups: 2, stride: [2, 1], padding: 'same' }],

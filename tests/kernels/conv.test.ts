@@ -54,7 +54,7 @@ describe('conv2d', () => {
     expect(Array.from(got.data)).toEqual([4, 4, 4, 2, 4, 4, 4, 2, 4, 4, 4, 2, 2, 2, 2, 1]);
   });
 
-  for (const [h, w, cin, cout] of [[1, 1, 1, 1], [3, 17, 3, 33], [17, 3, 5, 3], [33, 1, 2, 65], [65, 3, 1, 17], [1, 3, 4, 4], [17, 3, 8, 12], [3, 33, 16, 4]])
+  for (const [h, w, cin, cout] of [[1, 1, 1, 1], [3, 17, 3, 33], [17, 3, 5, 3], [33, 1, 2, 65], [65, 3, 1, 17], [1, 3, 4, 4], [17, 3, 8, 12], [3, 33, 16, 4], [5, 7, 3, 16], [33, 1, 2, 32], [3, 17, 1, 48]])
     test(`awkward size ${h}×${w}×${cin} → ${cout} with a 3×3 same conv`, async () => {
       await checkConv([1, h, w, cin], [3, 3, cin, cout], { padding: ['same', 'same'], seed: h + w });
     });
@@ -63,7 +63,7 @@ describe('conv2d', () => {
     await checkConv([3, 6, 5, 4], [3, 3, 4, 17], { padding: ['same', 'same'], stride: [2, 2] });
   });
 
-  for (const [cin, cout, groups] of [[6, 4, 2], [6, 9, 3], [8, 8, 4], [4, 4, 4], [3, 6, 3], [5, 5, 5], [8, 8, 2], [16, 8, 2], [16, 16, 2]])
+  for (const [cin, cout, groups] of [[6, 4, 2], [6, 9, 3], [8, 8, 4], [4, 4, 4], [3, 6, 3], [5, 5, 5], [8, 8, 2], [16, 8, 2], [16, 16, 2], [6, 32, 2]])
     test(`groups: ${cin} → ${cout} channels in ${groups} groups`, async () => {
       for (const padding of [['valid', 'valid'], ['same', 'same']] as [Pad, Pad][]) {
         await checkConv([2, 5, 6, cin], [3, 3, cin / groups, cout], { groups, padding, stride: [1, 2] });
