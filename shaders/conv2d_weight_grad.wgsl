@@ -177,6 +177,69 @@ fn main_vec8(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) li
   }
 }
 
+// For few input channels per group (first layers) and output channels in multiples of 16:
+// 4 weight rows × 16 output channels; per pixel 4 vec4 loads of dy and 4 of x feed 64 FMAs
+// (2.5× faster than `main` for 1 → 32 channels on SwiftShader). Column j of accI holds output
+// channels c0 + 4j … c0 + 4j + 3 of weight row r0 + I.
+@compute @workgroup_size(64)
+fn main_x16(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let t = (wid.y * GRID_X + wid.x) * 64u + lid.x;
+  let rows = KH * KW * CIN_G;
+  let rowTiles = (rows + 3u) / 4u;
+  let colTiles = COUT_G / 16u;
+  let colTile = t % (GROUPS * colTiles);
+  let rest = t / (GROUPS * colTiles);
+  let r0 = (rest % rowTiles) * 4u;
+  let s = rest / rowTiles;
+  if (s >= SPLIT) { return; }
+  let g = colTile / colTiles;
+  let c0 = (colTile % colTiles) * 16u;
+  let coBase = g * COUT_G + c0;
+  let k0 = tapOf(r0, g);
+  let k1 = tapOf(min(r0 + 1u, rows - 1u), g);
+  let k2 = tapOf(min(r0 + 2u, rows - 1u), g);
+  let k3 = tapOf(min(r0 + 3u, rows - 1u), g);
+  var acc0 = mat4x4f();
+  var acc1 = mat4x4f();
+  var acc2 = mat4x4f();
+  var acc3 = mat4x4f();
+  let pixels = N * OH * OW;
+  let begin = s * CHUNK;
+  let end = min(begin + CHUNK, pixels);
+  var ox = begin % OW;
+  var oy = (begin / OW) % OH;
+  var base = i32((begin / (OW * OH)) * H * W * CIN);
+  var o = (begin * COUT + coBase) / 4u;
+  let oStep = COUT / 4u;
+  for (var p = begin; p < end; p++) {
+    let b = mat4x4f(dy[o], dy[o + 1u], dy[o + 2u], dy[o + 3u]);
+    let iy0 = i32(oy * SH);
+    let ix0 = i32(ox * SW);
+    acc0 += load(k0, iy0, ix0, base) * b;
+    acc1 += load(k1, iy0, ix0, base) * b;
+    acc2 += load(k2, iy0, ix0, base) * b;
+    acc3 += load(k3, iy0, ix0, base) * b;
+    o += oStep;
+    ox++;
+    if (ox == OW) {
+      ox = 0u;
+      oy++;
+      if (oy == OH) {
+        oy = 0u;
+        base += i32(H * W * CIN);
+      }
+    }
+  }
+  let r = s * rows + r0;
+  for (var j = 0u; j < 4u; j++) {
+    let co = coBase + 4u * j;
+    store(r, co, c0 + 4u * j, acc0[j]);
+    if (r0 + 1u < rows) { store(r + 1u, co, c0 + 4u * j, acc1[j]); }
+    if (r0 + 2u < rows) { store(r + 2u, co, c0 + 4u * j, acc2[j]); }
+    if (r0 + 3u < rows) { store(r + 3u, co, c0 + 4u * j, acc3[j]); }
+  }
+}
+
 fn store(r: u32, coBase: u32, c0: u32, v: vec4f) {
   let o = r * COUT + coBase;
   out[o] = v.x;

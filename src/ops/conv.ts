@@ -240,8 +240,10 @@ export const CONV2D_WEIGHT_GRAD: KernelDef<WeightGradAttrs> = {
     const a = node.op.attrs;
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const constants = { ...geometryConstants(a), SPLIT: a.split, CHUNK: a.chunk };
+    const rowTiles = tiles4(a.kh * a.kw * cinG);
     if (cinG % 8 === 0 && coutG % 8 === 0) return launch(weightGradWgsl, 'main_vec8', a.split * ((a.kh * a.kw * cinG) / 8) * a.groups * (coutG / 8), constants);
-    return launch(weightGradWgsl, 'main', a.split * tiles4(a.kh * a.kw * cinG) * a.groups * tiles4(coutG), constants);
+    if (coutG % 16 === 0) return launch(weightGradWgsl, 'main_x16', a.split * rowTiles * a.groups * (coutG / 16), constants);
+    return launch(weightGradWgsl, 'main', a.split * rowTiles * a.groups * tiles4(coutG), constants);
   },
 };
 
