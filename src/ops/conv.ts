@@ -396,6 +396,10 @@ function transposeAxis(op: string, axis: string, size: number, k: number, s: num
     // Keras: H·stride, or with outputPadding the size of padding span//2 on both sides.
     out = outPad === undefined ? size * s : (size - 1) * s + span - 2 * Math.floor(span / 2) + outPad;
     p = Math.floor(Math.max((size - 1) * s + span - out, 0) / 2);
+  } else if (padding === 'valid' && outPad === undefined) {
+    // Keras: a stride longer than the kernel span still gives `stride` rows per input row.
+    p = 0;
+    out = (size - 1) * s + Math.max(span, s);
   } else {
     p = padding === 'valid' ? 0 : padding;
     out = (size - 1) * s - 2 * p + span + (outPad ?? 0);
@@ -407,7 +411,12 @@ function transposeAxis(op: string, axis: string, size: number, k: number, s: num
 /**
  * The transposed convolution (the gradient of conv2d with respect to its input, as a layer):
  * `x` [N,H,W,Cin], `w` [KH,KW,Cout,Cin] (Keras layout) → [N,OH,OW,Cout] with
- * OH = (H−1)·stride − 2·pad + dilation·(KH−1) + outputPadding + 1.
+ * OH = (H−1)·stride − 2·pad + dilation·(KH−1) + outputPadding + 1. The strings follow Keras:
+ * `'same'` gives H·stride; `'valid'` without outputPadding gives (H−1)·stride + max(span, stride).
+ *
+ * ```ts
+ * const up = wg.conv2dTranspose(x, w, { stride: 2, padding: 'same' }); // doubles H and W
+ * ```
  */
 export function conv2dTranspose(x: Tensor, w: Tensor, opts: Conv2dTransposeOptions = {}): Tensor {
   const op = 'conv2dTranspose';

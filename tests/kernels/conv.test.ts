@@ -158,6 +158,7 @@ describe('conv2dTranspose', () => {
     { name: 'padding 1, stride 2, outputPadding 1', h: 4, k: 3, s: 2, d: 1, padding: 1, outPad: 1, out: 8, pad: 1 },
     { name: 'padding 2, stride 3, dilation 2', h: 3, k: 3, s: 3, d: 2, padding: 2, out: 7, pad: 2 },
     { name: 'valid, stride 1, dilation 2', h: 4, k: 2, s: 1, d: 2, padding: 'valid', out: 6, pad: 0 },
+    { name: 'valid, stride 3 longer than the kernel 2 (Keras: H·stride)', h: 4, k: 2, s: 3, d: 1, padding: 'valid', out: 12, pad: 0 },
   ];
   for (const c of cases)
     test(`${c.name}: size (H−1)·s − 2p + d·(K−1) + outputPadding + 1 and values`, async () => {
