@@ -11,6 +11,7 @@ import { grid, WORKGROUP_SIZE } from '../graph/codegen';
 import { LazyNode, type KernelDef } from '../graph/ir';
 import { shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
+import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
 import { reshapeNode } from './node-builders';
 
 /**
@@ -36,7 +37,7 @@ export interface ConvGeometry {
   readonly groups: number;
 }
 
-interface WeightGradAttrs extends ConvGeometry {
+export interface WeightGradAttrs extends ConvGeometry {
   /** The pixel reduction is cut into `split` chunks of `chunk` pixels, summed afterwards. */
   readonly split: number;
   readonly chunk: number;
@@ -69,122 +70,6 @@ export interface Conv2dTransposeOptions {
   outputPadding?: number | readonly [number, number];
   dilation?: number | readonly [number, number];
   bias?: Tensor;
-}
-
-// ---- CPU kernels ------------------------------------------------------------------------
-// Direct convolution with the channel loops innermost and contiguous (NHWC rows of x, rows of
-// the kernel), the access pattern of a blocked matmul, accumulating in float64.
-
-function convCpu(x: Float32Array, w: Float32Array, a: ConvGeometry): Float32Array {
-  const { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups } = a;
-  const cinG = cin / groups;
-  const coutG = cout / groups;
-  const out = new Float32Array(n * oh * ow * cout);
-  const acc = new Float64Array(cout);
-  for (let b = 0; b < n; b++) {
-    for (let oy = 0; oy < oh; oy++) {
-      for (let ox = 0; ox < ow; ox++) {
-        acc.fill(0);
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - pt + ky * dh;
-          if (iy < 0 || iy >= h) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - pl + kx * dw;
-            if (ix < 0 || ix >= wd) continue;
-            const xRow = ((b * h + iy) * wd + ix) * cin;
-            const tap = (ky * kw + kx) * cinG;
-            for (let g = 0; g < groups; g++) {
-              for (let ci = 0; ci < cinG; ci++) {
-                const xv = x[xRow + g * cinG + ci];
-                if (xv === 0) continue;
-                const wRow = (tap + ci) * cout + g * coutG;
-                const o = g * coutG;
-                for (let co = 0; co < coutG; co++) acc[o + co] += xv * w[wRow + co];
-              }
-            }
-          }
-        }
-        out.set(acc, ((b * oh + oy) * ow + ox) * cout);
-      }
-    }
-  }
-  return out;
-}
-
-function convInputGradCpu(dy: Float32Array, w: Float32Array, a: ConvGeometry): Float32Array {
-  const { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups } = a;
-  const cinG = cin / groups;
-  const coutG = cout / groups;
-  const dx = new Float32Array(n * h * wd * cin);
-  const acc = new Float64Array(cin);
-  for (let b = 0; b < n; b++) {
-    for (let iy = 0; iy < h; iy++) {
-      for (let ix = 0; ix < wd; ix++) {
-        acc.fill(0);
-        for (let ky = 0; ky < kh; ky++) {
-          const ty = iy + pt - ky * dh;
-          if (ty < 0 || ty % sh !== 0 || ty / sh >= oh) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const tx = ix + pl - kx * dw;
-            if (tx < 0 || tx % sw !== 0 || tx / sw >= ow) continue;
-            const dyRow = ((b * oh + ty / sh) * ow + tx / sw) * cout;
-            const tap = (ky * kw + kx) * cinG;
-            for (let g = 0; g < groups; g++) {
-              const dyG = dyRow + g * coutG;
-              for (let ci = 0; ci < cinG; ci++) {
-                const wRow = (tap + ci) * cout + g * coutG;
-                let s = 0;
-                for (let co = 0; co < coutG; co++) s += dy[dyG + co] * w[wRow + co];
-                acc[g * cinG + ci] += s;
-              }
-            }
-          }
-        }
-        dx.set(acc, ((b * h + iy) * wd + ix) * cin);
-      }
-    }
-  }
-  return dx;
-}
-
-function convWeightGradCpu(x: Float32Array, dy: Float32Array, a: WeightGradAttrs): Float32Array {
-  const { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups, split, chunk } = a;
-  const cinG = cin / groups;
-  const coutG = cout / groups;
-  const slab = kh * kw * cinG * cout;
-  const out = new Float32Array(split * slab);
-  const acc = new Float64Array(slab);
-  const pixels = n * oh * ow;
-  for (let s = 0; s < split; s++) {
-    acc.fill(0);
-    for (let p = s * chunk; p < Math.min((s + 1) * chunk, pixels); p++) {
-      const ox = p % ow;
-      const oy = Math.floor(p / ow) % oh;
-      const b = Math.floor(p / (ow * oh));
-      const dyRow = p * cout;
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * sh - pt + ky * dh;
-        if (iy < 0 || iy >= h) continue;
-        for (let kx = 0; kx < kw; kx++) {
-          const ix = ox * sw - pl + kx * dw;
-          if (ix < 0 || ix >= wd) continue;
-          const xRow = ((b * h + iy) * wd + ix) * cin;
-          const tap = (ky * kw + kx) * cinG;
-          for (let g = 0; g < groups; g++) {
-            for (let ci = 0; ci < cinG; ci++) {
-              const xv = x[xRow + g * cinG + ci];
-              if (xv === 0) continue;
-              const row = (tap + ci) * cout + g * coutG;
-              const dyG = dyRow + g * coutG;
-              for (let co = 0; co < coutG; co++) acc[row + co] += xv * dy[dyG + co];
-            }
-          }
-        }
-      }
-    }
-    out.set(acc, s * slab);
-  }
-  return out;
 }
 
 // ---- GPU lowerings ----------------------------------------------------------------------
