@@ -102,7 +102,7 @@ export const CONV2D: KernelDef<ConvGeometry> = {
     const pixelTiles = tiles4(a.n * a.oh * a.ow);
     if (cinG % 4 === 0 && coutG % 8 === 0) return launch(conv2dWgsl, 'main_vec4x8', pixelTiles * a.groups * (coutG / 8), c);
     if (coutG % 16 === 0) return launch(conv2dWgsl, 'main_x16', pixelTiles * a.groups * (coutG / 16), c);
-    return launch(conv2dWgsl, cinG % 4 === 0 && coutG % 4 === 0 ? 'main_vec4' : 'main', pixelTiles * a.groups * tiles4(coutG), c);
+    return launch(conv2dWgsl, 'main', pixelTiles * a.groups * tiles4(coutG), c);
   },
 };
 
