@@ -11,7 +11,7 @@ import { LazyNode, type GpuLaunch, type GpuTarget, type KernelDef } from '../gra
 import { broadcastShapes, shapeStr, sizeOf, type Shape } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { sumTo } from './movement';
-import { broadcastNode, reshapeNode } from './node-builders';
+import { broadcastNode, fullNode, reshapeNode } from './node-builders';
 
 /** The product's sizes; operand X holds batchX matrices (1 or the batch, or a trailing factor). */
 export interface MatmulAttrs {
@@ -168,6 +168,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`matmul: inner dimensions differ: ${shapeStr(a.shape)} · ${shapeStr(b.shape)} (a's last axis ${k} must equal b's second-to-last ${k2})`);
   }
   const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  // An empty inner dimension sums nothing: zeros, with no kernel (whose index math divides by K).
+  if (k === 0) return makeTensor(fullNode([...batchShape, m, n], 0, 'float32'), [a, b], () => [a.mul(0), b.mul(0)]);
   const batch = sizeOf(batchShape);
   const sa = stored(a);
   const sb = stored(b);
