@@ -1,0 +1,32 @@
+// The README's example is a promise to users: this runs its first TypeScript block as written
+// (importing the library from source instead of the package name) and checks what it claims.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it, vi } from 'vitest';
+
+it("the README's example trains a line to w ≈ 3, b ≈ −1", async () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(block, 'a ```ts block in README.md').toBeTruthy();
+  const source = new URL('../src/node.ts', import.meta.url).pathname;
+  const code = block!.replace("from 'webgrad'", `from '${source}'`);
+  const dir = mkdtempSync(join(new URL('.', import.meta.url).pathname, '.readme-'));
+  const logged: unknown[][] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args));
+  try {
+    const file = join(dir, 'example.ts');
+    writeFileSync(file, code);
+    await import(/* @vite-ignore */ file);
+  } finally {
+    log.mockRestore();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const pairs = logged.filter((args) => args.length === 2 && args.every((v) => typeof v === 'number')) as [number, number][];
+  const losses = pairs.slice(0, -1).map(([, loss]) => loss);
+  expect(losses.length).toBeGreaterThan(1);
+  expect(losses[losses.length - 1]).toBeLessThan(losses[0] / 10);
+  const [w, b] = pairs[pairs.length - 1];
+  expect(w).toBeCloseTo(3, 1);
+  expect(b).toBeCloseTo(-1, 1);
+}, 120_000);
