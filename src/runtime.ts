@@ -43,7 +43,11 @@ function result(): InitResult {
 }
 
 async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
-  if (webgpu) return webgpu;
+  // A lost device is replaced; a different shared device replaces the current one.
+  if (webgpu && !lost && (!opts.device || opts.device === webgpu.device)) return webgpu;
+  if (active === webgpu) active = null;
+  webgpu = null;
+  lost = null;
   let device = opts.device ?? null;
   if (!device) {
     const gpu = opts.gpu ?? (await findGpu());
@@ -52,8 +56,11 @@ async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
     device = got.device;
     adapter = got.adapter;
   }
-  watchDevice(device, (e) => (lost = e));
-  webgpu = new WebGpuBackend(device, adapter.architecture);
+  const backend = new WebGpuBackend(device, adapter.architecture);
+  watchDevice(device, (e) => {
+    if (webgpu === backend) lost = e;
+  });
+  webgpu = backend;
   return webgpu;
 }
 
@@ -87,7 +94,7 @@ export function isInitialized(): boolean {
 }
 
 export function activeBackend(): Backend {
-  if (lost) throw lost;
+  if (lost && active === webgpu) throw lost;
   if (!active) {
     throw new WebgradError('webgrad is not initialized: call `await wg.init()` first (reading a value with `await t.data()` also initializes)');
   }

@@ -53,10 +53,14 @@ export function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
 /** Every WebGPU error the device reported: each one is a webgrad bug, and tests assert none. */
 export const uncapturedErrors: string[] = [];
 
-/** Turns device loss into DeviceLostError on later use, and WebGPU errors into loud bugs. */
+/**
+ * Turns device loss into DeviceLostError on later use, and WebGPU errors into loud bugs. webgrad
+ * never destroys a device it computes on, so a 'destroyed' device (a shared one its owner
+ * destroyed) is lost too; the runtime ignores losses of devices it no longer uses.
+ */
 export function watchDevice(device: GPUDevice, onLost: (e: DeviceLostError) => void): void {
   device.lost.then((info) => {
-    if (info.reason !== 'destroyed') onLost(new DeviceLostError(`the WebGPU device was lost: ${info.message || info.reason}`));
+    onLost(new DeviceLostError(`the WebGPU device was lost (${info.reason}): ${info.message || 'no message'}; tensors on it are gone — call wg.init() again for a new device`));
   });
   device.addEventListener('uncapturederror', (ev) => {
     const err = (ev as GPUUncapturedErrorEvent).error;

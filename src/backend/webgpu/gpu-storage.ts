@@ -1,7 +1,7 @@
 // Device memory of storages on WebGPU: a storage's GPU buffer (from the pool, back to it on
 // release) and the upload of host data the first time a kernel binds it.
 
-import { DisposedError } from '../../errors';
+import { DeviceLostError, DisposedError } from '../../errors';
 import type { DeviceBuffer, Storage } from '../../graph/ir';
 import { stats } from '../backend';
 import { STORAGE_USAGE, type BufferPool } from './buffer-pool';
@@ -13,7 +13,8 @@ export class GpuBuffer implements DeviceBuffer {
   constructor(
     readonly buffer: GPUBuffer,
     readonly bytes: number,
-    private readonly pool: BufferPool,
+    /** The pool (so the device) the buffer belongs to. */
+    readonly pool: BufferPool,
   ) {}
   release(): void {
     if (this.released) return;
@@ -44,7 +45,15 @@ export class GpuStorages {
 
   /** The GPU buffer of a storage, uploading its host copy first if it has none. */
   deviceBuffer(storage: Storage): GPUBuffer {
-    if (storage.device instanceof GpuBuffer) return storage.device.buffer;
+    if (storage.device instanceof GpuBuffer) {
+      if (storage.device.pool === this.pool) return storage.device.buffer;
+      // A buffer of a device webgrad no longer uses (lost, or replaced by wg.init({ device })):
+      // its values survive only if the storage kept its host copy.
+      if (!storage.host) {
+        throw new DeviceLostError(`realize: the graph reads a ${storage.dtype} buffer of ${storage.size} elements that lived on a previous WebGPU device, now gone`);
+      }
+      storage.device = null;
+    }
     if (storage.released) throw new DisposedError(`realize: the graph reads a ${storage.dtype} buffer of ${storage.size} elements whose tensor was disposed`);
     if (!storage.host) throw new Error('webgpu: a storage has neither device nor host data');
     const buffer = this.allocate(storage);

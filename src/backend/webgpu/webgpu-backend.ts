@@ -7,6 +7,7 @@ import { storageType } from '../../graph/codegen';
 import { describeOp, LazyNode, Storage, type GpuTarget } from '../../graph/ir';
 import { kernelBindings, schedule, type Kernel } from '../../graph/schedule';
 import { stats, type Backend } from '../backend';
+import { DeviceLostError } from '../../errors';
 import { layoutEntries, reflectBindings } from './bindings';
 import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
 import { GpuBuffer, GpuStorages } from './gpu-storage';
@@ -119,7 +120,12 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     this.device.queue.submit([encoder.finish()]);
     stats.submits++;
     try {
-      await staging.mapAsync(MAP_MODE_READ, 0, bytes);
+      try {
+        await staging.mapAsync(MAP_MODE_READ, 0, bytes);
+      } catch (e) {
+        // mapAsync of a valid staging buffer fails only when the device is gone.
+        throw new DeviceLostError(`data: reading a ${storage.dtype} tensor of ${storage.size} elements failed: the WebGPU device was lost (${(e as Error).message || (e as Error).name})`);
+      }
       const raw = staging.getMappedRange(0, bytes).slice(0);
       staging.unmap();
       stats.bytesRead += bytes;
