@@ -8,25 +8,7 @@
 // `depthwise` is a direct kernel for one input channel per group: one output per invocation.
 // Both pass every output through `epilogue` (bias, activation, residual… fused by the scheduler).
 
-override N: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override OH: u32;
-override OW: u32;
-override COUT: u32;
-override KH: u32;
-override KW: u32;
-override SH: u32;
-override SW: u32;
-override PT: u32;
-override PL: u32;
-override DH: u32;
-override DW: u32;
-override GROUPS: u32;
-override CIN_G: u32;
-override COUT_G: u32;
-override GRID_X: u32;
+//!INCLUDE conv-geometry
 
 // Buffers are bound whole (allocated in multiples of 16 bytes), so vec4 views are always valid.
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;

@@ -4,25 +4,7 @@
 // 4 input pixels × 4 input channels of one group per invocation, no workgroup memory.
 // `main_vec4` reads vec4s along the output channels when a group's count is a multiple of 4.
 
-override N: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override OH: u32;
-override OW: u32;
-override COUT: u32;
-override KH: u32;
-override KW: u32;
-override SH: u32;
-override SW: u32;
-override PT: u32;
-override PL: u32;
-override DH: u32;
-override DW: u32;
-override GROUPS: u32;
-override CIN_G: u32;
-override COUT_G: u32;
-override GRID_X: u32;
+//!INCLUDE conv-geometry
 
 // Buffers are bound whole (allocated in multiples of 16 bytes), so vec4 views are always valid.
 @group(0) @binding(0) var<storage, read> dy: array<vec4f>;

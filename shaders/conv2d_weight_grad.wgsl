@@ -5,27 +5,9 @@
 // 4 weight rows (ky,kx,ci) × 4 output channels of one group per invocation; `main_vec8` below
 // takes 8 × 8 with vec4 loads when channel counts allow (measured 2× faster on SwiftShader).
 
-override N: u32;
-override H: u32;
-override W: u32;
-override CIN: u32;
-override OH: u32;
-override OW: u32;
-override COUT: u32;
-override KH: u32;
-override KW: u32;
-override SH: u32;
-override SW: u32;
-override PT: u32;
-override PL: u32;
-override DH: u32;
-override DW: u32;
-override GROUPS: u32;
-override CIN_G: u32;
-override COUT_G: u32;
+//!INCLUDE conv-geometry
 override SPLIT: u32;
 override CHUNK: u32;
-override GRID_X: u32;
 
 // Buffers are bound whole (allocated in multiples of 16 bytes), so vec4 views are always valid.
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;

@@ -16,20 +16,7 @@ override GRID_X: u32 = 1u;
 fn epilogue(v: f32, idx: u32) -> f32 { return v; }
 //!EPILOGUE_END
 
-const WG: u32 = 128u;
-var<workgroup> red: array<f32, 128>;
-
-fn workgroup_reduce(v: f32, t: u32, op: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] = select(red[t] + red[t + s], max(red[t], red[t + s]), op == 0u); }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
+//!INCLUDE row-stats
 
 @compute @workgroup_size(128)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
@@ -37,17 +24,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   if (row >= ROWS) { return; }
   let t = lid.x;
   let base = row * COLS;
-  var m = x[base];
-  for (var c = t; c < COLS; c += WG) { m = max(m, x[base + c]); }
-  m = workgroup_reduce(m, t, 0u);
-  var s = 0.0;
-  for (var c = t; c < COLS; c += WG) { s += exp(x[base + c] - m); }
-  s = workgroup_reduce(s, t, 1u);
+  let st = row_stats_workgroup(base, t);
   let label = labels[row];
   let gr = g[row];
   for (var c = t; c < COLS; c += WG) {
     let hot = select(0.0, 1.0, i32(c) == label);
-    out[base + c] = epilogue((exp(x[base + c] - m) / s - hot) * gr, base + c);
+    out[base + c] = epilogue((exp(x[base + c] - st.max_x) / st.sum_exp - hot) * gr, base + c);
   }
 }
 
@@ -56,14 +38,11 @@ fn main_rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) li
   let row = (wid.y * GRID_X + wid.x) * 64u + lid.x;
   if (row >= ROWS) { return; }
   let base = row * COLS;
-  var m = x[base];
-  for (var c = 1u; c < COLS; c++) { m = max(m, x[base + c]); }
-  var s = 0.0;
-  for (var c = 0u; c < COLS; c++) { s += exp(x[base + c] - m); }
+  let st = row_stats_thread(base);
   let label = labels[row];
   let gr = g[row];
   for (var c = 0u; c < COLS; c++) {
     let hot = select(0.0, 1.0, i32(c) == label);
-    out[base + c] = epilogue((exp(x[base + c] - m) / s - hot) * gr, base + c);
+    out[base + c] = epilogue((exp(x[base + c] - st.max_x) / st.sum_exp - hot) * gr, base + c);
   }
 }

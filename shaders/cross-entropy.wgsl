@@ -16,54 +16,29 @@ override GRID_X: u32 = 1u;
 fn epilogue(v: f32, idx: u32) -> f32 { return v; }
 //!EPILOGUE_END
 
-const WG: u32 = 128u;
-var<workgroup> red: array<f32, 128>;
 // Read at run time: a constant NaN is a shader-creation error.
 var<private> nan_bits: u32 = 0x7fc00000u;
 
-fn workgroup_reduce(v: f32, t: u32, op: u32) -> f32 {
-  red[t] = v;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    if (t < s) { red[t] = select(red[t] + red[t + s], max(red[t], red[t + s]), op == 0u); }
-    workgroupBarrier();
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
+//!INCLUDE row-stats
+
+// log Σ exp(x[row]) − x[row, label], or NaN for a label outside [0, COLS).
+fn loss(row: u32, st: RowStats) -> f32 {
+  let label = labels[row];
+  if (label < 0 || u32(label) >= COLS) { return bitcast<f32>(nan_bits); }
+  return st.max_x + log(st.sum_exp) - x[row * COLS + u32(label)];
 }
 
 @compute @workgroup_size(128)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let row = wid.y * GRID_X + wid.x;
   if (row >= ROWS) { return; }
-  let t = lid.x;
-  let base = row * COLS;
-  var m = x[base];
-  for (var c = t; c < COLS; c += WG) { m = max(m, x[base + c]); }
-  m = workgroup_reduce(m, t, 0u);
-  var s = 0.0;
-  for (var c = t; c < COLS; c += WG) { s += exp(x[base + c] - m); }
-  s = workgroup_reduce(s, t, 1u);
-  if (t == 0u) {
-    let label = labels[row];
-    var loss = bitcast<f32>(nan_bits);
-    if (label >= 0 && u32(label) < COLS) { loss = m + log(s) - x[base + u32(label)]; }
-    out[row] = epilogue(loss, row);
-  }
+  let st = row_stats_workgroup(row * COLS, lid.x);
+  if (lid.x == 0u) { out[row] = epilogue(loss(row, st), row); }
 }
 
 @compute @workgroup_size(64)
 fn main_rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let row = (wid.y * GRID_X + wid.x) * 64u + lid.x;
   if (row >= ROWS) { return; }
-  let base = row * COLS;
-  var m = x[base];
-  for (var c = 1u; c < COLS; c++) { m = max(m, x[base + c]); }
-  var s = 0.0;
-  for (var c = 0u; c < COLS; c++) { s += exp(x[base + c] - m); }
-  let label = labels[row];
-  var loss = bitcast<f32>(nan_bits);
-  if (label >= 0 && u32(label) < COLS) { loss = m + log(s) - x[base + u32(label)]; }
-  out[row] = epilogue(loss, row);
+  out[row] = epilogue(loss(row, row_stats_thread(row * COLS)), row);
 }

@@ -3,9 +3,12 @@
 // elementwise node becomes one `let`; a reduce becomes a loop (or a workgroup tree reduction
 // when few outputs each reduce many values). Shapes are baked in as constants, so the source
 // text is the kernel's structural key. The same emitter writes the `epilogue` function that
-// hand-written kernels splice in (the elementwise chain fused onto their output).
+// hand-written kernels splice in (the elementwise chain fused onto their output), after their
+// `//!INCLUDE` lines are replaced by the shared pieces in shaders/lib (WGSL has no includes).
 
 import fusedTemplate from '../../shaders/fused.wgsl?raw';
+import convGeometry from '../../shaders/lib/conv-geometry.wgsl?raw';
+import rowStats from '../../shaders/lib/row-stats.wgsl?raw';
 import prelude from '../../shaders/prelude.wgsl?raw';
 import type { DType } from '../dtype';
 import { wgslLiteral } from '../ops/elementwise-table';
@@ -47,6 +50,21 @@ export function fillSlots(template: string, slots: Record<string, string>): stri
   return blocks.replace(/^[ \t]*\/\/!([A-Z_]+)[ \t]*$/gm, (_, name: string) => {
     if (!(name in slots)) throw new Error(`fillSlots: no value for slot ${name}`);
     return slots[name];
+  });
+}
+
+/** The shared pieces of hand-written kernels (shaders/lib/NAME.wgsl), by NAME. */
+const SHADER_LIBRARY: ReadonlyMap<string, string> = new Map([
+  ['conv-geometry', convGeometry],
+  ['row-stats', rowStats],
+]);
+
+/** Replaces each `//!INCLUDE NAME` line of a hand-written kernel with shaders/lib/NAME.wgsl. */
+export function resolveIncludes(code: string): string {
+  return code.replace(/^[ \t]*\/\/!INCLUDE[ \t]+([a-z0-9-]+)[ \t]*$/gm, (_, name: string) => {
+    const lib = SHADER_LIBRARY.get(name);
+    if (lib === undefined) throw new Error(`resolveIncludes: no shaders/lib/${name}.wgsl`);
+    return lib.trimEnd();
   });
 }
 

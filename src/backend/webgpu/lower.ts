@@ -1,8 +1,9 @@
 // Lowering of scheduled kernels to WebGPU launches: generated WGSL for fused kernels, the
-// KernelDef's shader (with its epilogue spliced in) for hand-written ones. Pure (no device), so
-// tests can check every launch's bindings against its WGSL without a GPU.
+// KernelDef's shader (its shaders/lib includes resolved, its epilogue spliced in) for
+// hand-written ones. Pure (no device), so tests can check every launch's bindings against its
+// WGSL without a GPU.
 
-import { generateFused, spliceEpilogue } from '../../graph/codegen';
+import { generateFused, resolveIncludes, spliceEpilogue } from '../../graph/codegen';
 import type { GpuTarget, LazyNode } from '../../graph/ir';
 import type { Kernel } from '../../graph/schedule';
 
@@ -23,7 +24,7 @@ export function lowerKernel(k: Kernel, target: GpuTarget): Launch {
   }
   if (k.node.op.kind !== 'kernel') throw new Error('webgpu: custom kernel without a kernel op');
   const launch = k.node.op.def.gpu(k.node as LazyNode & { op: { attrs: unknown } }, target);
-  const code = spliceEpilogue(launch.code, k);
+  const code = spliceEpilogue(resolveIncludes(launch.code), k);
   return { ...launch, code, pipelineKey: `${launch.entryPoint}|${JSON.stringify(launch.constants ?? {})}|${code}` };
 }
 

@@ -1,0 +1,45 @@
+// The statistics every softmax-style row kernel needs (softmax.wgsl, cross-entropy.wgsl,
+// cross-entropy-grad.wgsl include this file with `//!INCLUDE row-stats`): the max m of a row of a
+// contiguous [ROWS, COLS] input `x` and Σ exp(x − m), so logits of any magnitude stay finite.
+// The including shader declares COLS and `x: array<f32>`.
+
+struct RowStats {
+  max_x: f32,
+  sum_exp: f32,
+}
+
+const WG: u32 = 128u;
+var<workgroup> red: array<f32, 128>;
+
+// The max (op 0) or sum (op 1) of every thread's `v`, returned to all threads.
+fn workgroup_reduce(v: f32, t: u32, op: u32) -> f32 {
+  red[t] = v;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (t < s) { red[t] = select(red[t] + red[t + s], max(red[t], red[t + s]), op == 0u); }
+    workgroupBarrier();
+  }
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}
+
+// The row starting at `base`, by all WG threads of a workgroup (thread `t`) with tree reductions.
+fn row_stats_workgroup(base: u32, t: u32) -> RowStats {
+  // Threads past the row's end start from its first element, which leaves the max unchanged.
+  var m = x[base];
+  for (var c = t; c < COLS; c += WG) { m = max(m, x[base + c]); }
+  m = workgroup_reduce(m, t, 0u);
+  var s = 0.0;
+  for (var c = t; c < COLS; c += WG) { s += exp(x[base + c] - m); }
+  return RowStats(m, workgroup_reduce(s, t, 1u));
+}
+
+// The row starting at `base`, by one thread with no barriers.
+fn row_stats_thread(base: u32) -> RowStats {
+  var m = x[base];
+  for (var c = 1u; c < COLS; c++) { m = max(m, x[base + c]); }
+  var s = 0.0;
+  for (var c = 0u; c < COLS; c++) { s += exp(x[base + c] - m); }
+  return RowStats(m, s);
+}
