@@ -11,6 +11,13 @@ fn wg_nan() -> f32 { return bitcast<f32>(wg_nan_bits); }
 
 // By bits, so no compiler assumption about NaN can fold the test away.
 fn wg_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+
+// float → int32 as the CPU backend does it: NaN → 0, saturating outside the int32 range.
+fn wg_f32_to_i32(x: f32) -> i32 {
+  if (wg_isnan(x)) { return 0i; }
+  if (x >= 2147483648.0) { return 2147483647i; }
+  return i32(max(x, -2147483648.0));
+}
 // WGSL's max and min return the other operand for a NaN; PyTorch propagates the NaN.
 fn wg_max(a: f32, b: f32) -> f32 { return select(max(a, b), wg_nan(), wg_isnan(a) || wg_isnan(b)); }
 fn wg_min(a: f32, b: f32) -> f32 { return select(min(a, b), wg_nan(), wg_isnan(a) || wg_isnan(b)); }

@@ -63,7 +63,7 @@ function rows<K extends string>(arity: 1 | 2 | 3, table: Record<K, Omit<Row, 'na
 export const UNARY = rows(1, {
   neg: { cpu: ([x]) => -x, wgsl: ([x]) => `(-${x})` },
   abs: { cpu: ([x]) => Math.abs(x), wgsl: ([x]) => `abs(${x})` },
-  sign: { cpu: ([x]) => Math.sign(x), wgsl: ([x]) => `sign(${x})` },
+  sign: { cpu: ([x]) => Math.sign(x), wgsl: ([x], t) => (t.out === 'float32' ? `select(sign(${x}), ${x}, wg_isnan(${x}))` : `sign(${x})`) },
   square: { cpu: ([x], t) => (t.out === 'int32' ? Math.imul(x, x) : x * x), wgsl: ([x]) => `(${x} * ${x})` },
   relu: { cpu: ([x]) => (x > 0 ? x : 0), wgsl: ([x], t) => `max(${x}, ${zero(t)})` },
   step: { cpu: ([x]) => (x >= 0 ? 1 : 0), wgsl: ([x], t) => `select(${zero(t)}, ${one(t)}, ${x} >= ${zero(t)})` },
@@ -102,15 +102,21 @@ export const FLOAT_UNARY = new Set([
   'exp', 'log', 'sqrt', 'rsqrt', 'reciprocal', 'sin', 'cos', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'selu', 'gelu', 'geluTanh', 'erf', 'softplus', 'swish', 'floor', 'ceil', 'round',
 ]);
 
-function castNumber(x: number, to: DType): number {
+/**
+ * A number converted to `to` as both backends do it: NaN is true as a bool (PyTorch) and 0 as
+ * an int32; floats outside the int32 range saturate (WGSL's rule) instead of wrapping.
+ */
+export function castNumber(x: number, to: DType): number {
   if (to === 'bool') return x !== 0 ? 1 : 0;
-  if (to === 'int32') return Math.trunc(x) | 0;
+  if (to === 'int32') return Number.isNaN(x) ? 0 : Math.min(2147483647, Math.max(-2147483648, Math.trunc(x)));
   return x;
 }
 
 function castWgsl(x: string, from: DType, to: DType): string {
   if (from === to) return x;
-  if (to === 'bool') return from === 'float32' ? `(${x} != 0.0)` : `(${x} != 0i)`;
+  // Bit tests, not comparisons: WGSL may assume no NaN, and NaN must convert to true.
+  if (to === 'bool') return from === 'float32' ? `((bitcast<u32>(${x}) & 0x7fffffffu) != 0u)` : `(${x} != 0i)`;
+  if (from === 'float32' && to === 'int32') return `wg_f32_to_i32(${x})`;
   if (from === 'bool') return to === 'float32' ? `select(0.0, 1.0, ${x})` : `select(0i, 1i, ${x})`;
   return to === 'float32' ? `f32(${x})` : `i32(${x})`;
 }
@@ -125,7 +131,11 @@ export const BINARY = rows(2, {
   maximum: { cpu: ([a, b]) => (a !== a || b !== b ? NaN : Math.max(a, b)), wgsl: ([a, b], t) => `${t.out === 'float32' ? 'wg_' : ''}max(${a}, ${b})` },
   minimum: { cpu: ([a, b]) => (a !== a || b !== b ? NaN : Math.min(a, b)), wgsl: ([a, b], t) => `${t.out === 'float32' ? 'wg_' : ''}min(${a}, ${b})` },
   equal: { cpu: ([a, b]) => (a === b ? 1 : 0), wgsl: ([a, b]) => `(${a} == ${b})` },
-  notEqual: { cpu: ([a, b]) => (a !== b ? 1 : 0), wgsl: ([a, b]) => `(${a} != ${b})` },
+  notEqual: {
+    cpu: ([a, b]) => (a !== b ? 1 : 0),
+    // NaN ≠ NaN: SwiftShader compiles `!=` as an ordered comparison, so NaN is tested by bits.
+    wgsl: ([a, b], t) => (t.in[0] === 'float32' ? `(${a} != ${b} || wg_isnan(${a}) || wg_isnan(${b}))` : `(${a} != ${b})`),
+  },
   greater: { cpu: ([a, b]) => (a > b ? 1 : 0), wgsl: ([a, b]) => `(${a} > ${b})` },
   greaterEqual: { cpu: ([a, b]) => (a >= b ? 1 : 0), wgsl: ([a, b]) => `(${a} >= ${b})` },
   less: { cpu: ([a, b]) => (a < b ? 1 : 0), wgsl: ([a, b]) => `(${a} < ${b})` },

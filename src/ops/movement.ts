@@ -4,7 +4,7 @@
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { broadcastShapes, checkShape, normAxis, sameShape, shapeStr, sizeOf } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
-import { binary, operand, where } from './elementwise';
+import { binary, where } from './elementwise';
 import { broadcastNode, fullNode, reshapeNode, viewNode } from './node-builders';
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -116,7 +116,8 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
   const padded = padZero(x, paddings);
   if (value === 0) return padded;
   const inside = padZero(makeTensor(fullNode(x.shape, 1, 'bool')), paddings);
-  return where(inside, padded, operand(value, x, 'pad'));
+  // The fill takes x's dtype (as PyTorch's pad): a bool stays bool, an int32 pad value truncates.
+  return where(inside, padded, makeTensor(fullNode([], value, x.dtype)));
 }
 
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {

@@ -4,7 +4,7 @@
 import type { DType } from '../dtype';
 import { LazyNode, constNode, type ElementwiseDef, type ViewOp } from '../graph/ir';
 import { sameShape, sizeOf, type Shape } from '../shape';
-import { UNARY } from './elementwise-table';
+import { castNumber, UNARY } from './elementwise-table';
 
 export function viewNode(src: LazyNode, view: ViewOp, shape: Shape): LazyNode {
   return new LazyNode({ kind: 'view', view }, [src], shape, src.dtype);
@@ -30,17 +30,12 @@ export function elementwiseNode(def: ElementwiseDef, srcs: LazyNode[], dtype: DT
 
 export function castNode(src: LazyNode, dtype: DType): LazyNode {
   if (src.dtype === dtype) return src;
-  if (src.op.kind === 'const') return constNode(castValue(src.op.value, dtype), dtype);
+  if (src.op.kind === 'const') return constNode(castNumber(src.op.value, dtype), dtype);
   return elementwiseNode(UNARY.cast, [src], dtype);
 }
 
-function castValue(v: number, dtype: DType): number {
-  if (dtype === 'bool') return v !== 0 ? 1 : 0;
-  if (dtype === 'int32') return Math.trunc(v) | 0;
-  return v;
-}
 
 /** A constant of `shape` (a scalar node viewed through a broadcast). */
 export function fullNode(shape: Shape, value: number, dtype: DType): LazyNode {
-  return broadcastNode(constNode(castValue(value, dtype), dtype), shape);
+  return broadcastNode(constNode(castNumber(value, dtype), dtype), shape);
 }

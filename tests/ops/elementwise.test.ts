@@ -159,6 +159,20 @@ describe('non-finite values, produced deliberately', () => {
     await checkBoth(() => wg.tensor([1, -2]).add(NaN), [NaN, NaN]);
   });
 
+  test('NaN is unequal to everything, itself included', async () => {
+    await checkBoth(() => wg.tensor([NaN, NaN, 1]).notEqual(wg.tensor([NaN, 1, 1])), [1, 1, 0]);
+    await checkBoth(() => wg.tensor([NaN, NaN, 1]).equal(wg.tensor([NaN, 1, 1])), [0, 0, 1]);
+  });
+
+  test('sign of NaN is NaN', async () => {
+    await checkBoth(() => wg.tensor([NaN, -2, 0, 3]).sign(), [NaN, -1, 0, 1]);
+  });
+
+  test('casts of NaN and out-of-range floats agree on both backends', async () => {
+    await checkBoth(() => wg.tensor([NaN, 0, -0]).cast('bool'), [1, 0, 0]);
+    await checkBoth(() => wg.tensor([NaN, 3e9, -3e9, Infinity, -Infinity, 2147483520]).cast('int32'), [0, 2147483647, -2147483648, 2147483647, -2147483648, 2147483520]);
+  });
+
   test('comparisons with Infinity', async () => {
     await checkBoth(() => wg.tensor([Infinity, -Infinity, 3]).less(Infinity), [0, 1, 1]);
   });
@@ -218,6 +232,12 @@ describe('binary ops', () => {
     await checkBoth(() => wg.div(1, wg.tensor(x)), [1, 0.5, 0.25]);
     await checkBoth(() => wg.pow(wg.tensor(x), 2), [1, 4, 16]);
     await checkBoth(() => wg.pow(2, wg.tensor(x)), [2, 4, 16]);
+  });
+
+  test('more than 65535 × 64 elements (a two-dimensional grid of workgroups)', async () => {
+    const n = 4_200_000;
+    const r = await checkBoth(() => wg.arange(n).mul(2).add(1));
+    expect([r.data[0], r.data[1], r.data[n - 1]]).toEqual([1, 3, 2 * (n - 1) + 1]);
   });
 
   test('a zero-size tensor gives a zero-size result', async () => {

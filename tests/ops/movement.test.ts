@@ -130,6 +130,13 @@ describe('pad', () => {
     expect(r.dtype).toBe('int32');
   });
 
+  test('padding keeps the dtype: bool with true, int32 with a truncated value', async () => {
+    const b = await checkBoth(() => wg.tensor([true, false]).pad([[1, 0]], 1), [1, 1, 0]);
+    expect(b.dtype).toBe('bool');
+    const i = await checkBoth(() => wg.tensor([5], { dtype: 'int32' }).pad([[0, 1]], 2.7), [5, 2]);
+    expect(i.dtype).toBe('int32');
+  });
+
   test('padding a computed value reads no garbage from padding lanes', async () => {
     await checkBoth(() => wg.tensor([0, -1]).log().pad([[1, 1]]), [0, -Infinity, NaN, 0]);
   });
