@@ -119,6 +119,23 @@ describe('random chains agree on both backends', () => {
   });
 });
 
+describe('random chains with one long axis (cooperative reductions) agree on both backends', () => {
+  const longShapeArb = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 120, max: 300 }), fc.boolean()).map(([a, l, swap]) => (swap ? [l, a] : [a, l]));
+
+  test('chains over shapes like [3, 257]', async () => {
+    await fc.assert(
+      fc.asyncProperty(longShapeArb, fc.array(stepArb, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 1000 }), async (shape, steps, seed) => {
+        const data = seeded(size(shape), seed, -1, 1);
+        const build = () => steps.reduce((t, s, i) => apply(t, s, seed + i), wg.tensor(new Float32Array(data), { shape }));
+        const { gpu, cpu } = await onBoth(build);
+        expect(gpu.shape).toEqual(cpu.shape);
+        expectClose(gpu.data, cpu.data, { rtol: 1e-4, atol: 1e-4 });
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
 describe('broadcasting', () => {
   /** Two shapes that broadcast: b is a suffix of a with some axes set to 1, then maybe swapped. */
   const pairArb = fc.tuple(shapeArb, fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.nat({ max: 3 }), fc.boolean()).map(([a, ones, drop, swap]) => {
