@@ -69,8 +69,9 @@ describe('device errors', () => {
     expect(Array.from(await wg.tensor([1, 2]).mul(3).data())).toEqual([3, 6]);
   });
 
-  test('wg.init() then takes a fresh device; host-backed inputs survive, device-only values are gone', async () => {
-    await wg.init({ backend: 'webgpu' });
+  test('wg.init({ gpu }) then takes a fresh device; host-backed inputs survive, device-only values are gone', async () => {
+    const gpu = await findGpu();
+    await wg.init({ backend: 'webgpu', gpu });
     expect(wg.getBackend()).toBe('webgpu');
     expect(Array.from(await wg.tensor([4, 5]).sub(1).data())).toEqual([3, 4]);
     expect(Array.from(await input.add(1).data())).toEqual([2, 3, 4]);

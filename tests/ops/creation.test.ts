@@ -1,7 +1,7 @@
 // Creating tensors (API.md "Creation"): from nested and typed arrays, constants, ranges, eye,
 // and the seeded random ops (determinism per seed and rough statistics), on both backends.
 
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { checkBoth, expectNoGpuErrors, initBoth, wg } from '../helpers';
 
 beforeAll(initBoth);
@@ -56,6 +56,20 @@ describe('tensor()', () => {
     expect(await wg.tensor([1]).data()).toBeInstanceOf(Float32Array);
     expect(await wg.tensor([1], { dtype: 'int32' }).data()).toBeInstanceOf(Int32Array);
     expect(await wg.tensor([true]).data()).toBeInstanceOf(Uint8Array);
+  });
+
+  test('print() logs the shape, dtype and values', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await wg.tensor([[1, 2]], { dtype: 'int32' }).print();
+      expect(log).toHaveBeenCalledTimes(1);
+      const text = String(log.mock.calls[0][0]);
+      expect(text).toMatch(/\[1,2\]/);
+      expect(text).toMatch(/int32/);
+      expect(text).toMatch(/\[\[1,2\]\]/);
+    } finally {
+      log.mockRestore();
+    }
   });
 
   test('an input tensor is not modified by the ops that read it', async () => {
