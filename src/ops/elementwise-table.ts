@@ -65,7 +65,8 @@ export const UNARY = rows(1, {
   abs: { cpu: ([x]) => Math.abs(x), wgsl: ([x]) => `abs(${x})` },
   sign: { cpu: ([x]) => Math.sign(x), wgsl: ([x], t) => (t.out === 'float32' ? `select(sign(${x}), ${x}, wg_isnan(${x}))` : `sign(${x})`) },
   square: { cpu: ([x], t) => (t.out === 'int32' ? Math.imul(x, x) : x * x), wgsl: ([x]) => `(${x} * ${x})` },
-  relu: { cpu: ([x]) => (x > 0 ? x : 0), wgsl: ([x], t) => `max(${x}, ${zero(t)})` },
+  // NaN stays NaN (as PyTorch): only values below zero become zero.
+  relu: { cpu: ([x]) => (x < 0 ? 0 : x), wgsl: ([x], t) => `select(${x}, ${zero(t)}, ${x} < ${zero(t)})` },
   step: { cpu: ([x]) => (x >= 0 ? 1 : 0), wgsl: ([x], t) => `select(${zero(t)}, ${one(t)}, ${x} >= ${zero(t)})` },
   exp: { cpu: ([x]) => Math.exp(x), wgsl: ([x]) => `exp(${x})` },
   log: { cpu: ([x]) => Math.log(x), wgsl: ([x]) => `wg_log(${x})` },

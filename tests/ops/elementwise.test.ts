@@ -164,6 +164,10 @@ describe('non-finite values, produced deliberately', () => {
     await checkBoth(() => wg.tensor([NaN, NaN, 1]).equal(wg.tensor([NaN, 1, 1])), [0, 0, 1]);
   });
 
+  test('relu keeps NaN (as PyTorch) and zeroes only negatives', async () => {
+    await checkBoth(() => wg.tensor([NaN, -2, 0, 3]).relu(), [NaN, 0, 0, 3]);
+  });
+
   test('sign of NaN is NaN', async () => {
     await checkBoth(() => wg.tensor([NaN, -2, 0, 3]).sign(), [NaN, -1, 0, 1]);
   });
