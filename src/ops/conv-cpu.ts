@@ -4,33 +4,52 @@
 
 import type { ConvGeometry, WeightGradAttrs } from './conv';
 
+/**
+ * The kernel taps (ky, kx) whose input pixel for output pixel (b, oy, ox) is real, not padding,
+ * written to `taps` as pairs (that pixel's offset in x, its first kernel row (ky·kw + kx)·cin/groups);
+ * returns how many numbers it wrote. A list, not a callback: with the channel loops in a closure
+ * the CPU conv ran 25% slower (`node bench/conv-node.mjs cpu`).
+ */
+function realTaps(a: ConvGeometry, b: number, oy: number, ox: number, taps: Int32Array): number {
+  const { h, w: wd, cin, kh, kw, sh, sw, pt, pl, dh, dw, groups } = a;
+  const cinG = cin / groups;
+  let count = 0;
+  for (let ky = 0; ky < kh; ky++) {
+    const iy = oy * sh - pt + ky * dh;
+    if (iy < 0 || iy >= h) continue;
+    for (let kx = 0; kx < kw; kx++) {
+      const ix = ox * sw - pl + kx * dw;
+      if (ix < 0 || ix >= wd) continue;
+      taps[count++] = ((b * h + iy) * wd + ix) * cin;
+      taps[count++] = (ky * kw + kx) * cinG;
+    }
+  }
+  return count;
+}
+
 /** conv2d forward: x [n,h,w,cin] * w [kh,kw,cin/groups,cout] → [n,oh,ow,cout]. */
 export function convCpu(x: Float32Array, w: Float32Array, a: ConvGeometry): Float32Array {
-  const { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups } = a;
-  const cinG = cin / groups;
+  const { n, oh, ow, cout, groups } = a;
+  const cinG = a.cin / groups;
   const coutG = cout / groups;
   const out = new Float32Array(n * oh * ow * cout);
   const acc = new Float64Array(cout);
+  const taps = new Int32Array(2 * a.kh * a.kw);
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
         acc.fill(0);
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - pt + ky * dh;
-          if (iy < 0 || iy >= h) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - pl + kx * dw;
-            if (ix < 0 || ix >= wd) continue;
-            const xRow = ((b * h + iy) * wd + ix) * cin;
-            const tap = (ky * kw + kx) * cinG;
-            for (let g = 0; g < groups; g++) {
-              for (let ci = 0; ci < cinG; ci++) {
-                const xv = x[xRow + g * cinG + ci];
-                if (xv === 0) continue;
-                const wRow = (tap + ci) * cout + g * coutG;
-                const o = g * coutG;
-                for (let co = 0; co < coutG; co++) acc[o + co] += xv * w[wRow + co];
-              }
+        const count = realTaps(a, b, oy, ox, taps);
+        for (let t = 0; t < count; t += 2) {
+          const xRow = taps[t];
+          const tap = taps[t + 1];
+          for (let g = 0; g < groups; g++) {
+            for (let ci = 0; ci < cinG; ci++) {
+              const xv = x[xRow + g * cinG + ci];
+              if (xv === 0) continue;
+              const wRow = (tap + ci) * cout + g * coutG;
+              const o = g * coutG;
+              for (let co = 0; co < coutG; co++) acc[o + co] += xv * w[wRow + co];
             }
           }
         }
@@ -80,12 +99,13 @@ export function convInputGradCpu(dy: Float32Array, w: Float32Array, a: ConvGeome
 
 /** Partial weight gradients [split, kh·kw·cin/groups, cout], one per chunk of output pixels. */
 export function convWeightGradCpu(x: Float32Array, dy: Float32Array, a: WeightGradAttrs): Float32Array {
-  const { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups, split, chunk } = a;
-  const cinG = cin / groups;
+  const { n, oh, ow, cout, kh, kw, groups, split, chunk } = a;
+  const cinG = a.cin / groups;
   const coutG = cout / groups;
   const slab = kh * kw * cinG * cout;
   const out = new Float32Array(split * slab);
   const acc = new Float64Array(slab);
+  const taps = new Int32Array(2 * kh * kw);
   const pixels = n * oh * ow;
   for (let s = 0; s < split; s++) {
     acc.fill(0);
@@ -94,22 +114,17 @@ export function convWeightGradCpu(x: Float32Array, dy: Float32Array, a: WeightGr
       const oy = Math.floor(p / ow) % oh;
       const b = Math.floor(p / (ow * oh));
       const dyRow = p * cout;
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = oy * sh - pt + ky * dh;
-        if (iy < 0 || iy >= h) continue;
-        for (let kx = 0; kx < kw; kx++) {
-          const ix = ox * sw - pl + kx * dw;
-          if (ix < 0 || ix >= wd) continue;
-          const xRow = ((b * h + iy) * wd + ix) * cin;
-          const tap = (ky * kw + kx) * cinG;
-          for (let g = 0; g < groups; g++) {
-            for (let ci = 0; ci < cinG; ci++) {
-              const xv = x[xRow + g * cinG + ci];
-              if (xv === 0) continue;
-              const row = (tap + ci) * cout + g * coutG;
-              const dyG = dyRow + g * coutG;
-              for (let co = 0; co < coutG; co++) acc[row + co] += xv * dy[dyG + co];
-            }
+      const count = realTaps(a, b, oy, ox, taps);
+      for (let t = 0; t < count; t += 2) {
+        const xRow = taps[t];
+        const tap = taps[t + 1];
+        for (let g = 0; g < groups; g++) {
+          for (let ci = 0; ci < cinG; ci++) {
+            const xv = x[xRow + g * cinG + ci];
+            if (xv === 0) continue;
+            const row = (tap + ci) * cout + g * coutG;
+            const dyG = dyRow + g * coutG;
+            for (let co = 0; co < coutG; co++) acc[row + co] += xv * dy[dyG + co];
           }
         }
       }

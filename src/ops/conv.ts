@@ -13,25 +13,15 @@ import { shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
 import { reshapeNode } from './node-builders';
+import { intPair, paddingPair, samePadding, type AxisPadding, type WindowGeometry } from './window';
 
 /**
  * The geometry of one forward convolution x [n,h,w,cin] → y [n,oh,ow,cout] with a kernel
- * [kh,kw,cin/groups,cout]. `pt`/`pl` are the top/left padding; bottom/right follow from oh/ow.
+ * [kh,kw,cin/groups,cout] dilated by dh, dw.
  */
-export interface ConvGeometry {
-  readonly n: number;
-  readonly h: number;
-  readonly w: number;
+export interface ConvGeometry extends WindowGeometry {
   readonly cin: number;
-  readonly oh: number;
-  readonly ow: number;
   readonly cout: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly sh: number;
-  readonly sw: number;
-  readonly pt: number;
-  readonly pl: number;
   readonly dh: number;
   readonly dw: number;
   readonly groups: number;
@@ -166,27 +156,10 @@ function convWeightGrad(x: Tensor, dy: Tensor, a: ConvGeometry): Tensor {
 
 // ---- options and shape rules ------------------------------------------------------------
 
-function pair(op: string, name: string, v: number | readonly number[] | undefined, fallback: number, min: number): [number, number] {
-  const p = v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [...v];
-  if (p.length !== 2 || !p.every((d) => Number.isInteger(d) && d >= min)) {
-    throw new ArgumentError(`${op}: ${name} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(v)}`);
-  }
-  return [p[0], p[1]];
-}
-
-function checkPaddingString(op: string, padding: unknown): void {
-  if (typeof padding === 'string' && padding !== 'valid' && padding !== 'same') {
-    throw new ArgumentError(`${op}: padding must be 'valid', 'same', a number or [ph, pw], got '${padding}'`);
-  }
-}
-
 /** Output size and leading padding of one spatial axis of a forward conv. */
-function convAxis(op: string, axis: string, size: number, k: number, s: number, d: number, padding: 'valid' | 'same' | number): [number, number] {
+function convAxis(op: string, axis: string, size: number, k: number, s: number, d: number, padding: AxisPadding): [number, number] {
   const span = d * (k - 1) + 1;
-  if (padding === 'same') {
-    const out = Math.ceil(size / s);
-    return [out, Math.floor(Math.max((out - 1) * s + span - size, 0) / 2)];
-  }
+  if (padding === 'same') return samePadding(size, s, span);
   const p = padding === 'valid' ? 0 : padding;
   if (size + 2 * p < span) {
     throw new ShapeError(`${op}: the kernel spans ${span} along ${axis} (size ${k}, dilation ${d}) but the padded input has only ${size + 2 * p} (size ${size}, padding ${p}); expected a kernel no larger than the padded input`);
@@ -233,11 +206,9 @@ export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
     throw new ShapeError(`${op}: w ${shapeStr(w.shape)} has ${cinG} input channels per group, expected Cin/groups = ${cin}/${groups} = ${cin / groups} for x ${shapeStr(x.shape)}`);
   }
   if (kh < 1 || kw < 1 || cout < 1) throw new ShapeError(`${op}: w ${shapeStr(w.shape)} must have non-zero kernel size and output channels`);
-  const [sh, sw] = pair(op, 'stride', opts.stride, 1, 1);
-  const [dh, dw] = pair(op, 'dilation', opts.dilation, 1, 1);
-  const padding = opts.padding ?? 'valid';
-  checkPaddingString(op, padding);
-  const [ph, pw] = typeof padding === 'string' ? [padding, padding] : pair(op, 'padding', padding, 0, 0);
+  const [sh, sw] = intPair(op, 'stride', opts.stride, [1, 1], 1);
+  const [dh, dw] = intPair(op, 'dilation', opts.dilation, [1, 1], 1);
+  const [ph, pw] = paddingPair(op, opts.padding);
   const [oh, pt] = convAxis(op, 'height', h, kh, sh, dh, ph);
   const [ow, pl] = convAxis(op, 'width', wd, kw, sw, dw, pw);
   const y = convForward(x, w, { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups });
@@ -270,7 +241,7 @@ export function conv1d(x: Tensor, w: Tensor, opts: Conv1dOptions = {}): Tensor {
 }
 
 /** Output size and leading padding (of the forward conv it is the adjoint of) of one axis. */
-function transposeAxis(op: string, axis: string, size: number, k: number, s: number, d: number, padding: 'valid' | 'same' | number, outPad: number | undefined): [number, number] {
+function transposeAxis(op: string, axis: string, size: number, k: number, s: number, d: number, padding: AxisPadding, outPad: number | undefined): [number, number] {
   const span = d * (k - 1) + 1;
   if (outPad !== undefined && outPad >= Math.max(s, d)) {
     throw new ArgumentError(`${op}: outputPadding ${outPad} along ${axis} must be smaller than the stride ${s} or the dilation ${d}`);
@@ -315,12 +286,10 @@ export function conv2dTranspose(x: Tensor, w: Tensor, opts: Conv2dTransposeOptio
   const [kh, kw, cout, wIn] = w.shape;
   if (wIn !== cin) throw new ShapeError(`${op}: w ${shapeStr(w.shape)} has ${wIn} input channels (last axis), expected ${cin} to match x ${shapeStr(x.shape)}`);
   if (kh < 1 || kw < 1 || cout < 1) throw new ShapeError(`${op}: w ${shapeStr(w.shape)} must have non-zero kernel size and output channels`);
-  const [sh, sw] = pair(op, 'stride', opts.stride, 1, 1);
-  const [dh, dw] = pair(op, 'dilation', opts.dilation, 1, 1);
-  const outPad = opts.outputPadding === undefined ? undefined : pair(op, 'outputPadding', opts.outputPadding, 0, 0);
-  const padding = opts.padding ?? 'valid';
-  checkPaddingString(op, padding);
-  const [ph, pw] = typeof padding === 'string' ? [padding, padding] : pair(op, 'padding', padding, 0, 0);
+  const [sh, sw] = intPair(op, 'stride', opts.stride, [1, 1], 1);
+  const [dh, dw] = intPair(op, 'dilation', opts.dilation, [1, 1], 1);
+  const outPad = opts.outputPadding === undefined ? undefined : intPair(op, 'outputPadding', opts.outputPadding, [0, 0], 0);
+  const [ph, pw] = paddingPair(op, opts.padding);
   const [oh, pt] = transposeAxis(op, 'height', h, kh, sh, dh, ph, outPad?.[0]);
   const [ow, pl] = transposeAxis(op, 'width', wd, kw, sw, dw, pw, outPad?.[1]);
   // The adjoint of the forward conv from [n,oh,ow,cout] to x's [n,h,wd,cin].

@@ -8,21 +8,11 @@ import { grid, WORKGROUP_SIZE } from '../graph/codegen';
 import { LazyNode, type KernelDef } from '../graph/ir';
 import { shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
+import { intPair, paddingPair, samePadding, type AxisPadding, type WindowGeometry } from './window';
 
-/** One pooling of x [n,h,w,c] → [n,oh,ow,c]; `pt`/`pl` are the top/left padding. */
-interface PoolGeometry {
-  readonly n: number;
-  readonly h: number;
-  readonly w: number;
+/** One pooling of x [n,h,w,c] → [n,oh,ow,c]. */
+interface PoolGeometry extends WindowGeometry {
   readonly c: number;
-  readonly oh: number;
-  readonly ow: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly sh: number;
-  readonly sw: number;
-  readonly pt: number;
-  readonly pl: number;
   /** Averages divide by the full window (PyTorch) instead of the real pixels in it (Keras). */
   readonly includePad: boolean;
 }
@@ -186,20 +176,9 @@ function avgPoolGrad(dy: Tensor, a: PoolGeometry): Tensor {
 
 // ---- options and shape rules ------------------------------------------------------------
 
-function pair(op: string, name: string, v: unknown, fallback: readonly [number, number] | null, min: number): [number, number] {
-  const p = v === undefined && fallback ? [...fallback] : typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...(v as unknown[])] : [];
-  if (p.length !== 2 || !p.every((d) => Number.isInteger(d) && (d as number) >= min)) {
-    throw new ArgumentError(`${op}: ${name} must be an integer ≥ ${min} or a pair of them, got ${JSON.stringify(v)}`);
-  }
-  return [p[0] as number, p[1] as number];
-}
-
 /** Output size and leading padding of one axis. */
-function poolAxis(op: string, axis: string, size: number, k: number, s: number, padding: 'valid' | 'same' | number): [number, number] {
-  if (padding === 'same') {
-    const out = Math.ceil(size / s);
-    return [out, Math.floor(Math.max((out - 1) * s + k - size, 0) / 2)];
-  }
+function poolAxis(op: string, axis: string, size: number, k: number, s: number, padding: AxisPadding): [number, number] {
+  if (padding === 'same') return samePadding(size, s, k);
   const p = padding === 'valid' ? 0 : padding;
   if (2 * p > k) throw new ArgumentError(`${op}: padding ${p} along ${axis} must be at most half the window ${k} (so every window holds a real pixel)`);
   if (size + 2 * p < k) {
@@ -212,13 +191,9 @@ function geometry(op: string, x: Tensor, opts: PoolOptions | undefined, includeP
   if (x.rank !== 4) throw new ShapeError(`${op}: expected x of shape [N,H,W,C] (rank 4), got ${shapeStr(x.shape)}`);
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: expected a float32 tensor, got ${x.dtype}`);
   if (typeof opts !== 'object' || opts === null) throw new ArgumentError(`${op}: expected options { kernelSize, stride?, padding? }, got ${JSON.stringify(opts)}`);
-  const [kh, kw] = pair(op, 'kernelSize', opts.kernelSize, null, 1);
-  const [sh, sw] = pair(op, 'stride', opts.stride, [kh, kw], 1);
-  const padding = opts.padding ?? 'valid';
-  if (typeof padding === 'string' && padding !== 'valid' && padding !== 'same') {
-    throw new ArgumentError(`${op}: padding must be 'valid', 'same', a number or [ph, pw], got '${padding}'`);
-  }
-  const [ph, pw] = typeof padding === 'string' ? [padding, padding] : pair(op, 'padding', padding, null, 0);
+  const [kh, kw] = intPair(op, 'kernelSize', opts.kernelSize, null, 1);
+  const [sh, sw] = intPair(op, 'stride', opts.stride, [kh, kw], 1);
+  const [ph, pw] = paddingPair(op, opts.padding);
   const [n, h, w, c] = x.shape;
   const [oh, pt] = poolAxis(op, 'height', h, kh, sh, ph);
   const [ow, pl] = poolAxis(op, 'width', w, kw, sw, pw);
