@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as wg from '../src/index';
+import { pageReport } from './page-report';
 
 /** One measured cell of the table. */
 export interface BenchRow {
@@ -17,10 +18,7 @@ export interface BenchRow {
   note?: string;
 }
 
-/** What the runner reads: rows in `__results`, then `__done` (the harness protocol). */
-const page = window as unknown as { __results: BenchRow[]; __done: boolean };
-page.__results = [];
-page.__done = false;
+const results = pageReport((row: BenchRow) => [row.workload, row.engine, row.medianMs?.toFixed(1) ?? '–', row.gflops?.toFixed(2) ?? '–', row.note ?? String(row.runs)]);
 
 /** Timed runs per cell: at least MIN_RUNS after one warm-up, more while under BUDGET_MS. */
 const MIN_RUNS = 3;
@@ -142,27 +140,13 @@ async function time(run: () => Promise<void>): Promise<{ medianMs: number; runs:
   return { medianMs: times[Math.floor(times.length / 2)], runs: times.length };
 }
 
-const tbody = document.querySelector('#results tbody');
-
-function report(row: BenchRow): void {
-  page.__results.push(row);
-  const tr = document.createElement('tr');
-  const cells = [row.workload, row.engine, row.medianMs?.toFixed(1) ?? '–', row.gflops?.toFixed(2) ?? '–', row.note ?? String(row.runs)];
-  for (const text of cells) {
-    const td = document.createElement('td');
-    td.textContent = text;
-    tr.append(td);
-  }
-  tbody?.append(tr);
-}
-
 async function measure(workload: Workload, engine: string, prepare: () => () => Promise<void>): Promise<void> {
   try {
     const run = prepare();
     const { medianMs, runs } = await time(run);
-    report({ workload: workload.name, engine, medianMs, gflops: workload.flops === null ? null : workload.flops / medianMs / 1e6, runs });
+    results.add({ workload: workload.name, engine, medianMs, gflops: workload.flops === null ? null : workload.flops / medianMs / 1e6, runs });
   } catch (err) {
-    report({ workload: workload.name, engine, medianMs: null, gflops: null, runs: 0, note: `failed: ${err instanceof Error ? err.message : String(err)}` });
+    results.add({ workload: workload.name, engine, medianMs: null, gflops: null, runs: 0, note: `failed: ${err instanceof Error ? err.message : String(err)}` });
   }
 }
 
@@ -170,7 +154,7 @@ async function benchWebgrad(backend: 'webgpu' | 'cpu', list: Workload[]): Promis
   await wg.init({ backend });
   for (const w of list) {
     if (!w.webgrad) {
-      report({ workload: w.name, engine: `webgrad-${backend}`, medianMs: null, gflops: null, runs: 0, note: 'op not available yet' });
+      results.add({ workload: w.name, engine: `webgrad-${backend}`, medianMs: null, gflops: null, runs: 0, note: 'op not available yet' });
       continue;
     }
     const build = w.webgrad;
@@ -208,16 +192,12 @@ async function main(): Promise<void> {
     try {
       await benchTfjs(backend, list);
     } catch (err) {
-      for (const w of list) report({ workload: w.name, engine: `tfjs-${backend}`, medianMs: null, gflops: null, runs: 0, note: `failed: ${String(err)}` });
+      for (const w of list) results.add({ workload: w.name, engine: `tfjs-${backend}`, medianMs: null, gflops: null, runs: 0, note: `failed: ${String(err)}` });
     }
   }
   await benchWebgrad('cpu', list);
 }
 
 main()
-  .catch((err) => report({ workload: 'page', engine: '-', medianMs: null, gflops: null, runs: 0, note: `failed: ${String(err)}` }))
-  .finally(() => {
-    const status = document.querySelector('#status');
-    if (status) status.textContent = 'done.';
-    page.__done = true;
-  });
+  .catch((err) => results.add({ workload: 'page', engine: '-', medianMs: null, gflops: null, runs: 0, note: `failed: ${String(err)}` }))
+  .finally(() => results.finish());

@@ -6,6 +6,7 @@
 import { graphSignature } from '../src/graph/plan-cache';
 import * as wg from '../src/index';
 import { createMlp, stepGraph, trainStep } from './mlp-step';
+import { pageReport } from './page-report';
 
 /** One engine's measurements; times are medians over the timed steps. */
 export interface StepRow {
@@ -26,9 +27,8 @@ export interface StepRow {
   note?: string;
 }
 
-const page = window as unknown as { __results: StepRow[]; __done: boolean };
-page.__results = [];
-page.__done = false;
+const f = (v: number | null, d = 2) => (v === null ? '–' : v.toFixed(d));
+const results = pageReport((row: StepRow) => [row.engine, f(row.msPerStep, 1), f(row.pipelinedMsPerStep, 1), f(row.dispatchesPerStep, 0), f(row.submitsPerStep, 0), f(row.buildMs), f(row.keyMs, 3), f(row.realizeMs), row.note ?? String(row.steps)]);
 
 const SIZES = [784, 256, 128, 10];
 const BATCH = 128;
@@ -101,28 +101,15 @@ async function bench(backend: 'webgpu' | 'cpu'): Promise<StepRow> {
   };
 }
 
-function report(row: StepRow): void {
-  page.__results.push(row);
-  const f = (v: number | null, d = 2) => (v === null ? '–' : v.toFixed(d));
-  const cells = [row.engine, f(row.msPerStep, 1), f(row.pipelinedMsPerStep, 1), f(row.dispatchesPerStep, 0), f(row.submitsPerStep, 0), f(row.buildMs), f(row.keyMs, 3), f(row.realizeMs), row.note ?? String(row.steps)];
-  const tr = document.createElement('tr');
-  for (const c of cells) tr.appendChild(Object.assign(document.createElement('td'), { textContent: c }));
-  document.querySelector('#results tbody')?.appendChild(tr);
-}
-
 async function main(): Promise<void> {
   for (const backend of ['webgpu', 'cpu'] as const) {
     try {
-      report(await bench(backend));
+      results.add(await bench(backend));
     } catch (err) {
       const note = `failed: ${err instanceof Error ? err.message : String(err)}`;
-      report({ engine: `webgrad-${backend}`, msPerStep: null, pipelinedMsPerStep: null, dispatchesPerStep: null, submitsPerStep: null, buildMs: null, keyMs: null, realizeMs: null, steps: 0, note });
+      results.add({ engine: `webgrad-${backend}`, msPerStep: null, pipelinedMsPerStep: null, dispatchesPerStep: null, submitsPerStep: null, buildMs: null, keyMs: null, realizeMs: null, steps: 0, note });
     }
   }
 }
 
-main().finally(() => {
-  const status = document.querySelector('#status');
-  if (status) status.textContent = 'done.';
-  page.__done = true;
-});
+main().finally(() => results.finish());
