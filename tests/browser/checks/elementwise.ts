@@ -1,7 +1,8 @@
 // Browser checks of the elementwise ops: binary ops with broadcasting, scalars and each dtype,
 // comparisons and where, unary ops, activations (with their parameters and at |x| = 100),
-// clip and cast. Expected values are computed here in float64 with Math.
+// clip and cast. Expected values are computed here in float64 with Math (erf: tests/reference.ts).
 
+import { erf } from '../../reference';
 import { equals, fill, fillInts, matchesCpu, type Check, type Tensor, type Wg } from './compare';
 
 const X = [-3, -1.5, -0.5, 0, 0.25, 1, 2.5, 4];
@@ -17,17 +18,6 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
 
-/** erf by its Taylor series (exact to ~1e-9 for |x| ≤ 4) and ±1 beyond. */
-function erf(x: number): number {
-  if (Math.abs(x) > 4) return Math.sign(x);
-  let term = x;
-  let sum = x;
-  for (let n = 1; n < 80; n++) {
-    term *= (-x * x) / n;
-    sum += term / (2 * n + 1);
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
-}
 const gelu = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
 const geluTanh = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
 
