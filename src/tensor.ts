@@ -28,10 +28,9 @@ export interface GradFn {
 
 let gradEnabled = true;
 
-/** Runs `fn` without recording gradients (inference, optimizer updates). */
-export function noGrad<T>(fn: () => T): T {
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const before = gradEnabled;
-  gradEnabled = false;
+  gradEnabled = enabled;
   try {
     return fn();
   } finally {
@@ -39,15 +38,14 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/** Runs `fn` without recording gradients (inference, optimizer updates). */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
 /** Runs `fn` recording gradients even inside `noGrad` (used by `wg.grad`). */
 export function enableGrad<T>(fn: () => T): T {
-  const before = gradEnabled;
-  gradEnabled = true;
-  try {
-    return fn();
-  } finally {
-    gradEnabled = before;
-  }
+  return withGradMode(true, fn);
 }
 
 export function isGradEnabled(): boolean {
