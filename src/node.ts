@@ -2,7 +2,7 @@
 // Where Dawn finds no usable Vulkan driver, retries with the SwiftShader ICD that Debian's
 // Chromium ships (config/system-paths.json), so WebGPU runs on the CPU.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import systemPaths from '../config/system-paths.json' with { type: 'json' };
 import { setGpuProvider } from './backend/webgpu/device';
 
@@ -11,6 +11,10 @@ export * from './index';
 // Dawn aborts on a later mapAsync if the object create() returned is collected while its
 // device lives, so the GPU object is held for the life of the process.
 let dawnGpu: GPU | undefined;
+
+function hasSystemVulkanDriver(): boolean {
+  return systemPaths.vulkanIcdDirs.some((d) => existsSync(d) && readdirSync(d).some((f) => f.endsWith('.json')));
+}
 
 setGpuProvider(async () => {
   if (dawnGpu) return dawnGpu;
@@ -21,9 +25,13 @@ setGpuProvider(async () => {
     return undefined;
   }
   Object.assign(globalThis, dawn.globals);
+  const icd = systemPaths.swiftshaderIcd.find((p) => existsSync(p));
+  const chosen = process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES;
+  // No Vulkan driver installed at all: go straight to SwiftShader rather than let Dawn fail first.
+  if (!chosen && icd && !hasSystemVulkanDriver()) process.env.VK_ICD_FILENAMES = icd;
   const gpu = dawn.create([]);
   if (await gpu.requestAdapter()) return (dawnGpu = gpu);
-  const icd = systemPaths.swiftshaderIcd.find((p) => existsSync(p));
+  // Drivers Dawn cannot use (lavapipe, a GPU driver without its GPU): retry with SwiftShader.
   if (!icd || process.env.VK_ICD_FILENAMES === icd) return undefined;
   process.env.VK_ICD_FILENAMES = icd;
   return (dawnGpu = dawn.create([]));
