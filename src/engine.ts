@@ -4,7 +4,7 @@ import { resetStats as reset, stats as counters, type BackendName, type Stats } 
 import type { LazyNode } from './graph/ir';
 import { tensorsIn, tidy } from './lifetime';
 import { activeBackend, ensureInit, isInitialized, switchBackend, webgpuBackend } from './runtime';
-import { liveTensors, realizeNodes, storagesOf, Tensor } from './tensor';
+import { liveTensors, realizeNodes, realizeRoots, storagesOf, Tensor } from './tensor';
 
 export { init, type InitOptions, type InitResult } from './runtime';
 
@@ -79,11 +79,11 @@ export async function warmup(fn: () => unknown): Promise<void> {
   const backend = await ensureInit();
   let nodes: LazyNode[] = [];
   tidy(() => {
-    nodes = tensorsIn(fn()).map((t) => t.node);
+    nodes = realizeRoots(tensorsIn(fn()).map((t) => t.node));
     for (const n of nodes) n.retain();
   });
   try {
-    await backend.prepare?.(nodes.filter((n) => n.op.kind !== 'buffer'));
+    await backend.prepare?.(nodes);
   } finally {
     for (const n of nodes) n.release();
   }

@@ -312,8 +312,35 @@ export class Tensor {
 }
 
 /** Computes `nodes` on the active backend; each becomes a buffer node in place. */
+/**
+ * Tensors to compute with the next realize, whatever it asks for. backward() puts its output
+ * here: the forward values the loss needs are computed for the gradients anyway, so the loss
+ * costs a reduction or two in that plan, where reading it after the update would recompute
+ * the whole forward pass (the PyTorch loop `loss.backward(); step(); await loss.item()`).
+ */
+const rideAlong = new Set<WeakRef<Tensor>>();
+
+/** @internal Computes `t` in the next realize's plan (see `rideAlong`). */
+export function realizeWithNext(t: Tensor): void {
+  rideAlong.add(new WeakRef(t));
+}
+
+/**
+ * @internal The nodes a realize of `nodes` computes: those not yet realized, then the tensors
+ * waiting to ride along (which then stop waiting). Also what warmup compiles, so keys match.
+ */
+export function realizeRoots(nodes: readonly LazyNode[]): LazyNode[] {
+  const all = [...nodes];
+  for (const ref of rideAlong) {
+    const t = ref.deref();
+    if (t && !t.disposed) all.push(t.node);
+  }
+  rideAlong.clear();
+  return [...new Set(all)].filter((n) => n.op.kind !== 'buffer');
+}
+
 export function realizeNodes(nodes: readonly LazyNode[]): void {
-  const todo = [...new Set(nodes)].filter((n) => n.op.kind !== 'buffer');
+  const todo = realizeRoots(nodes);
   if (todo.length === 0) return;
   const storages = activeBackend().execute(todo);
   todo.forEach((n, i) => n.becomeBuffer(storages[i]));
@@ -321,7 +348,7 @@ export function realizeNodes(nodes: readonly LazyNode[]): void {
 
 /** As `realizeNodes`, compiling a new graph's pipelines without blocking where the backend can. */
 export async function realizeNodesAsync(nodes: readonly LazyNode[]): Promise<void> {
-  const todo = [...new Set(nodes)].filter((n) => n.op.kind !== 'buffer');
+  const todo = realizeRoots(nodes);
   if (todo.length === 0) return;
   const backend = activeBackend();
   const storages = backend.executeAsync ? await backend.executeAsync(todo) : backend.execute(todo);

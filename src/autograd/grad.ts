@@ -5,7 +5,7 @@ import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { zerosLike } from '../ops/creation';
 import { fullNode } from '../ops/node-builders';
 import { shapeStr } from '../shape';
-import { enableGrad, makeTensor, Tensor } from '../tensor';
+import { enableGrad, makeTensor, realizeWithNext, Tensor } from '../tensor';
 import { leafGradients } from './backward';
 
 /** One gradient per argument: a Tensor for each tensor argument, null for anything else. */
@@ -22,6 +22,17 @@ export type Grads<A extends readonly unknown[]> = { [K in keyof A]: A[K] extends
  */
 export function valueAndGrad<A extends readonly unknown[]>(f: (...args: A) => Tensor): (...args: A) => { value: Tensor; grads: Grads<A> } {
   if (typeof f !== 'function') throw new ArgumentError(`valueAndGrad: expected a function, got ${typeof f}`);
+  const both = gradients(f);
+  return (...args: A) => {
+    const result = both(...args);
+    // The value is computed in the plan that realizes the gradients (see realizeWithNext).
+    realizeWithNext(result.value);
+    return result;
+  };
+}
+
+/** The value and gradients of `f` as lazy tensors. */
+function gradients<A extends readonly unknown[]>(f: (...args: A) => Tensor): (...args: A) => { value: Tensor; grads: Grads<A> } {
   return (...args: A) => {
     // Fresh leaves: gradients with respect to these values, whatever graph they came from.
     const leaves = args.map((a) => (a instanceof Tensor && Tensor.check(a, 'grad').dtype === 'float32' ? makeTensor(a.node).requiresGrad_() : a));
@@ -49,6 +60,6 @@ export function valueAndGrad<A extends readonly unknown[]>(f: (...args: A) => Te
  */
 export function grad<A extends readonly unknown[]>(f: (...args: A) => Tensor): (...args: A) => Grads<A> {
   if (typeof f !== 'function') throw new ArgumentError(`grad: expected a function, got ${typeof f}`);
-  const both = valueAndGrad(f);
+  const both = gradients(f);
   return (...args: A) => both(...args).grads;
 }

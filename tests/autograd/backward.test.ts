@@ -84,6 +84,45 @@ describe('backward', () => {
   });
 });
 
+describe('the loss rides along with the next realize', () => {
+  it('after backward, realizing only the update also computes the loss, so reading it runs nothing', async () => {
+    const w = wg.tensor([[0.5], [-1]], { requiresGrad: true });
+    const x = wg.tensor([[1, 2], [3, 4], [5, 6]]);
+    const loss = x.matmul(w).sub(1).square().mean();
+    loss.backward();
+    const next = wg.noGrad(() => w.sub(w.grad!.mul(0.1)));
+    wg.realize(next);
+    expect(loss.node.op.kind).toBe('buffer');
+    const before = wg.stats();
+    // (1·0.5 − 2 − 1)² = 6.25, (1.5 − 4 − 1)² = 12.25, (2.5 − 6 − 1)² = 20.25
+    expect(await loss.item()).toBeCloseTo((6.25 + 12.25 + 20.25) / 3, 5);
+    expect(wg.stats().realizes).toBe(before.realizes);
+    expect(wg.stats().dispatches).toBe(before.dispatches);
+  });
+
+  it('only the first realize after backward takes the loss along', async () => {
+    const w = wg.tensor([1, 2], { requiresGrad: true });
+    const loss = w.square().sum();
+    loss.backward();
+    wg.realize(wg.tensor([1]).add(1));
+    expect(loss.node.op.kind).toBe('buffer');
+    const other = w.mul(3).sum();
+    other.backward();
+    other.dispose();
+    const g = w.grad!.add(0);
+    wg.realize(g);
+    expect(await g.array()).toEqual([2 + 3, 4 + 3]);
+  });
+
+  it('valueAndGrad computes its value in the plan that realizes the gradients', async () => {
+    const a = wg.tensor([1, 2, 3]);
+    const { value, grads } = wg.valueAndGrad((t: wg.Tensor) => t.square().sum())(a);
+    wg.realize(grads[0]!);
+    expect(value.node.op.kind).toBe('buffer');
+    expect(await value.item()).toBe(14);
+  });
+});
+
 describe('autograd errors', () => {
   it('backward on a non-scalar without a gradient is a ShapeError', () => {
     const x = wg.tensor([1, 2], { requiresGrad: true });
