@@ -72,8 +72,8 @@ async function main(): Promise<string> {
 
   const run = $('run');
   row(run, 'elements', size.toLocaleString('en'));
-  row(run, `${info.backend}, first run`, `${first.ms.toFixed(1)} ms (${firstStats.dispatches} dispatch, ${firstStats.submits} submit, ${firstStats.pipelinesCreated} pipeline created)`);
-  row(run, `${info.backend}, cached plan`, `${cached.ms.toFixed(1)} ms (${cachedStats.dispatches} dispatch, ${cachedStats.submits} submit, ${cachedStats.planCacheHits} plan-cache hit)`);
+  row(run, `${info.backend}, first run`, `${first.ms.toFixed(1)} ms (${firstStats.dispatches} dispatch, ${firstStats.submits} submits incl. readback, ${firstStats.pipelinesCreated} pipeline created)`);
+  row(run, `${info.backend}, cached plan`, `${cached.ms.toFixed(1)} ms (${cachedStats.dispatches} dispatch, ${cachedStats.submits} submits incl. readback, ${cachedStats.planCacheHits} plan-cache hit)`);
   row(run, 'cpu backend', `${cpu.ms.toFixed(1)} ms`);
   row(run, 'first values', format(cached.values));
   row(run, 'max |webgpu − cpu|', maxDiff.toExponential(2));
