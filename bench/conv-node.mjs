@@ -58,4 +58,3 @@ for (const [name, build, work] of rows) {
   console.log(`${name.padEnd(40)} ${min.toFixed(1).padStart(8)} ${median.toFixed(1).padStart(10)} ${rate.padStart(9)}`);
 }
 await loader.close();
-process.exit(0);
