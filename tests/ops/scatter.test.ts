@@ -1,5 +1,5 @@
-// scatterAdd (gather's gradient kernel) on both backends against an independent loop: every
-// axis, repeated and out-of-range indices, indices of rank 2, and blocks of rows that end early.
+// scatterAdd (gather's gradient kernels) on both backends against an independent loop: every
+// axis, repeated and out-of-range indices, indices of rank 2, and buckets of rows that end early.
 
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { scatterAdd } from '../../src/ops/scatter';
@@ -48,9 +48,9 @@ describe('scatterAdd', () => {
     expect(r.shape).toEqual([2, 6, 5]);
   });
 
-  test('many rows of width 1 and of width 100 split into blocks that end early', async () => {
-    // 5000 rows of one element: blocks of 4096 rows, the second one short; rows of 100 elements:
-    // 40 rows a block, with threads starting mid-row.
+  test('many rows of width 1 and of width 100, in buckets whose last one is short', async () => {
+    // 5000 rows of one element: 64 buckets of 79 rows, the last of 23; 97 rows of 100 elements:
+    // buckets of 2 rows, the last of one, and rows that start mid-way through the 64 threads.
     const idx = seededInts(3000, 97, -2, 5002);
     const g1 = seeded(3000, 98);
     await checkBoth(() => scatterAdd(wg.tensor(g1, { shape: [3000, 1] }), wg.tensor(idx, { dtype: 'int32' }), 0, 5000), refScatter(g1, [3000, 1], idx, [3000], 0, 5000), { atol: 1e-5 });
