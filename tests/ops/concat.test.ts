@@ -61,6 +61,22 @@ describe('concat', () => {
   });
 });
 
+describe('concat read inside other kernels', () => {
+  test('inside a reduction and inside a matmul epilogue', async () => {
+    const a = seeded(6, 230);
+    const b = seeded(9, 231);
+    const rows = [...a, ...b];
+    const sums = [0, 1, 2].map((j) => rows.filter((_, i) => i % 3 === j).reduce((s, v) => s + v, 0));
+    await checkBoth(() => wg.concat([wg.tensor(a, { shape: [2, 3] }), wg.tensor(b, { shape: [3, 3] })], 0).sum(0), sums, { atol: 1e-5 });
+    const m = seeded(4 * 5, 232);
+    const w = seeded(5 * 3, 233);
+    const product = tabulate([4, 3], ([i, j]) => [0, 1, 2, 3, 4].reduce((s, k) => s + m[i * 5 + k] * w[k * 3 + j], 0));
+    const bias = [...a.slice(0, 1), ...b.slice(0, 2)];
+    const expected = product.map((v, i) => Math.max(v + bias[i % 3], 0));
+    await checkBoth(() => wg.tensor(m, { shape: [4, 5] }).matmul(wg.tensor(w, { shape: [5, 3] })).add(wg.concat([wg.tensor(a.slice(0, 1)), wg.tensor(b.slice(0, 2))])).relu(), expected, { atol: 1e-5 });
+  });
+});
+
 describe('stack of 64 tensors of [32, 128]', () => {
   const T = 64;
 

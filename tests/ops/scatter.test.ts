@@ -59,6 +59,10 @@ describe('scatterAdd', () => {
     await checkBoth(() => scatterAdd(wg.tensor(g2, { shape: [300, 100] }), wg.tensor(small, { dtype: 'int32' }), 0, 97), refScatter(g2, [300, 100], small, [300], 0, 97), { atol: 1e-5 });
   });
 
+  test('with no indices, the output is all zeros', async () => {
+    await checkBoth(() => scatterAdd(wg.zeros([0, 3]), wg.zeros([0], { dtype: 'int32' }), 0, 2), [0, 0, 0, 0, 0, 0]);
+  });
+
   test('rejects values that are not float32 and indices that do not fit the values', () => {
     expect(() => scatterAdd(wg.tensor([1, 2], { dtype: 'int32' }), wg.tensor([0, 1], { dtype: 'int32' }), 0, 2)).toThrow(wg.DTypeError);
     expect(() => scatterAdd(wg.tensor([1, 2, 3]), wg.tensor([0, 1], { dtype: 'int32' }), 0, 2)).toThrow(/scatterAdd.*\[3\].*\[2\]/);
