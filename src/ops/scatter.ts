@@ -1,6 +1,6 @@
 // scatterAdd: sums slices of a float32 tensor into rows of a zero tensor along one axis, by int32
 // indices — the gradient of gather (src/ops/gather.ts), without its former one-hot matrix.
-// Two kernels: one sorts index positions into buckets of rows, one sums each block of rows from
+// Two kernels: one sorts index positions into buckets of rows, one sums each bucket of rows from
 // its buckets, zeroing its own output (no atomics, index order as on the CPU). Its gradient: gather.
 
 import scatterAddWgsl from '../../shaders/scatter_add.wgsl?raw';
