@@ -1,7 +1,7 @@
 // scatterAdd: sums slices of a float32 tensor into rows of a zero tensor along one axis, by int32
 // indices — the gradient of gather (src/ops/gather.ts), without its former one-hot matrix.
-// Two kernels: one sorts index positions into buckets of rows, one sums each bucket of rows from
-// its buckets, zeroing its own output (no atomics, index order as on the CPU). Its gradient: gather.
+// Two kernels: one sorts index positions into buckets of rows; one zeroes each bucket's rows and
+// adds the slices its positions name (no atomics, index order as on the CPU). Its gradient: gather.
 
 import scatterAddWgsl from '../../shaders/scatter_add.wgsl?raw';
 import scatterBucketsWgsl from '../../shaders/scatter_buckets.wgsl?raw';
