@@ -103,13 +103,17 @@ export interface DeviceBuffer {
   release(): void;
 }
 
-/** Movement ops: each is index arithmetic from an output position to a source position. */
+/**
+ * Movement ops: each is index arithmetic from an output position to a source position. A concat
+ * is the one view with several sources: source k fills the k-th range of `axis`.
+ */
 export type ViewOp =
   | { kind: 'reshape' }
   | { kind: 'permute'; perm: readonly number[] }
   | { kind: 'expand' }
   | { kind: 'shrink'; begin: readonly number[] }
-  | { kind: 'pad'; before: readonly number[] };
+  | { kind: 'pad'; before: readonly number[] }
+  | { kind: 'concat'; axis: number };
 
 export type ReduceName = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 
