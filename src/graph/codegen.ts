@@ -9,7 +9,7 @@
 
 import fusedTemplate from '../../shaders/fused.wgsl?raw';
 import convGeometry from '../../shaders/lib/conv-geometry.wgsl?raw';
-import philox from '../../shaders/lib/philox.wgsl?raw';
+import threefry from '../../shaders/lib/threefry.wgsl?raw';
 import rowStats from '../../shaders/lib/row-stats.wgsl?raw';
 import prelude from '../../shaders/prelude.wgsl?raw';
 import type { DType } from '../dtype';
@@ -67,7 +67,6 @@ export function fillSlots(template: string, slots: Record<string, string>): stri
 /** The shared pieces of hand-written kernels (shaders/lib/NAME.wgsl), by NAME. */
 const SHADER_LIBRARY: ReadonlyMap<string, string> = new Map([
   ['conv-geometry', convGeometry],
-  ['philox', philox],
   ['row-stats', rowStats],
 ]);
 
@@ -134,7 +133,7 @@ class FusedEmitter {
   /** The runtime scalars read so far, in slot order. */
   readonly scalars: LazyNode[] = [];
   private readonly scalarSlots = new Map<LazyNode, number>();
-  /** Whether a random row was emitted (the code then needs shaders/lib/philox.wgsl). */
+  /** Whether a random row was emitted (the code then needs shaders/lib/threefry.wgsl). */
   private random = false;
 
   constructor(
@@ -196,7 +195,7 @@ class FusedEmitter {
 
   /** The prelude, and the random generator when a random row is used. */
   private library(): string {
-    return this.random ? `${prelude}\n${philox}` : prelude;
+    return this.random ? `${prelude}\n${threefry}` : prelude;
   }
 
   /** The scalar block's declaration, when the code reads any runtime scalar. */

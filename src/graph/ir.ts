@@ -60,8 +60,8 @@ export interface ElementwiseDef {
   /** Reads `param`: WGSL gets it (a runtime scalar, src/graph/scalars.ts) as the argument after the sources. */
   readonly usesParam?: boolean;
   /**
-   * A counter-based random draw (src/ops/philox.ts): gets its own flat element index as the
-   * last argument (WGSL: a u32), and its WGSL calls shaders/lib/philox.wgsl.
+   * A counter-based random draw (src/ops/threefry.ts): gets its own flat element index as the
+   * last argument (WGSL: a u32), and its WGSL calls shaders/lib/threefry.wgsl.
    */
   readonly random?: boolean;
   cpu(args: number[], types: ElementwiseTypes): number;

@@ -1,5 +1,5 @@
 // Creating tensors: from values (uploaded once), constants (lazy: a broadcast scalar, no upload)
-// and random draws (lazy: a Philox node that fuses into its consumer, no upload).
+// and random draws (lazy: a Threefry node that fuses into its consumer, no upload).
 
 import { allocHost, isDType, type DType, type TypedArray } from '../dtype';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
@@ -152,7 +152,7 @@ function randomNode(op: string, def: ElementwiseDef, shape: readonly number[], d
 }
 
 /**
- * Uniform samples in [0, 1), drawn on the device (Philox 4x32-10) from the global stream
+ * Uniform samples in [0, 1), drawn on the device (Threefry 2x32-20) from the global stream
  * (`wg.seed`) or `opts.seed`. Lazy: it fuses into its consumer and uploads nothing.
  *
  * ```ts

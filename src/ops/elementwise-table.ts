@@ -5,7 +5,7 @@
 
 import type { DType } from '../dtype';
 import type { ElementwiseDef, ElementwiseTypes } from '../graph/ir';
-import { randomBelow, randomNormal, randomUniform } from './philox';
+import { randomBelow, randomNormal, randomUniform } from './threefry';
 
 /** A WGSL literal of `dtype`; non-finite floats are spelled as bit patterns. */
 export function wgslLiteral(value: number, dtype: DType): string {
@@ -157,7 +157,7 @@ export const WHERE: ElementwiseDef = {
 };
 
 /**
- * Random draws (Philox 4x32-10): the sources are the int32 seed and stream (runtime scalars,
+ * Random draws (Threefry 2x32-20): the sources are the int32 seed and stream (runtime scalars,
  * so a new draw reuses the pipeline), then `randomBelow`'s range; the last argument is the
  * element's flat index, its counter. Float results for uniform and normal, int32 for below.
  */

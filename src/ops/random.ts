@@ -1,4 +1,4 @@
-// The global random stream: which Philox key (a seed) and stream (a counter) each random op
+// The global random stream: which Threefry key (a seed) and stream (a counter) each random op
 // draws with. The numbers themselves are computed on the device (or by the CPU backend) from
 // them, by the random rows of src/ops/elementwise-table.ts; nothing is drawn on the host.
 

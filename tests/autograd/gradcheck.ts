@@ -4,9 +4,9 @@
 
 import { expect } from 'vitest';
 import * as wg from '../../src/node';
-import { randomUniform } from '../../src/ops/philox';
+import { randomUniform } from '../../src/ops/threefry';
 
-/** A seeded uniform generator in [0, 1) (the library's own Philox: drawing values is not under test). */
+/** A seeded uniform generator in [0, 1) (the library's own Threefry: drawing values is not under test). */
 export function rng(seed: number): () => number {
   let index = 0;
   return () => randomUniform(seed, 0, index++);

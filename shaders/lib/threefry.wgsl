@@ -1,33 +1,34 @@
-// Philox 4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3"), the counter-based
-// generator of the random rows; src/ops/philox.ts is the same code for the CPU backend, bit for bit.
-// Element `index` of a draw with key `seed` and stream `stream` is philox(key (seed, 0), counter (index, stream, 0, 0)).
+// Threefry 2x32-20 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3"; JAX's generator),
+// the counter-based generator of the random rows; src/ops/threefry.ts is the same code for the CPU
+// backend, bit for bit. Element `index` of a draw is threefry(key (seed, 0), counter (index, stream)).
+// Threefry over Philox: WGSL has no 32-bit high multiply, and emulating Philox's costs 2x as much.
 
-// The high and low words of a * b, from 16-bit halves (WGSL has no 64-bit integers).
-fn wg_mulhilo(a: u32, b: u32) -> vec2<u32> {
-  let a0 = a & 0xffffu;
-  let a1 = a >> 16u;
-  let b0 = b & 0xffffu;
-  let b1 = b >> 16u;
-  let p01 = a0 * b1;
-  let p10 = a1 * b0;
-  let mid = ((a0 * b0) >> 16u) + (p01 & 0xffffu) + (p10 & 0xffffu);
-  return vec2<u32>(a1 * b1 + (p01 >> 16u) + (p10 >> 16u) + (mid >> 16u), a * b);
+// One round: add, rotate by the round's constant, xor.
+fn wg_threefry_mix(x: vec2<u32>, r: u32) -> vec2<u32> {
+  let a = x.x + x.y;
+  return vec2<u32>(a, ((x.y << r) | (x.y >> (32u - r))) ^ a);
 }
 
-fn wg_philox(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
-  var c = ctr;
-  var k = key;
-  for (var round = 0; round < 10; round++) {
-    let p0 = wg_mulhilo(0xD2511F53u, c.x);
-    let p1 = wg_mulhilo(0xCD9E8D57u, c.z);
-    c = vec4<u32>(p1.x ^ c.y ^ k.x, p1.y, p0.x ^ c.w ^ k.y, p0.y);
-    k += vec2<u32>(0x9E3779B9u, 0xBB67AE85u);
-  }
-  return c;
+// Twenty rounds in five groups of four, each group followed by a key injection (written out:
+// SwiftShader runs loops over a constant table several times slower).
+fn wg_threefry(ctr: vec2<u32>, key: vec2<u32>) -> vec2<u32> {
+  let k2 = 0x1BD11BDAu ^ key.x ^ key.y;
+  var x = ctr + key;
+  x = wg_threefry_mix(x, 13u); x = wg_threefry_mix(x, 15u); x = wg_threefry_mix(x, 26u); x = wg_threefry_mix(x, 6u);
+  x += vec2<u32>(key.y, k2 + 1u);
+  x = wg_threefry_mix(x, 17u); x = wg_threefry_mix(x, 29u); x = wg_threefry_mix(x, 16u); x = wg_threefry_mix(x, 24u);
+  x += vec2<u32>(k2, key.x + 2u);
+  x = wg_threefry_mix(x, 13u); x = wg_threefry_mix(x, 15u); x = wg_threefry_mix(x, 26u); x = wg_threefry_mix(x, 6u);
+  x += vec2<u32>(key.x, key.y + 3u);
+  x = wg_threefry_mix(x, 17u); x = wg_threefry_mix(x, 29u); x = wg_threefry_mix(x, 16u); x = wg_threefry_mix(x, 24u);
+  x += vec2<u32>(key.y, k2 + 4u);
+  x = wg_threefry_mix(x, 13u); x = wg_threefry_mix(x, 15u); x = wg_threefry_mix(x, 26u); x = wg_threefry_mix(x, 6u);
+  x += vec2<u32>(k2, key.x + 5u);
+  return x;
 }
 
-fn wg_random_bits(seed: i32, stream: i32, index: u32) -> vec4<u32> {
-  return wg_philox(vec4<u32>(index, bitcast<u32>(stream), 0u, 0u), vec2<u32>(bitcast<u32>(seed), 0u));
+fn wg_random_bits(seed: i32, stream: i32, index: u32) -> vec2<u32> {
+  return wg_threefry(vec2<u32>(index, bitcast<u32>(stream)), vec2<u32>(bitcast<u32>(seed), 0u));
 }
 
 // The top 24 bits as a float in [0, 1): every value is exact, so both backends agree bit for bit.
