@@ -213,7 +213,6 @@ class FusedEmitter {
     return scalarRead(node, slot);
   }
 
-
   private line(s: string) {
     this.scopes[this.scopes.length - 1].lines.push(s);
   }

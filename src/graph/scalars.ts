@@ -32,8 +32,12 @@ export function scalarBlockBytes(count: number): number {
   return Math.ceil(count / 4) * 16;
 }
 
+/** Scalars one block may hold: 64 KiB, the smallest maxUniformBufferBindingSize WebGPU allows. */
+const MAX_SCALARS = 16384;
+
 /** The WGSL declaration of a block of `count` scalars. */
 export function scalarBlockDecl(count: number): string {
+  if (count > MAX_SCALARS) throw new Error(`codegen: a kernel reads ${count} numbers, more than a uniform block holds (${MAX_SCALARS})`);
   return `@group(1) @binding(0) var<uniform> ${SCALAR_BLOCK}: array<vec4<u32>, ${Math.ceil(count / 4)}>;`;
 }
 
