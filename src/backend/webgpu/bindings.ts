@@ -28,12 +28,12 @@ export interface KernelBindings {
 export function reflectKernel(code: string, entryPoint: string): KernelBindings {
   const reflect = new WgslReflect(code);
   const entry = reflect.entry.compute.find((f) => f.name === entryPoint);
-  if (!entry) throw new Error(`reflectBindings: the shader has no compute entry point '${entryPoint}'`);
+  if (!entry) throw new Error(`reflectKernel: the shader has no compute entry point '${entryPoint}'`);
   const isBlock = (v: (typeof entry.resources)[number]) => v.group === 1 && v.binding === 0 && v.resourceType === 0 && v.name === SCALAR_BLOCK;
   const storage = entry.resources.flatMap((v) => {
     if (isBlock(v)) return [];
     if (v.group !== 0 || v.resourceType !== 1) {
-      throw new Error(`reflectBindings: '${entryPoint}' uses ${v.name} (group ${v.group}, binding ${v.binding}), not a group-0 storage buffer or the scalar block`);
+      throw new Error(`reflectKernel: '${entryPoint}' uses ${v.name} (group ${v.group}, binding ${v.binding}), not a group-0 storage buffer or the scalar block`);
     }
     return [{ binding: v.binding, name: v.name, access: v.access || 'read' }];
   });
