@@ -128,6 +128,13 @@ export interface ElementwiseTypes {
 export interface ElementwiseDef {
   readonly name: string;
   readonly arity: 1 | 2 | 3;
+  /** Reads `param`: WGSL gets it (a runtime scalar, src/graph/scalars.ts) as the argument after the sources. */
+  readonly usesParam?: boolean;
+  /**
+   * A counter-based random draw (src/ops/threefry.ts): gets its own flat element index as the
+   * last argument (WGSL: a u32), and its WGSL calls shaders/lib/threefry.wgsl.
+   */
+  readonly random?: boolean;
   cpu(args: number[], types: ElementwiseTypes): number;
   wgsl(args: string[], types: ElementwiseTypes): string;
 }
