@@ -15,3 +15,4 @@ export type { CreateOptions, RandomOptions, TensorOptions, NestedArray } from '.
 export { seed } from './ops/random';
 export * from './ops/functions';
 export * as io from './io';
+export * as data from './data';
