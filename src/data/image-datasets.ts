@@ -6,19 +6,9 @@ import systemPaths from '../../config/system-paths.json';
 import { ArgumentError } from '../errors';
 import { hostFiles, isUrl } from '../io/host-files';
 import { fromHost } from '../ops/creation';
-import type { Tensor } from '../tensor';
+import type { Examples, TrainTest } from './dataset';
 import { readIdx } from './idx';
 
-/** Images `x` float32 [N, 28, 28, 1] scaled to [0, 1] and labels `y` int32 [N]. */
-export interface ImageSplit {
-  x: Tensor;
-  y: Tensor;
-}
-
-export interface ImageDataset {
-  train: ImageSplit;
-  test: ImageSplit;
-}
 
 export interface LoadOptions {
   /** A folder (Node) or URL base (browser) holding the four files. */
@@ -54,7 +44,7 @@ async function readFile(src: Source, from: string, file: string): Promise<Uint8A
 /** v / 255 for each byte value: a table lookup is the fastest exact conversion. */
 const PIXEL_SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
-async function loadSplit(src: Source, from: string, prefix: 'train' | 't10k'): Promise<ImageSplit> {
+async function loadSplit(src: Source, from: string, prefix: 'train' | 't10k'): Promise<Examples> {
   const [images, labels] = await Promise.all([
     readFile(src, from, `${prefix}-images-idx3-ubyte`).then(readIdx),
     readFile(src, from, `${prefix}-labels-idx1-ubyte`).then(readIdx),
@@ -69,7 +59,7 @@ async function loadSplit(src: Source, from: string, prefix: 'train' | 't10k'): P
   return { x: fromHost(x, [n, h, w, 1]), y: fromHost(Int32Array.from(labels.values), [n]) };
 }
 
-async function load(src: Source, opts: LoadOptions = {}): Promise<ImageDataset> {
+async function load(src: Source, opts: LoadOptions = {}): Promise<TrainTest> {
   const from = opts.from ?? (hostFiles() ? src.folder : src.urlBase);
   const [train, test] = await Promise.all([loadSplit(src, from, 'train'), loadSplit(src, from, 't10k')]);
   return { train, test };
@@ -90,7 +80,7 @@ const MNIST: Source = {
 
 /**
  * Loads Fashion-MNIST: 60,000 training and 10,000 test images of clothing in 10 classes
- * (`fashionMnist.classNames`). Node reads Debian's folder by default, a page its server's
+ * (`fashionMnist.classNames`): `x` float32 [N, 28, 28, 1] scaled to [0, 1], `y` int32 [N]. Node reads Debian's folder by default, a page its server's
  * `/datasets/fashion-mnist/`.
  *
  * ```ts
