@@ -8,3 +8,4 @@ export type { SplitOptions } from './preprocess';
 export { parseIdx } from './idx';
 export { fashionMnist, mnist } from './image-datasets';
 export type { LoadOptions } from './image-datasets';
+export * as augment from './augment';
