@@ -2,3 +2,8 @@
 
 export { saveSafetensors, loadSafetensors, readSafetensorsMetadata } from './safetensors';
 export type { NamedTensors } from './safetensors';
+export { saveArtifacts, loadArtifacts } from './artifacts';
+export type { ModelArtifacts, ArtifactsTarget } from './artifacts';
+export type { ModelManifest } from './manifest';
+export { listModels, removeModel } from './indexeddb-store';
+export type { ModelInfo } from './indexeddb-store';
