@@ -131,7 +131,7 @@ export class Dataset implements AsyncIterable<Batch>, Iterable<Batch> {
     return [this.with({ rows: part(0, k), exampleLimit: null }), this.with({ rows: part(k, n - k), exampleLimit: null })];
   }
 
-  /** The row order of one iteration, or null for a contiguous range. */
+  /** The rows of one iteration in order: a list, or where a contiguous range starts. */
   private order(): Int32Array | { start: number } {
     const { rows, shuffle } = this.plan;
     const n = this.size;
