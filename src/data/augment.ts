@@ -4,7 +4,7 @@
 // kernel. Coordinates come from index ramps built of padded constants, so nothing is uploaded
 // but the random draws (and nothing at all once random numbers are drawn on the device).
 
-import { ArgumentError, ShapeError } from '../errors';
+import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { full, ones, rand } from '../ops/creation';
 import { where } from '../ops/elementwise';
 import { shapeStr } from '../shape';
@@ -19,7 +19,7 @@ export interface AugmentOptions {
 function checkImages(op: string, x: Tensor): Tensor {
   x = Tensor.check(x, op);
   if (x.rank !== 4) throw new ShapeError(`${op}: expected NHWC images [N, H, W, C], got ${shapeStr(x.shape)}`);
-  if (x.dtype !== 'float32') throw new ShapeError(`${op}: expected float32 images, got ${x.dtype}`);
+  if (x.dtype !== 'float32') throw new DTypeError(`${op}: expected float32 images, got ${x.dtype}`);
   return x;
 }
 
@@ -39,7 +39,7 @@ function ramp(n: number): Tensor {
   return r.slice([0], [n]);
 }
 
-/** Per-image uniform draws in [0, 1), shape [N, 1, 1, k]: one upload-free draw per image. */
+/** Per-image uniform draws in [0, 1), shape [N, 1, 1, k] (N·k numbers, the only upload). */
 function draws(n: number, k: number, opts: AugmentOptions): Tensor {
   return rand([n, 1, 1, k], opts.seed === undefined ? undefined : { seed: opts.seed });
 }
@@ -69,7 +69,9 @@ const warped = new WeakMap<Tensor, { source: Tensor; steps: readonly Step[] }>()
  */
 function warp(x: Tensor, oh: number, ow: number, map: CoordMap): Tensor {
   const [n, h, w, c] = x.shape;
-  const prior = warped.get(x);
+  // Compose with the warp that made x, unless its source has been disposed since.
+  const found = warped.get(x);
+  const prior = found && !found.source.disposed ? found : undefined;
   const source = prior?.source ?? x;
   const steps = [{ h, w, map }, ...(prior?.steps ?? [])];
   const within = (v: Tensor, size: number) => v.greaterEqual(0).cast('int32').mul(v.less(size).cast('int32'));
