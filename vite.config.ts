@@ -7,7 +7,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
-import systemPaths from './config/system-paths.json';
+import systemPaths from './config/system-paths.json' with { type: 'json' };
 
 const nodeExternals = ['webgpu', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
