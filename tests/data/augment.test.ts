@@ -2,6 +2,7 @@
 // brightness adds one clamped amount per image, the same seed gives the same batch on both
 // backends, and a chain of geometric steps is one index kernel plus one gather.
 
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkBoth, countWork, initBoth, randomTensor, useBackend, wg } from '../helpers';
 
@@ -31,6 +32,25 @@ describe('augment', () => {
         return aug.randomFlip(aug.randomFlip(x, { mode, seed: 5 }), { mode, seed: 5 }).sub(x);
       }, new Array(N * H * W).fill(0), { atol: 0, rtol: 0 });
     }
+  });
+
+  it('over random shapes and channels: flip twice is the identity, shift and rotate keep the size, crop gives its size', async () => {
+    await useBackend('cpu');
+    const shape = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 3 }));
+    await fc.assert(
+      fc.asyncProperty(shape, fc.integer({ min: 0, max: 1000 }), async ([n, h, w, c], seed) => {
+        const x = randomTensor([n, h, w, c], seed + 1, 0, 1);
+        const twice = aug.randomFlip(aug.randomFlip(x, { mode: 'horizontal_and_vertical', seed }), { mode: 'horizontal_and_vertical', seed });
+        expect(Array.from(await twice.data())).toEqual(Array.from(await x.data()));
+        expect(aug.randomShift(x, { seed }).shape).toEqual([n, h, w, c]);
+        expect(aug.randomRotate(x, { seed }).shape).toEqual([n, h, w, c]);
+        const crop = aug.randomCrop(x, { size: [Math.max(1, h - 1), w + 1], padding: 1, seed });
+        expect(crop.shape).toEqual([n, Math.max(1, h - 1), w + 1, c]);
+        const moved = await aug.randomShift(x, { maxShift: 0, seed }).data();
+        expect(Array.from(moved)).toEqual(Array.from(await x.data()));
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('randomFlip flips each image left-right or leaves it', async () => {
