@@ -117,7 +117,7 @@ describe('augment', () => {
     expect(Array.from(again.data)).toEqual(Array.from(first.data));
   });
 
-  it('a chain of geometric steps on 128 Fashion-MNIST-sized images is 2 dispatches and equals the steps one by one', async () => {
+  it('a chain of geometric steps on 128 Fashion-MNIST-sized images, brightness too, is 2 dispatches and equals the steps one by one', async () => {
     await useBackend('webgpu');
     const x = randomTensor([128, 28, 28, 1], 9, 0, 1);
     wg.realize(x.add(0));
@@ -134,6 +134,11 @@ describe('augment', () => {
     expect(Array.from(await y.data())).toEqual(Array.from(await stepwise.data()));
     const bright = aug.randomBrightness(x, { seed: 4 });
     expect((await countWork(() => wg.realize(bright))).dispatches).toBe(1);
+    // Brightness after the geometric steps rides in the gather's epilogue.
+    const full = aug.randomBrightness(aug.randomShift(aug.randomFlip(x, { seed: 1 }), { seed: 2 }), { seed: 4 });
+    const fullWork = await countWork(() => wg.realize(full));
+    console.log(`augment: flip → shift → brightness of [128,28,28,1]: ${fullWork.dispatches} dispatches`);
+    expect(fullWork.dispatches).toBe(2);
   });
 
   it('a warp of a warp whose source was disposed gathers from the intermediate instead', async () => {
