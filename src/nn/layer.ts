@@ -35,7 +35,7 @@ function autoName(base: string): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
-export const formatShape = (s: LayerShape): string => `[${s.map((d) => (d === null ? 'null' : d)).join(', ')}]`;
+export const formatShape = (s: LayerShape): string => `[${s.map((d) => (d === null ? 'null' : d)).join(',')}]`;
 
 /**
  * The base of `wg.layers.*`. `Out` is what `apply` returns, `CallOpts` its second argument.
@@ -107,7 +107,7 @@ export abstract class Layer<Opts extends LayerOptions = LayerOptions, Out = Tens
 
   /** The spec as a shape for messages: `[null, 784]`, `[..., 784]` where more axes may lead. */
   private expected(spec: InputSpec): string {
-    return spec.anyLeading ? `[..., ${spec.axes.map((d) => (d === null ? 'null' : d)).join(', ')}]` : formatShape(spec.axes);
+    return spec.anyLeading ? `[...,${spec.axes.map((d) => (d === null ? 'null' : d)).join(',')}]` : formatShape(spec.axes);
   }
 
   /** Throws ShapeError when `x` does not fit what the layer was built for. */
