@@ -59,7 +59,8 @@ export class BatchNormalization extends Layer<BatchNormalizationOptions> {
     if (!this.training) return batchNorm(x, this.movingMean!, this.movingVariance!, norm);
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const mean = x.mean(axes);
-    const variance = x.variance(axes);
+    // From this mean, so both statistics share one reduction of x.
+    const variance = x.sub(mean).square().mean(axes);
     const n = x.size / x.shape[x.rank - 1];
     noGrad(() => {
       overwrite(this.movingMean!, this.movingMean!.mul(momentum).add(mean.mul(1 - momentum)), this.name);
