@@ -144,12 +144,12 @@ export abstract class Layer<Opts extends LayerOptions = LayerOptions, Out = Tens
    * The output shape by building the lazy graph of `forward` on a zero input (nothing runs;
    * for layers whose size rules live in their op, like conv and pooling).
    */
-  protected traceShape(inputShape: LayerShape): LayerShape {
+  protected traceShape(inputShape: LayerShape, run: (x: Tensor) => Tensor): LayerShape {
     if (inputShape.slice(1).some((d) => d === null)) {
       throw new ShapeError(`${this.where()}: needs known sizes past the batch axis, got ${formatShape(inputShape)}`);
     }
     const probe = zeros(inputShape.map((d) => d ?? 1) as number[]);
-    const y = noGrad(() => this.forward(probe)) as unknown as Tensor;
+    const y = noGrad(() => run(probe));
     const shape = [inputShape[0], ...y.shape.slice(1)];
     y.dispose();
     probe.dispose();
