@@ -74,7 +74,7 @@ export abstract class Layer<Opts extends LayerOptions = LayerOptions, Out = Tens
   }
 
   /** Creates the parameters for inputs of `inputShape` (batch axis first, may be null). Once. */
-  build(inputShape: LayerShape): void {
+  override build(inputShape: LayerShape): void {
     if (this.built) return;
     if (!Array.isArray(inputShape) || !inputShape.every((d) => d === null || (Number.isInteger(d) && d >= 0))) {
       throw new ArgumentError(`${this.where()}: build needs a shape of sizes or null, got ${JSON.stringify(inputShape)}`);
