@@ -5,7 +5,7 @@
 import { ArgumentError, ShapeError } from '../errors';
 import { zeros } from '../ops/creation';
 import { shapeStr } from '../shape';
-import { noGrad, Tensor } from '../tensor';
+import { noGrad, realizeWithNext, Tensor } from '../tensor';
 import { getInitializer, type InitializerSpec } from './initializers';
 import { Module } from './module';
 import type { Regularizer } from './regularizers';
@@ -135,9 +135,19 @@ export abstract class Layer<Opts extends LayerOptions = LayerOptions, Out = Tens
     return d;
   }
 
-  /** A new trainable weight drawn by `spec`. */
+  /** A new trainable weight drawn by `spec` (a leaf; see `keep`). */
   protected weight(shape: readonly number[], spec: InitializerSpec): Tensor {
-    return getInitializer(spec, this.name).init(shape).requiresGrad_();
+    return this.keep(getInitializer(spec, this.name).init(shape).requiresGrad_());
+  }
+
+  /**
+   * `t` (a layer's weight or state, drawn lazily on the device) computed with the next realize,
+   * whatever it computes, so it becomes a buffer of its own once instead of being drawn again by
+   * every graph that reads it.
+   */
+  protected keep(t: Tensor): Tensor {
+    realizeWithNext(t);
+    return t;
   }
 
   /**

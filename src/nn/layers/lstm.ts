@@ -24,9 +24,10 @@ export class LSTM extends Recurrent<LSTMOptions> {
   protected override createBias(): Tensor {
     const { units: h, unitForgetBias = true, biasInitializer = 'zeros' } = this.config;
     if (!unitForgetBias) return super.createBias();
-    const values = getInitializer(biasInitializer, this.name).draw([4 * h]);
-    values.fill(1, h, 2 * h);
-    return fromHost(values, [4 * h], { requiresGrad: true });
+    const forget = Float32Array.from({ length: 4 * h }, (_, i) => (i >= h && i < 2 * h ? 1 : 0));
+    const others = forget.map((v) => 1 - v);
+    const drawn = getInitializer(biasInitializer, this.name).init([4 * h]);
+    return this.keep(drawn.mul(fromHost(others, [4 * h])).add(fromHost(forget, [4 * h])).requiresGrad_());
   }
 
   protected sequence(xw: Tensor, [h0, c0]: readonly Tensor[]): SequenceCache {
