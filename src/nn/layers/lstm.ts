@@ -1,7 +1,8 @@
 // Keras `LSTM` (gate order i, f, g, o; PyTorch's cell numerics): kernel [I, 4H],
 // recurrentKernel [H, 4H], bias [4H] with the forget block at one (Keras's unitForgetBias).
 
-import { fromHost } from '../../ops/creation';
+import { full } from '../../ops/creation';
+import { concat } from '../../ops/movement';
 import type { Tensor } from '../../tensor';
 import { getInitializer } from '../initializers';
 import { lstmSequence } from '../recurrent/lstm-op';
@@ -24,10 +25,8 @@ export class LSTM extends Recurrent<LSTMOptions> {
   protected override createBias(): Tensor {
     const { units: h, unitForgetBias = true, biasInitializer = 'zeros' } = this.config;
     if (!unitForgetBias) return super.createBias();
-    const forget = Float32Array.from({ length: 4 * h }, (_, i) => (i >= h && i < 2 * h ? 1 : 0));
-    const others = forget.map((v) => 1 - v);
-    const drawn = getInitializer(biasInitializer, this.name).init([4 * h]);
-    return this.keep(drawn.mul(fromHost(others, [4 * h])).add(fromHost(forget, [4 * h])).requiresGrad_());
+    const init = getInitializer(biasInitializer, this.name);
+    return this.keep(concat([init.init([h]), full([h], 1), init.init([2 * h])]).requiresGrad_());
   }
 
   protected sequence(xw: Tensor, [h0, c0]: readonly Tensor[]): SequenceCache {
