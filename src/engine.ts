@@ -1,9 +1,9 @@
 // The public engine calls of API.md "Engine": backend choice, realize, stats, memory, explain.
 
 import { resetStats as reset, stats as counters, type BackendName, type Stats } from './backend/backend';
-import { Storage, type LazyNode } from './graph/ir';
+import type { LazyNode } from './graph/ir';
 import { liveTensorCount, tensorsIn, tidy } from './lifetime';
-import { activeBackend, ensureInit, isInitialized, switchBackend, webgpuBackend } from './runtime';
+import { activeBackend, ensureInit, isInitialized, switchBackend } from './runtime';
 import { realizeRoots } from './graph/realize';
 import { liveTensors, realizeNodes, storagesOf, Tensor } from './tensor';
 
@@ -41,8 +41,6 @@ export interface MemoryInfo {
   peakBytes: number;
 }
 
-let cpuPeakBytes = 0;
-
 /**
  * Memory in use. On WebGPU: `liveBytes` are device buffers held (by tensors, or by work in
  * flight), `pooledBytes` idle buffers kept for reuse, `peakBytes` the high-water mark of both
@@ -54,15 +52,8 @@ let cpuPeakBytes = 0;
  * ```
  */
 export function memory(): MemoryInfo {
-  const tensors = liveTensorCount();
-  const gpu = webgpuBackend();
-  if (gpu && isInitialized() && activeBackend().name === 'webgpu') {
-    const { liveBytes, pooledBytes, peakBytes } = gpu.pool;
-    return { liveTensors: tensors, liveBytes, pooledBytes, peakBytes };
-  }
-  const liveBytes = Storage.liveHostBytes;
-  cpuPeakBytes = Math.max(cpuPeakBytes, liveBytes);
-  return { liveTensors: tensors, liveBytes, pooledBytes: 0, peakBytes: cpuPeakBytes };
+  const bytes = isInitialized() ? activeBackend().memory() : { liveBytes: 0, pooledBytes: 0, peakBytes: 0 };
+  return { liveTensors: liveTensorCount(), ...bytes };
 }
 
 /**
