@@ -44,7 +44,12 @@ export interface ExecutionPlan {
   readonly kernels: readonly PlannedKernel[];
   /** Each root's storage: a leaf it already is, or an output this plan writes. */
   readonly roots: readonly BufferRef[];
-  readonly outputs: readonly { readonly dtype: LazyNode['dtype']; readonly size: number }[];
+  /**
+   * The buffers this plan writes for its roots. An assigned root (`assigned`) is computed into a
+   * pooled buffer and copied into its target storage after every kernel has run, so kernels that
+   * read the old contents in the same plan see them.
+   */
+  readonly outputs: readonly { readonly dtype: LazyNode['dtype']; readonly size: number; readonly assigned: boolean; readonly root: number }[];
   /** Leaves some kernel binds (a root leaf needs no upload). */
   readonly boundLeaves: readonly number[];
   readonly memory: MemoryPlan;
@@ -55,12 +60,12 @@ function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: rea
   const leafIndex = new Map(sig.leaves.map((n, i) => [n, i]));
   const producer = new Map(kernels.map((k, i) => [k.root, i]));
   const outputIndex = new Map<LazyNode, number>();
-  const outputs: { dtype: LazyNode['dtype']; size: number }[] = [];
-  for (const r of roots) {
-    if (r.op.kind === 'buffer' || outputIndex.has(r)) continue;
+  const outputs: { dtype: LazyNode['dtype']; size: number; assigned: boolean; root: number }[] = [];
+  roots.forEach((r, i) => {
+    if (r.op.kind === 'buffer' || outputIndex.has(r)) return;
     outputIndex.set(r, outputs.length);
-    outputs.push({ dtype: r.dtype, size: sizeOf(r.shape) });
-  }
+    outputs.push({ dtype: r.dtype, size: sizeOf(r.shape), assigned: r.target !== null, root: i });
+  });
   const memory = planMemory(
     kernels.map((k, i) => ({
       bytes: gpuBytes(sizeOf(k.root.shape)),
@@ -120,17 +125,18 @@ export class Planner {
       plan = buildPlan(roots, sig, kernels, kernels.map((k) => this.compiler.compileKernel(k)));
       this.cache.set(sig.key, plan);
     }
-    return this.run(plan, sig);
+    return this.run(plan, sig, roots);
   }
 
   /**
    * As `execute`, but a missing plan's pipelines compile with createComputePipelineAsync,
    * so the first realize of a graph does not block the thread on shader compilation.
    */
-  async executeAsync(roots: readonly LazyNode[]): Promise<Storage[]> {
+  async executeAsync(roots: readonly LazyNode[], beforeRun?: () => void): Promise<Storage[]> {
     const { key } = graphSignature(roots);
     if (this.cache.has(key)) return this.execute(roots);
     await this.prepare(roots);
+    beforeRun?.();
     // The graph may have changed while compiling (another realize); execute re-keys it.
     return this.execute(roots, key);
   }
@@ -152,7 +158,7 @@ export class Planner {
     }
   }
 
-  private run(plan: ExecutionPlan, sig: GraphSignature): Storage[] {
+  private run(plan: ExecutionPlan, sig: GraphSignature, roots: readonly LazyNode[]): Storage[] {
     const leaves: GPUBuffer[] = [];
     for (const i of plan.boundLeaves) {
       const n = sig.leaves[i];
@@ -160,7 +166,16 @@ export class Planner {
       leaves[i] = this.storages.deviceBuffer(n.op.storage);
     }
     const outBuffers: GPUBuffer[] = [];
+    const copies: { from: GPUBuffer; to: GPUBuffer; bytes: number }[] = [];
     const outputs = plan.outputs.map((o) => {
+      if (o.assigned) {
+        const target = roots[o.root].target!;
+        const bytes = gpuBytes(o.size);
+        const temp = this.pool.acquire(bytes, STORAGE_USAGE);
+        outBuffers.push(temp);
+        if (o.size > 0) copies.push({ from: temp, to: this.storages.deviceBuffer(target), bytes });
+        return target;
+      }
       const s = new Storage(o.dtype, o.size);
       if (o.size === 0) s.host = allocHost(o.dtype, 0);
       outBuffers.push(this.storages.allocate(s));
@@ -180,12 +195,14 @@ export class Planner {
         pass.dispatchWorkgroups(...k.workgroups);
       }
       pass.end();
+      for (const c of copies) encoder.copyBufferToBuffer(c.from, 0, c.to, 0, c.bytes);
       this.device.queue.submit([encoder.finish()]);
       stats.submits++;
       stats.dispatches += plan.kernels.length;
     }
     // Slots go back to the pool now: later submissions are ordered after this one.
     for (const b of slots) this.pool.release(b);
+    plan.outputs.forEach((o, i) => o.assigned && this.pool.release(outBuffers[i]));
     this.last = plan;
     return plan.roots.map((r) => {
       if (r.from === 'output') return outputs[r.index];

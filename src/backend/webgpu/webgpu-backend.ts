@@ -48,9 +48,9 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   }
 
   /** As `execute`; a graph seen for the first time compiles its pipelines asynchronously. */
-  executeAsync(roots: readonly LazyNode[]): Promise<Storage[]> {
+  executeAsync(roots: readonly LazyNode[], beforeRun?: () => void): Promise<Storage[]> {
     stats.realizes++;
-    return this.plans.executeAsync(roots);
+    return this.plans.executeAsync(roots, beforeRun);
   }
 
   /** Compiles the plan of `roots` ahead of time, without running it. */
