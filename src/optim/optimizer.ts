@@ -72,7 +72,7 @@ export function stateBuffer(p: Tensor, value = 0): Tensor {
  * together, in one plan and one submit, with whatever else rides along (the loss).
  */
 export function applyUpdates(updates: readonly Update[]): void {
-  for (const { target, value } of updates) target.node = value.node;
+  for (const { target, value } of updates) target.assign(value);
   realize(...updates.map((u) => u.target));
 }
 
