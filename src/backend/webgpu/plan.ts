@@ -6,9 +6,9 @@
 
 import { allocHost } from '../../dtype';
 import { Storage, type LazyNode } from '../../graph/ir';
-import { planMemory, type MemoryPlan } from '../../graph/memory-plan';
+import { planMemory, type MemoryPlan, type PlanStep } from '../../graph/memory-plan';
 import { graphSignature, PlanCache, type GraphSignature } from '../../graph/plan-cache';
-import type { Kernel } from '../../graph/schedule';
+import { kernelOutputs, writePlan, type Kernel } from '../../graph/schedule';
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
 import { sizeClass, STORAGE_USAGE, type BufferPool } from './buffer-pool';
@@ -39,17 +39,26 @@ interface PlannedKernel {
   readonly refs: readonly BufferRef[];
 }
 
+/**
+ * A value a plan writes for a root: into a fresh storage, straight into an assigned root's target
+ * storage (`direct`), or into a pooled buffer copied into the target after every kernel has run
+ * (`copy`: some kernel of the plan reads the old contents where a direct write would race).
+ */
+interface Output {
+  readonly dtype: LazyNode['dtype'];
+  readonly size: number;
+  readonly write: 'fresh' | 'direct' | 'copy';
+  /** Which root of the realize it is (an assigned root's target comes from that node). */
+  readonly root: number;
+}
+
 /** A compiled plan: what a cache hit reuses. Holds no buffers between runs. */
 export interface ExecutionPlan {
   readonly kernels: readonly PlannedKernel[];
   /** Each root's storage: a leaf it already is, or an output this plan writes. */
   readonly roots: readonly BufferRef[];
-  /**
-   * The buffers this plan writes for its roots. An assigned root (`assigned`) is computed into a
-   * pooled buffer and copied into its target storage after every kernel has run, so kernels that
-   * read the old contents in the same plan see them.
-   */
-  readonly outputs: readonly { readonly dtype: LazyNode['dtype']; readonly size: number; readonly assigned: boolean; readonly root: number }[];
+  /** The buffers this plan writes for its roots. */
+  readonly outputs: readonly Output[];
   /** Leaves some kernel binds (a root leaf needs no upload). */
   readonly boundLeaves: readonly number[];
   readonly memory: MemoryPlan;
@@ -58,28 +67,34 @@ export interface ExecutionPlan {
 /** Compiles `roots`' graph into a plan; `kernels` are the compiled kernels of its schedule. */
 function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly CompiledKernel[]): ExecutionPlan {
   const leafIndex = new Map(sig.leaves.map((n, i) => [n, i]));
-  const producer = new Map(kernels.map((k, i) => [k.root, i]));
+  const { direct } = writePlan(kernels);
   const outputIndex = new Map<LazyNode, number>();
-  const outputs: { dtype: LazyNode['dtype']; size: number; assigned: boolean; root: number }[] = [];
+  const outputs: Output[] = [];
   roots.forEach((r, i) => {
     if (r.op.kind === 'buffer' || outputIndex.has(r)) return;
     outputIndex.set(r, outputs.length);
-    outputs.push({ dtype: r.dtype, size: sizeOf(r.shape), assigned: r.target !== null, root: i });
+    const write = r.target === null ? 'fresh' : direct.has(r) ? 'direct' : 'copy';
+    outputs.push({ dtype: r.dtype, size: sizeOf(r.shape), write, root: i });
   });
-  const memory = planMemory(
-    kernels.map((k, i) => ({
-      bytes: gpuBytes(sizeOf(k.root.shape)),
-      reads: compiled[i].bindings.flatMap((n) => (n !== k.root && producer.has(n) ? [producer.get(n)!] : [])),
-      kept: outputIndex.has(k.root),
-    })),
-    sizeClass,
-  );
+  // One planner step per value written; a kernel's reads count at its last output, so its inputs
+  // stay live (and unshared) until every output of it is placed.
+  const stepOf = new Map<LazyNode, number>();
+  const steps: PlanStep[] = [];
+  kernels.forEach((k, i) => {
+    const outs = kernelOutputs(k);
+    const reads = compiled[i].bindings.flatMap((n) => (!outs.includes(n) && stepOf.has(n) ? [stepOf.get(n)!] : []));
+    outs.forEach((o, j) => {
+      stepOf.set(o, steps.length);
+      steps.push({ bytes: gpuBytes(sizeOf(o.shape)), reads: j === outs.length - 1 ? reads : [], kept: outputIndex.has(o) });
+    });
+  });
+  const memory = planMemory(steps, sizeClass);
   const bound = new Set<number>();
   const refOf = (n: LazyNode): BufferRef => {
     const out = outputIndex.get(n);
     if (out !== undefined) return { from: 'output', index: out };
-    const k = producer.get(n);
-    if (k !== undefined) return { from: 'slot', index: memory.slotOf[k] };
+    const step = stepOf.get(n);
+    if (step !== undefined) return { from: 'slot', index: memory.slotOf[step] };
     const leaf = leafIndex.get(n);
     if (leaf === undefined) throw new Error(`plan: kernel input ${n.id} (${n.op.kind}) is neither a buffer nor a kernel's output`);
     bound.add(leaf);
@@ -159,50 +174,57 @@ export class Planner {
   }
 
   private run(plan: ExecutionPlan, sig: GraphSignature, roots: readonly LazyNode[]): Storage[] {
-    const leaves: GPUBuffer[] = [];
+    const leaves: GPUBufferBinding[] = [];
     for (const i of plan.boundLeaves) {
       const n = sig.leaves[i];
       if (n.op.kind !== 'buffer') throw new Error('plan: a leaf is not a buffer node');
-      leaves[i] = this.storages.deviceBuffer(n.op.storage);
+      leaves[i] = this.storages.binding(n.op.storage);
     }
-    const outBuffers: GPUBuffer[] = [];
-    const copies: { from: GPUBuffer; to: GPUBuffer; bytes: number }[] = [];
+    const outBuffers: GPUBufferBinding[] = [];
+    const temps: GPUBuffer[] = [];
+    const copies: { from: GPUBuffer; to: GPUBufferBinding; bytes: number }[] = [];
     const outputs = plan.outputs.map((o) => {
-      if (o.assigned) {
+      if (o.write !== 'fresh') {
         const target = roots[o.root].target!;
+        const targetBinding = this.storages.binding(target);
+        if (o.write === 'direct') {
+          outBuffers.push(targetBinding);
+          return target;
+        }
         const bytes = gpuBytes(o.size);
         const temp = this.pool.acquire(bytes, STORAGE_USAGE);
-        outBuffers.push(temp);
-        if (o.size > 0) copies.push({ from: temp, to: this.storages.deviceBuffer(target), bytes });
+        temps.push(temp);
+        outBuffers.push({ buffer: temp });
+        if (o.size > 0) copies.push({ from: temp, to: targetBinding, bytes });
         return target;
       }
       const s = new Storage(o.dtype, o.size);
       if (o.size === 0) s.host = allocHost(o.dtype, 0);
-      outBuffers.push(this.storages.allocate(s));
+      outBuffers.push({ buffer: this.storages.allocate(s) });
       return s;
     });
     const slots = plan.memory.slotBytes.map((bytes) => this.pool.acquire(bytes, STORAGE_USAGE));
-    const bufferOf = (r: BufferRef): GPUBuffer =>
-      r.from === 'leaf' ? leaves[r.index] : r.from === 'slot' ? slots[r.index] : outBuffers[r.index];
+    const bufferOf = (r: BufferRef): GPUBufferBinding =>
+      r.from === 'leaf' ? leaves[r.index] : r.from === 'slot' ? { buffer: slots[r.index] } : outBuffers[r.index];
 
     if (plan.kernels.length > 0) {
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       for (const k of plan.kernels) {
-        const entries = k.refs.map((r, binding) => ({ binding, resource: { buffer: bufferOf(r) } }));
+        const entries = k.refs.map((r, binding) => ({ binding, resource: bufferOf(r) }));
         pass.setPipeline(k.pipeline);
         pass.setBindGroup(0, this.device.createBindGroup({ layout: k.layout, entries }));
         pass.dispatchWorkgroups(...k.workgroups);
       }
       pass.end();
-      for (const c of copies) encoder.copyBufferToBuffer(c.from, 0, c.to, 0, c.bytes);
+      for (const c of copies) encoder.copyBufferToBuffer(c.from, 0, c.to.buffer, c.to.offset ?? 0, c.bytes);
       this.device.queue.submit([encoder.finish()]);
       stats.submits++;
       stats.dispatches += plan.kernels.length;
     }
     // Slots go back to the pool now: later submissions are ordered after this one.
     for (const b of slots) this.pool.release(b);
-    plan.outputs.forEach((o, i) => o.assigned && this.pool.release(outBuffers[i]));
+    for (const t of temps) this.pool.release(t);
     this.last = plan;
     return plan.roots.map((r) => {
       if (r.from === 'output') return outputs[r.index];

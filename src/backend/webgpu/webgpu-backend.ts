@@ -5,7 +5,7 @@
 import { allocHost, type TypedArray } from '../../dtype';
 import { storageType } from '../../graph/codegen';
 import { describeOp, LazyNode, Storage, type GpuTarget } from '../../graph/ir';
-import { kernelBindings, schedule, type Kernel } from '../../graph/schedule';
+import { kernelBindings, kernelOutputs, schedule, type Kernel } from '../../graph/schedule';
 import { stats, type Backend } from '../backend';
 import { DeviceLostError } from '../../errors';
 import { layoutEntries, reflectBindings } from './bindings';
@@ -116,7 +116,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     const bytes = storage.size * 4;
     const staging = this.pool.acquire(bytes, STAGING_USAGE);
     const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(storage.device.buffer, 0, staging, 0, bytes);
+    encoder.copyBufferToBuffer(storage.device.buffer, storage.offset * 4, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
     stats.submits++;
     try {
@@ -138,6 +138,8 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   }
 
   async download(storage: Storage): Promise<void> {
+    // An arena range moves with its base.
+    if (storage.base) return this.download(storage.base);
     const device = storage.device;
     if (!(device instanceof GpuBuffer)) return;
     const host = await this.read(storage);
@@ -162,7 +164,8 @@ export class WebGpuBackend implements Backend, KernelCompiler {
           ? `fused[${k.ops.filter((n) => !isConstant(n)).map(describeOp).join(' ')}]`
           : `${describeOp(k.node)}${k.epilogue ? `+epilogue[${k.epilogue.ops.filter((n) => n !== k.node && !isConstant(n)).map(describeOp).join(' ')}]` : ''}`;
       const reads = k.inputs.map(name).join(',') || '-';
-      return `k${i} ${what} reads ${reads} writes ${name(k.root)} [${k.root.shape.join(',')}] ${storageType(k.root.dtype)}`;
+      const writes = kernelOutputs(k).map((o) => `${name(o)} [${o.shape.join(',')}] ${storageType(o.dtype)}${o.target ? ' (in place)' : ''}`);
+      return `k${i} ${what} reads ${reads} writes ${writes.join(', ')}`;
     });
   }
 }
