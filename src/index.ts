@@ -14,5 +14,7 @@ export { tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye, 
 export type { CreateOptions, RandomOptions, TensorOptions, NestedArray } from './ops/creation';
 export { seed } from './ops/random';
 export * from './ops/functions';
+export * as io from './io';
+export * as data from './data';
 export * as losses from './losses/index';
 export * as optim from './optim/index';
