@@ -23,3 +23,5 @@ export * as nn from './nn/index';
 export * as layers from './nn/layers/index';
 export * as initializers from './nn/initializers';
 export * as regularizers from './nn/regularizers';
+export * as losses from './losses/index';
+export * as optim from './optim/index';
