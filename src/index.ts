@@ -25,3 +25,5 @@ export * as initializers from './nn/initializers';
 export * as regularizers from './nn/regularizers';
 export * as losses from './losses/index';
 export * as optim from './optim/index';
+export * as io from './io';
+export * as data from './data';
