@@ -27,3 +27,5 @@ export * as losses from './losses/index';
 export * as optim from './optim/index';
 export * as io from './io';
 export * as data from './data';
+export { sequential, Sequential, History, loadModel, metrics, callbacks } from './train/index';
+export type { AnyLayer, CompileOptions, OptimizerName, FitOptions, EvaluateOptions, PredictOptions } from './train/index';
