@@ -11,6 +11,8 @@ import type { Tensor } from '../tensor';
 /** Creates the initial value of a weight of a given shape. */
 export interface Initializer {
   readonly className: string;
+  /** The values of a new weight of `shape`, row-major. */
+  draw(shape: Shape): Float32Array;
   /** A new float32 tensor of `shape` (not requiring gradients). */
   init(shape: Shape): Tensor;
   getConfig(): Record<string, unknown>;
@@ -36,7 +38,7 @@ export function fans(shape: Shape): [fanIn: number, fanOut: number] {
 }
 
 function make(className: string, config: Record<string, unknown>, draw: (shape: Shape) => Float32Array): Initializer {
-  return { className, init: (shape) => fromHost(draw(shape), shape), getConfig: () => ({ ...config }) };
+  return { className, draw, init: (shape) => fromHost(draw(shape), shape), getConfig: () => ({ ...config }) };
 }
 
 /** Normal samples redrawn until within two standard deviations (Keras's truncated normal). */

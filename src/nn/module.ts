@@ -146,7 +146,7 @@ export class Module {
         throw new ShapeError(`loadStateDict: '${name}' has shape ${shapeStr(target.shape)} in the module, ${shapeStr(value.shape)} in the state dict`);
       }
     }
-    for (const [name, target] of own) overwrite(target, given.get(name)!, 'loadStateDict');
+    for (const [name, target] of own) overwrite(target, given.get(name)!);
   }
 
   /** Penalties this module itself adds to the loss (layers: their regularizers). */

@@ -100,9 +100,10 @@ describe('a PyTorch-style subclass trains', () => {
     for (let step = 0; step < 400; step++) {
       const loss = net.forward(x).sub(y).square().mean();
       loss.backward();
-      const updated = wg.noGrad(() => net.namedParameters().map(([name, p]): [string, Tensor] => [name, p.sub(p.grad!.mul(1.0))]));
-      net.loadStateDict(new Map(updated));
-      for (const p of net.parameters()) p.grad = null;
+      for (const p of net.parameters()) {
+        p.assign(p.sub(p.grad!.mul(1.0)));
+        p.grad = null;
+      }
       wg.realize(...net.parameters());
     }
     const out = (await net.forward(x).data()) as Float32Array;

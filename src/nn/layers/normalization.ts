@@ -63,9 +63,9 @@ export class BatchNormalization extends Layer<BatchNormalizationOptions> {
     const variance = x.sub(mean).square().mean(axes);
     const n = x.size / x.shape[x.rank - 1];
     noGrad(() => {
-      overwrite(this.movingMean!, this.movingMean!.mul(momentum).add(mean.mul(1 - momentum)), this.name);
+      overwrite(this.movingMean!, this.movingMean!.mul(momentum).add(mean.mul(1 - momentum)));
       const unbiased = n > 1 ? variance.mul(n / (n - 1)) : variance;
-      overwrite(this.movingVariance!, this.movingVariance!.mul(momentum).add(unbiased.mul(1 - momentum)), this.name);
+      overwrite(this.movingVariance!, this.movingVariance!.mul(momentum).add(unbiased.mul(1 - momentum)));
     });
     return batchNorm(x, mean, variance, norm);
   }
