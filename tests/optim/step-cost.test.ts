@@ -25,27 +25,23 @@ const MLP_STEP_DISPATCHES = 33;
 const CNN_STEP_DISPATCHES = 51;
 
 describe('an Adam step', () => {
-  test('of the 784-256-128-10 MLP at batch 128 is one submit and at most 33 dispatches', async () => {
-    await useBackend('webgpu');
-    const mlp = createMlp(wg, [784, 256, 128, 10], 128);
-    const opt = new wg.optim.Adam(mlp.params, { lr: 1e-3 });
-    await mlpOptimizerStep(wg, mlp, opt).item();
-    const work = await countWork(() => mlpOptimizerStep(wg, mlp, opt));
-    console.log(`MLP Adam step: ${work.dispatches} dispatches, ${work.submits} submit(s)`);
-    expect(work.submits).toBe(1);
-    expect(work.dispatches).toBeLessThanOrEqual(MLP_STEP_DISPATCHES);
-  }, 120_000);
-
-  test('of the conv32-pool-conv64-pool-dense128-dense10 CNN at batch 64 is one submit and at most 51 dispatches', async () => {
-    await useBackend('webgpu');
-    const cnn = createCnn(wg, 64);
-    const opt = new wg.optim.Adam(cnn.params, { lr: 1e-3 });
-    await cnnOptimizerStep(wg, cnn, opt).item();
-    const work = await countWork(() => cnnOptimizerStep(wg, cnn, opt));
-    console.log(`CNN Adam step: ${work.dispatches} dispatches, ${work.submits} submit(s)`);
-    expect(work.submits).toBe(1);
-    expect(work.dispatches).toBeLessThanOrEqual(CNN_STEP_DISPATCHES);
-  }, 180_000);
+  /** Each model: its name, its parameters, one step of the PyTorch loop with an optimizer, the bound. */
+  const models: [string, () => { params: Tensor[]; step: (opt: Stepper) => Tensor }, number][] = [
+    ['the 784-256-128-10 MLP at batch 128', () => { const m = createMlp(wg, [784, 256, 128, 10], 128); return { params: m.params, step: (opt) => mlpOptimizerStep(wg, m, opt) }; }, MLP_STEP_DISPATCHES],
+    ['the conv32-pool-conv64-pool-dense128-dense10 CNN at batch 64', () => { const m = createCnn(wg, 64); return { params: m.params, step: (opt) => cnnOptimizerStep(wg, m, opt) }; }, CNN_STEP_DISPATCHES],
+  ];
+  for (const [name, build, bound] of models) {
+    test(`of ${name} is one submit and at most ${bound} dispatches`, async () => {
+      await useBackend('webgpu');
+      const model = build();
+      const opt = new wg.optim.Adam(model.params, { lr: 1e-3 });
+      await model.step(opt).item();
+      const work = await countWork(() => model.step(opt));
+      console.log(`Adam step of ${name}: ${work.dispatches} dispatches, ${work.submits} submit(s)`);
+      expect(work.submits).toBe(1);
+      expect(work.dispatches).toBeLessThanOrEqual(bound);
+    }, 180_000);
+  }
 
   test("adds at most one kernel per tensor it writes to the gradients' kernels", async () => {
     await useBackend('webgpu');
