@@ -4,7 +4,7 @@
 // kernel. Coordinates come from index ramps built of padded constants, so nothing is uploaded
 // but the random draws (and nothing at all once random numbers are drawn on the device).
 
-import { ArgumentError, ShapeError } from '../errors';
+import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { full, ones, rand } from '../ops/creation';
 import { where } from '../ops/elementwise';
 import { shapeStr } from '../shape';
@@ -19,7 +19,7 @@ export interface AugmentOptions {
 function checkImages(op: string, x: Tensor): Tensor {
   x = Tensor.check(x, op);
   if (x.rank !== 4) throw new ShapeError(`${op}: expected NHWC images [N, H, W, C], got ${shapeStr(x.shape)}`);
-  if (x.dtype !== 'float32') throw new ShapeError(`${op}: expected float32 images, got ${x.dtype}`);
+  if (x.dtype !== 'float32') throw new DTypeError(`${op}: expected float32 images, got ${x.dtype}`);
   return x;
 }
 
@@ -39,7 +39,7 @@ function ramp(n: number): Tensor {
   return r.slice([0], [n]);
 }
 
-/** Per-image uniform draws in [0, 1), shape [N, 1, 1, k]: one upload-free draw per image. */
+/** Per-image uniform draws in [0, 1), shape [N, 1, 1, k] (N·k numbers, the only upload). */
 function draws(n: number, k: number, opts: AugmentOptions): Tensor {
   return rand([n, 1, 1, k], opts.seed === undefined ? undefined : { seed: opts.seed });
 }
@@ -69,7 +69,9 @@ const warped = new WeakMap<Tensor, { source: Tensor; steps: readonly Step[] }>()
  */
 function warp(x: Tensor, oh: number, ow: number, map: CoordMap): Tensor {
   const [n, h, w, c] = x.shape;
-  const prior = warped.get(x);
+  // Compose with the warp that made x, unless its source has been disposed since.
+  const found = warped.get(x);
+  const prior = found && !found.source.disposed ? found : undefined;
   const source = prior?.source ?? x;
   const steps = [{ h, w, map }, ...(prior?.steps ?? [])];
   const within = (v: Tensor, size: number) => v.greaterEqual(0).cast('int32').mul(v.less(size).cast('int32'));
@@ -179,8 +181,30 @@ export function randomCrop(x: Tensor, opts: CropOptions = {}): Tensor {
 }
 
 export interface RotateOptions extends AugmentOptions {
-  /** The largest rotation in degrees, either way (default 15). */
+  /** The largest rotation in degrees, either way, at most 180 (default 15). */
   maxDegrees?: number;
+}
+
+/** Taylor coefficients of sin and cos in x² (Horner order), enough for |x| ≤ π/2 in float32. */
+const SIN_TERMS = [1, -1 / 6, 1 / 120, -1 / 5040, 1 / 362880, -1 / 39916800];
+const COS_TERMS = [1, -1 / 2, 1 / 24, -1 / 720, 1 / 40320, -1 / 3628800, 1 / 479001600];
+
+function horner(terms: readonly number[], x2: Tensor): Tensor {
+  let acc = x2.mul(terms[terms.length - 1]).add(terms[terms.length - 2]);
+  for (let k = terms.length - 3; k >= 0; k--) acc = acc.mul(x2).add(terms[k]);
+  return acc;
+}
+
+/**
+ * sin and cos of `angle` (|angle| ≤ π) from additions and multiplications only, through the
+ * half angle: both backends round those exactly alike, where the platforms' sin and cos differ
+ * in the last bits and would move a rounded source pixel now and then.
+ */
+function sinCos(angle: Tensor): [Tensor, Tensor] {
+  const half = angle.mul(0.5);
+  const h2 = half.square();
+  const [s, c] = [horner(SIN_TERMS, h2).mul(half), horner(COS_TERMS, h2)];
+  return [s.mul(c).mul(2), c.square().sub(s.square())];
 }
 
 /**
@@ -194,11 +218,11 @@ export interface RotateOptions extends AugmentOptions {
 export function randomRotate(x: Tensor, opts: RotateOptions = {}): Tensor {
   x = checkImages('randomRotate', x);
   const maxDegrees = opts.maxDegrees ?? 15;
-  if (!Number.isFinite(maxDegrees) || maxDegrees < 0) throw new ArgumentError(`randomRotate: maxDegrees must be finite and ≥ 0, got ${maxDegrees}`);
+  if (!(maxDegrees >= 0 && maxDegrees <= 180)) throw new ArgumentError(`randomRotate: maxDegrees must be in [0, 180], got ${maxDegrees}`);
   const [n, h, w] = x.shape;
   const angle = drawAt(draws(n, 1, opts), 0).mul(2).sub(1).mul((maxDegrees * Math.PI) / 180);
   const [cy, cx] = [(h - 1) / 2, (w - 1) / 2];
-  const [cos, sin] = [angle.cos(), angle.sin()];
+  const [sin, cos] = sinCos(angle);
   // The source of an output pixel: the output position rotated back about the centre.
   return warp(x, h, w, (i, j) => {
     const [dy, dx] = [i.cast('float32').sub(cy), j.cast('float32').sub(cx)];

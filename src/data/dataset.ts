@@ -4,10 +4,9 @@
 
 import { ArgumentError, ShapeError } from '../errors';
 import { fromHost } from '../ops/creation';
-import { generator } from '../ops/random';
 import { shapeStr } from '../shape';
 import { Tensor } from '../tensor';
-import { shuffleInPlace } from './shuffle';
+import { shuffleInPlace, uniformStream } from './shuffle';
 
 /** Examples `x` and their labels `y`, the same count along axis 0. */
 export interface Examples {
@@ -87,10 +86,13 @@ export class Dataset implements AsyncIterable<Batch>, Iterable<Batch> {
     return new Dataset(this.x, this.y, { ...this.plan, ...changes });
   }
 
-  /** A new random order every iteration; the same `seed` gives the same sequence of orders. */
+  /**
+   * A new random order every iteration; the same `seed` gives the same sequence of orders
+   * (without one, a different sequence each run).
+   */
   shuffle(seed?: number): Dataset {
     if (seed !== undefined && !Number.isInteger(seed)) throw new ArgumentError(`shuffle: seed must be an integer, got ${seed}`);
-    return this.with({ shuffle: generator(seed) });
+    return this.with({ shuffle: uniformStream(seed) });
   }
 
   /** Groups examples into batches of `n`; the last one is smaller unless `dropRemainder`. */
@@ -131,7 +133,7 @@ export class Dataset implements AsyncIterable<Batch>, Iterable<Batch> {
     return [this.with({ rows: part(0, k), exampleLimit: null }), this.with({ rows: part(k, n - k), exampleLimit: null })];
   }
 
-  /** The row order of one iteration, or null for a contiguous range. */
+  /** The rows of one iteration in order: a list, or where a contiguous range starts. */
   private order(): Int32Array | { start: number } {
     const { rows, shuffle } = this.plan;
     const n = this.size;

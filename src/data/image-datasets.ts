@@ -1,8 +1,7 @@
 // Fashion-MNIST and MNIST: four IDX files each (train/t10k images and labels, gzip or raw) from
-// a folder (Node; the default is in config/system-paths.json) or a URL base (the browser; the dev
-// server serves the system folder under /datasets/…, see vite.config.ts).
+// a folder (Node; the default is config/system-paths.json's, through HostFiles) or a URL base
+// (the browser; the dev server serves the system folder under /datasets/…, see vite.config.ts).
 
-import systemPaths from '../../config/system-paths.json';
 import { ArgumentError } from '../errors';
 import { hostFiles, isUrl } from '../io/host-files';
 import { fromHost } from '../ops/creation';
@@ -17,7 +16,8 @@ export interface LoadOptions {
 
 interface Source {
   readonly name: string;
-  readonly folder: string;
+  /** The key of its system folder in HostFiles.dataFolders. */
+  readonly folder: 'fashionMnist' | 'mnist';
   readonly urlBase: string;
   readonly install: string;
 }
@@ -60,22 +60,23 @@ async function loadSplit(src: Source, from: string, prefix: 'train' | 't10k'): P
 }
 
 async function load(src: Source, opts: LoadOptions = {}): Promise<TrainTest> {
-  const from = opts.from ?? (hostFiles() ? src.folder : src.urlBase);
+  const files = hostFiles();
+  const from = opts.from ?? (files ? files.dataFolders[src.folder] : src.urlBase);
   const [train, test] = await Promise.all([loadSplit(src, from, 'train'), loadSplit(src, from, 't10k')]);
   return { train, test };
 }
 
 const FASHION: Source = {
   name: 'fashionMnist',
-  folder: systemPaths.fashionMnist,
+  folder: 'fashionMnist',
   urlBase: '/datasets/fashion-mnist/',
   install: 'install it with `apt-get install dataset-fashion-mnist` (Debian)',
 };
 const MNIST: Source = {
   name: 'mnist',
-  folder: systemPaths.mnist,
+  folder: 'mnist',
   urlBase: '/datasets/mnist/',
-  install: `put the MNIST files from http://yann.lecun.com/exdb/mnist/ in ${systemPaths.mnist}`,
+  install: 'put the four MNIST IDX files in the folder config/system-paths.json names (`mnist`)',
 };
 
 /**

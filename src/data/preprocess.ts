@@ -5,10 +5,9 @@ import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { fromHost } from '../ops/creation';
 import { where } from '../ops/elementwise';
 import { oneHot as oneHotOp } from '../ops/gather';
-import { generator } from '../ops/random';
 import { shapeStr } from '../shape';
 import { Tensor } from '../tensor';
-import { shuffleInPlace } from './shuffle';
+import { shuffleInPlace, uniformStream } from './shuffle';
 import type { TrainTest } from './dataset';
 
 function checkFloat(op: string, x: Tensor): Tensor {
@@ -74,6 +73,7 @@ export function oneHot(labels: Tensor, depth: number): Tensor {
 export interface SplitOptions {
   /** The fraction of examples in the test part (default 0.25, as scikit-learn). */
   testFraction?: number;
+  /** The same seed gives the same split; omitted, a different split each run. */
   seed?: number;
   /** Keep each class's share in both parts (`y` must be int32 class labels [N]). */
   stratify?: boolean;
@@ -94,7 +94,7 @@ export async function trainTestSplit(x: Tensor, y: Tensor, opts: SplitOptions = 
   if (x.rank === 0 || y.rank === 0 || y.shape[0] !== n) throw new ShapeError(`trainTestSplit: x and y need the same first dimension, got ${shapeStr(x.shape)} and ${shapeStr(y.shape)}`);
   const f = opts.testFraction ?? 0.25;
   if (!(f > 0 && f < 1)) throw new ArgumentError(`trainTestSplit: testFraction must be in (0, 1), got ${f}`);
-  const next = generator(opts.seed);
+  const next = uniformStream(opts.seed);
   let test: Int32Array;
   let train: Int32Array;
   if (opts.stratify) {

@@ -9,6 +9,8 @@ export interface HostFiles {
   write(path: string, bytes: Uint8Array): Promise<void>;
   remove(path: string): Promise<void>;
   join(...parts: string[]): string;
+  /** The system's data set folders by name (`fashionMnist`, `mnist`), from config/system-paths.json. */
+  readonly dataFolders: Readonly<Record<string, string>>;
 }
 
 let files: HostFiles | null = null;

@@ -1,8 +1,10 @@
-// HostFiles on node:fs, registered by the Node entry (src/node.ts). Writes go to a temporary
-// file renamed into place, so a crash never leaves half a file under the real name.
+// HostFiles on node:fs, registered by the Node entry (src/node.ts), with the data set folders of
+// config/system-paths.json. Writes go to a temporary file renamed into place, so a crash never
+// leaves half a file under the real name.
 
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import systemPaths from '../../config/system-paths.json' with { type: 'json' };
 import type { HostFiles } from './host-files';
 
 export const nodeFiles: HostFiles = {
@@ -25,4 +27,5 @@ export const nodeFiles: HostFiles = {
     await rm(path, { force: true });
   },
   join: (...parts) => join(...parts),
+  dataFolders: { fashionMnist: systemPaths.fashionMnist, mnist: systemPaths.mnist },
 };

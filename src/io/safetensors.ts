@@ -152,9 +152,13 @@ function checkLayout(entries: readonly Entry[], dataBytes: number): void {
 }
 
 const F32_MAX = 3.4028234663852886e38;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Decodes one tensor's little-endian bytes into webgrad's host array for it. */
 function decode(e: Entry, raw: Uint8Array): TypedArray {
+  // F32 and I32 are webgrad's own layouts: one copy (which also aligns them).
+  if (LITTLE_ENDIAN && e.dtype === 'F32') return new Float32Array(raw.slice().buffer);
+  if (LITTLE_ENDIAN && e.dtype === 'I32') return new Int32Array(raw.slice().buffer);
   const n = sizeOf(e.shape);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const isFloat = FLOAT_DTYPES.has(e.dtype);

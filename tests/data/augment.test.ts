@@ -116,6 +116,17 @@ describe('augment', () => {
     expect((await countWork(() => wg.realize(bright))).dispatches).toBe(1);
   });
 
+  it('a warp of a warp whose source was disposed gathers from the intermediate instead', async () => {
+    await useBackend('cpu');
+    const x = images();
+    const flipped = aug.randomFlip(x, { seed: 1 });
+    const copy = flipped.add(0);
+    wg.realize(flipped, copy);
+    x.dispose();
+    const expected = await aug.randomShift(copy, { seed: 2 }).data();
+    expect(Array.from(await aug.randomShift(flipped, { seed: 2 }).data())).toEqual(Array.from(expected));
+  });
+
   it('works as a dataset map', async () => {
     const x = images();
     const ds = wg.data.dataset(x, wg.zeros([N])).batch(4).map(({ x: bx, y }) => ({ x: aug.randomShift(aug.randomFlip(bx)), y }));
@@ -126,6 +137,7 @@ describe('augment', () => {
 
   it('rejects what is not an NHWC float32 batch and bad options', () => {
     expect(() => aug.randomFlip(wg.zeros([2, 3]))).toThrow(wg.ShapeError);
+    expect(() => aug.randomFlip(wg.zeros([1, 2, 2, 1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
     expect(() => aug.randomFlip(images(), { mode: 'diagonal' as 'horizontal' })).toThrow(wg.ArgumentError);
     expect(() => aug.randomShift(images(), { maxShift: -1 })).toThrow(wg.ArgumentError);
     expect(() => aug.randomCrop(images(), { size: [H + 1, W] })).toThrow(/randomCrop: size/);

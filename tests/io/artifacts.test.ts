@@ -88,6 +88,13 @@ describe('model artifacts in Node', () => {
     expect((await wg.io.loadArtifacts(folder)).json).toEqual(other.json);
   });
 
+  it('loads the committed fixture folder, whose manifest names small.safetensors', async () => {
+    await useBackend('cpu');
+    const loaded = await wg.io.loadArtifacts(new URL('fixtures', import.meta.url).pathname);
+    expect(loaded.json).toMatchObject({ className: 'Fixture' });
+    expect(Array.from(await wg.io.loadSafetensors(loaded.weights).get('count')!.data())).toEqual([42, -42]);
+  });
+
   it('saves into and loads from an object in memory', async () => {
     await useBackend('cpu');
     const box: Partial<wg.io.ModelArtifacts> = {};
