@@ -14,6 +14,12 @@ export interface TensorBatch {
   readonly size: number;
 }
 
+/** Yields `batch`, then disposes its tensors and `also`. */
+function* once(batch: TensorBatch, also: readonly Tensor[]): Generator<TensorBatch> {
+  yield batch;
+  for (const t of [...batch.tensors, ...also]) t.dispose();
+}
+
 /** Batches over the same rows of several tensors (x and y, or x alone). */
 export class BatchSource implements Batches {
   readonly steps: number;
@@ -63,14 +69,18 @@ export class BatchSource implements Batches {
     for (const t of this.batchIds) t.dispose();
   }
 
-  /** The batches of one epoch (a new order each call when shuffling). Lazy tensors. */
+  /**
+   * The batches of one epoch (a new order each call when shuffling): lazy tensors, disposed
+   * when the next batch is asked for (so no graph keeps an old order alive).
+   */
   *epoch(): Generator<TensorBatch> {
     const { full, rest } = this.order();
     for (let b = 0; b < this.full; b++) {
-      const rows = full!.gather(this.batchIds[b], 0).reshape([this.batchSize]);
-      yield { tensors: this.data.map((t) => t.gather(rows, 0)), size: this.batchSize };
+      const picked = full!.gather(this.batchIds[b], 0);
+      const rows = picked.reshape([this.batchSize]);
+      yield* once({ tensors: this.data.map((t) => t.gather(rows, 0)), size: this.batchSize }, [rows, picked]);
     }
-    if (rest) yield { tensors: this.data.map((t) => t.gather(rest, 0)), size: rest.shape[0] };
+    if (rest) yield* once({ tensors: this.data.map((t) => t.gather(rest, 0)), size: rest.shape[0] }, []);
   }
 }
 
@@ -87,7 +97,7 @@ export function datasetBatches(ds: Dataset, batchSize: number, adapt: (b: Batch)
   return {
     steps: batched.length,
     *epoch() {
-      for (const b of batched) yield { tensors: adapt(b), size: b.x.shape[0] };
+      for (const b of batched) yield* once({ tensors: adapt(b), size: b.x.shape[0] }, [b.x, b.y]);
     },
     dispose() {},
   };

@@ -5,18 +5,22 @@
 import { ArgumentError } from '../errors';
 import { get as getLoss, type LossFn, type LossSpec } from '../losses/keras';
 import type { Module } from '../nn/module';
-import { Adagrad, Adam, AdamW, Optimizer, RMSprop, SGD } from '../optim/index';
+import { Adagrad, Adam, AdamW, Optimizer, RMSprop, SGD, type LearningRate } from '../optim/index';
 import type { MetricSpec } from './metrics';
 
-/** Any webgrad optimizer. */
-export type AnyOptimizer = Optimizer<{ lr: number | ((step: number) => number) }, never, unknown>;
+/** What fit needs of an optimizer (every wg.optim optimizer is one). */
+export interface AnyOptimizer {
+  readonly paramGroups: { lr: LearningRate }[];
+  step(): void;
+  zeroGrad(): void;
+}
 
 /** The optimizer names `compile` accepts. */
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
 
 export interface CompileOptions {
   /** An optimizer instance or a name (Keras's default learning rates: sgd 0.01, others 0.001). */
-  optimizer: OptimizerName | Optimizer<never, never, never>;
+  optimizer: OptimizerName | AnyOptimizer;
   loss: LossSpec;
   metrics?: readonly MetricSpec[];
 }
@@ -32,18 +36,18 @@ export interface Compiled {
   readonly metrics: readonly MetricSpec[];
 }
 
-function optimizerByName(name: string, model: Module): Optimizer<never, never, never> {
+function optimizerByName(name: string, model: Module): AnyOptimizer {
   switch (name) {
     case 'sgd':
-      return new SGD(model, { lr: 0.01 }) as never;
+      return new SGD(model, { lr: 0.01 });
     case 'adam':
-      return new Adam(model, { lr: 1e-3 }) as never;
+      return new Adam(model, { lr: 1e-3 });
     case 'adamw':
-      return new AdamW(model, { lr: 1e-3 }) as never;
+      return new AdamW(model, { lr: 1e-3 });
     case 'rmsprop':
-      return new RMSprop(model, { lr: 1e-3 }) as never;
+      return new RMSprop(model, { lr: 1e-3 });
     case 'adagrad':
-      return new Adagrad(model, { lr: 1e-3 }) as never;
+      return new Adagrad(model, { lr: 1e-3 });
     default:
       throw new ArgumentError(`compile: unknown optimizer ${JSON.stringify(name)} (expected 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad' or an optimizer instance)`);
   }
@@ -58,5 +62,5 @@ export function resolveCompile(model: Module, opts: CompileOptions): Compiled {
   if (loss === undefined) throw new ArgumentError("compile: needs a loss (a Keras name such as 'mse', { name, fromLogits } or a function)");
   const lossName = typeof loss === 'string' ? loss : typeof loss === 'object' && loss !== null ? loss.name : null;
   if (!Array.isArray(metrics)) throw new ArgumentError(`compile: metrics must be a list, got ${typeof metrics}`);
-  return { optimizer: opt as unknown as AnyOptimizer, loss: getLoss(loss), lossName, sparseLabels: lossName === 'sparseCategoricalCrossentropy', metrics };
+  return { optimizer: opt, loss: getLoss(loss), lossName, sparseLabels: lossName === 'sparseCategoricalCrossentropy', metrics };
 }

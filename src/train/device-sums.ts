@@ -1,6 +1,7 @@
 // Running sums of batch values (loss, metrics) weighted by batch size, kept on the device: each
 // batch adds to them inside its own realize, and the host reads them once per epoch, or takes a
 // snapshot now and then without waiting (the read is queued behind the batches already sent).
+// One buffer serves a whole fit: `reset` makes the next batch write instead of add.
 
 import { realize } from '../engine';
 import { keep } from '../lifetime';
@@ -11,8 +12,9 @@ import { noGrad, realizeWithNext, type Tensor } from '../tensor';
 
 export class DeviceSums {
   private readonly sums: Tensor;
-  /** Samples added so far (known on the host). */
+  /** Samples added since the last reset (known on the host). */
   samples = 0;
+  private fresh = true;
 
   constructor(readonly count: number) {
     this.sums = keep(fromHost(new Float32Array(count), [count]));
@@ -20,9 +22,19 @@ export class DeviceSums {
 
   /** Adds `size` × each scalar of `values` in the next realize (the batch's own). */
   add(values: readonly Tensor[], size: number): void {
-    noGrad(() => this.sums.assign(this.sums.add(stack(values.map((v) => v.detach()), 0).mul(size))));
+    noGrad(() => {
+      const batch = stack(values.map((v) => v.detach()), 0).mul(size);
+      this.sums.assign(this.fresh ? batch : this.sums.add(batch));
+    });
     realizeWithNext(this.sums);
     this.samples += size;
+    this.fresh = false;
+  }
+
+  /** Starts new sums: the next batch's values replace what is there. */
+  reset(): void {
+    this.samples = 0;
+    this.fresh = true;
   }
 
   /** Computes pending additions now (one submit). */

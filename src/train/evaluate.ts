@@ -31,19 +31,15 @@ export function positiveInt(op: string, name: string, n: unknown): number {
   return n;
 }
 
-/** The mean loss and metrics over every batch (evaluation mode; one read at the end). */
-export async function testEpoch(model: Sequential, c: Compiled, metrics: readonly Metric[], batches: Batches): Promise<number[]> {
+/** The mean loss and metrics over every batch (evaluation mode; one read at the end), in `sums`. */
+export async function testEpoch(model: Sequential, c: Compiled, metrics: readonly Metric[], batches: Batches, sums: DeviceSums): Promise<number[]> {
   model.eval();
-  const sums = new DeviceSums(1 + metrics.length);
-  try {
-    for (const { tensors, size } of batches.epoch()) {
-      testStep(model, c, metrics, tensors[0], tensors[1], size, sums);
-      sums.flush();
-    }
-    return (await sums.snapshot()).means;
-  } finally {
-    sums.dispose();
+  sums.reset();
+  for (const { tensors, size } of batches.epoch()) {
+    testStep(model, c, metrics, tensors[0], tensors[1], size, sums);
+    sums.flush();
   }
+  return (await sums.snapshot()).means;
 }
 
 /** x and y (tensors or a dataset) as batches, adapted and checked for the compiled model. */
@@ -74,10 +70,12 @@ export async function evaluate(model: Sequential, x: Tensor | Dataset, yOrOpts?:
   const batchSize = positiveInt('evaluate', 'batchSize', opts.batchSize ?? 32);
   const batches = await labeledBatches('evaluate', model, c, x, y, batchSize, null);
   const metrics = model.metricsFor(c);
+  const sums = new DeviceSums(1 + metrics.length);
   try {
-    const means = await testEpoch(model, c, metrics, batches);
+    const means = await testEpoch(model, c, metrics, batches, sums);
     return metrics.length ? means : means[0];
   } finally {
+    sums.dispose();
     batches.dispose();
   }
 }

@@ -99,51 +99,51 @@ export async function fit(model: Sequential, x: Tensor | Dataset, yOrOpts?: Tens
   const history = new History();
   let logs: Logs = {};
   model.stopTraining = false;
+  const sums = new DeviceSums(names.length);
+  const valSums = val ? new DeviceSums(names.length) : null;
   try {
     await list.trainBegin();
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await list.epochBegin(epoch);
       model.train();
-      const sums = new DeviceSums(names.length);
+      sums.reset();
       let running: Logs = {};
       let reading = false;
       let lastRead = performance.now();
       let lastYield = lastRead;
       let b = 0;
-      try {
-        for (const { tensors, size } of train.epoch()) {
-          await list.batchBegin(b, { batch: b, size });
-          trainStep(model, c, metrics, tensors[0], tensors[1], size, sums);
-          if (batchLogs) {
-            const now = performance.now();
-            if (!reading && now - lastRead >= READ_MS) {
-              reading = true;
-              lastRead = now;
-              void sums.snapshot().then((s) => {
-                running = logsOf(names, s.means);
-                reading = false;
-              });
-            }
-            await list.batchEnd(b, { ...running, batch: b, size });
-            if (now - lastYield >= YIELD_MS) {
-              lastYield = now;
-              await nextTask();
-            }
+      for (const { tensors, size } of train.epoch()) {
+        await list.batchBegin(b, { batch: b, size });
+        trainStep(model, c, metrics, tensors[0], tensors[1], size, sums).dispose();
+        if (batchLogs) {
+          const now = performance.now();
+          if (!reading && now - lastRead >= READ_MS) {
+            reading = true;
+            lastRead = now;
+            void sums.snapshot().then((s) => {
+              running = logsOf(names, s.means);
+              reading = false;
+            });
           }
-          b++;
-          if (model.stopTraining) break;
+          await list.batchEnd(b, { ...running, batch: b, size });
+          if (now - lastYield >= YIELD_MS) {
+            lastYield = now;
+            await nextTask();
+          }
         }
-        logs = logsOf(names, (await sums.snapshot()).means);
-      } finally {
-        sums.dispose();
+        b++;
+        if (model.stopTraining) break;
       }
-      if (val) Object.assign(logs, logsOf(names, await testEpoch(model, c, metrics, val), 'val_'));
+      logs = logsOf(names, (await sums.snapshot()).means);
+      if (val) Object.assign(logs, logsOf(names, await testEpoch(model, c, metrics, val, valSums!), 'val_'));
       await list.epochEnd(epoch, logs);
       history.record(epoch, logs);
     }
     await list.trainEnd(logs);
   } finally {
     model.train();
+    sums.dispose();
+    valSums?.dispose();
     train.dispose();
     val?.dispose();
   }

@@ -4,14 +4,14 @@
 import type { Layer, LayerOptions, LayerShape } from '../nn/layer';
 import type { Tensor } from '../tensor';
 
-const WIDTHS = [29, 26, 10];
+const WIDTHS = [34, 26, 10];
 
 const count = (ts: readonly Tensor[]) => ts.reduce((n, t) => n + t.size, 0);
 const thousands = (n: number) => n.toLocaleString('en-US');
 const kerasShape = (s: LayerShape) => `(${s.map((d) => (d === null ? 'None' : String(d))).join(', ')}${s.length === 1 ? ',' : ''})`;
 
 function row(cells: readonly string[]): string {
-  return ` ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(WIDTHS[i] - 1))).join(' ')}`.trimEnd();
+  return ` ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(Math.max(WIDTHS[i] - 1, c.length + 2)))).join(' ')}`.trimEnd();
 }
 
 /** One layer of the table and its output shape. */
