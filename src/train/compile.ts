@@ -6,7 +6,7 @@ import { ArgumentError } from '../errors';
 import { get as getLoss, type LossFn, type LossSpec } from '../losses/keras';
 import type { Module } from '../nn/module';
 import { Adagrad, Adam, AdamW, Optimizer, RMSprop, SGD, type LearningRate } from '../optim/index';
-import type { MetricSpec } from './metrics';
+import { get as getMetric, type MetricSpec } from './metrics';
 
 /** What fit needs of an optimizer (every wg.optim optimizer is one). */
 export interface AnyOptimizer {
@@ -62,5 +62,7 @@ export function resolveCompile(model: Module, opts: CompileOptions): Compiled {
   if (loss === undefined) throw new ArgumentError("compile: needs a loss (a Keras name such as 'mse', { name, fromLogits } or a function)");
   const lossName = typeof loss === 'string' ? loss : typeof loss === 'object' && loss !== null ? loss.name : null;
   if (!Array.isArray(metrics)) throw new ArgumentError(`compile: metrics must be a list, got ${typeof metrics}`);
+  // Names are checked now; 'accuracy' is resolved once the model's output shape is known.
+  for (const m of metrics) getMetric(m, { lossName, outputShape: [] });
   return { optimizer: opt, loss: getLoss(loss), lossName, sparseLabels: lossName === 'sparseCategoricalCrossentropy', metrics };
 }

@@ -89,11 +89,12 @@ export function predict(model: Sequential, x: Tensor, opts: PredictOptions): Ten
   if (input.shape[0] <= batchSize) return noGrad(() => model.forward(input));
   const source = new BatchSource([input], batchSize, null);
   try {
-    const outs = [...source.epoch()].map(({ tensors }) => {
+    const outs: Tensor[] = [];
+    for (const { tensors } of source.epoch()) {
       const out = noGrad(() => model.forward(tensors[0]));
       realize(out);
-      return out;
-    });
+      outs.push(out);
+    }
     const joined = concat(outs, 0);
     realize(joined);
     for (const o of outs) o.dispose();

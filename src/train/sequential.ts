@@ -43,7 +43,8 @@ export class Sequential extends Module implements TrainingModel {
     if (this.layers.length > 0 && layer.getConfig().inputShape) {
       throw new ArgumentError(`Sequential.add: only the first layer takes inputShape ('${layer.name}' is layer ${this.layers.length + 1})`);
     }
-    const shape = this.outputShape();
+    const given = layer.getConfig().inputShape;
+    const shape = this.layers.length === 0 && given ? [null, ...given] : this.outputShape();
     layer.positionInModel = this.layers.length + 1;
     this.layers.push(layer);
     if (shape) layer.build(shape);
