@@ -1,5 +1,5 @@
 // fit against the same training written by hand: the 784-256-128-10 MLP with Adam at batch 128
-// on device-resident data, one epoch of each timed after a warm-up epoch. The hand-written loop
+// on device-resident data, epochs of each interleaved after a warm-up epoch. The hand-written loop
 // is the PyTorch one over batches sliced once; fit shuffles, accumulates its loss on the device
 // and reads it once per epoch. Takes the webgrad module so a page or Node can run it.
 
@@ -17,12 +17,14 @@ export interface FitVsHandRow {
   /** Per fit epoch: submits (realizes and reads) and bytes read back. */
   fitSubmitsPerEpoch: number;
   fitBytesReadPerEpoch: number;
-  /** wg.memory().liveBytes after each fit epoch. */
+  /** wg.memory().liveBytes after each fit epoch (the first is the warm-up). */
   liveBytesPerEpoch: number[];
 }
 
 const SIZES = [784, 256, 128, 10];
 const BATCH = 128;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function model(wg: Wg): Webgrad.Sequential {
   return wg.sequential([
@@ -32,8 +34,8 @@ function model(wg: Wg): Webgrad.Sequential {
   ]);
 }
 
-/** Times `epochs` epochs of `batches` batches each way on `backend`. */
-export async function fitVsHand(wg: Wg, backend: 'webgpu' | 'cpu', batches = 8, epochs = 2): Promise<FitVsHandRow> {
+/** Times `epochs` epochs of `batches` batches each way on `backend` (medians over epochs). */
+export async function fitVsHand(wg: Wg, backend: 'webgpu' | 'cpu', batches = 6, epochs = 4): Promise<FitVsHandRow> {
   await wg.init({ backend });
   wg.seed(0);
   const n = batches * BATCH;
@@ -42,8 +44,8 @@ export async function fitVsHand(wg: Wg, backend: 'webgpu' | 'cpu', batches = 8, 
   wg.realize(x, y);
 
   // By hand: batches sliced once, then the PyTorch loop; the last loss read at each epoch's end.
-  const hand = model(wg);
-  const opt = new wg.optim.Adam(hand, { lr: 1e-3 });
+  const byHand = model(wg);
+  const opt = new wg.optim.Adam(byHand, { lr: 1e-3 });
   const xs = Array.from({ length: batches }, (_, b) => x.slice([b * BATCH, 0], [BATCH, -1]));
   const ys = Array.from({ length: batches }, (_, b) => y.slice([b * BATCH], [BATCH]));
   wg.realize(...xs, ...ys);
@@ -51,38 +53,52 @@ export async function fitVsHand(wg: Wg, backend: 'webgpu' | 'cpu', batches = 8, 
     let loss: Webgrad.Tensor | null = null;
     for (let b = 0; b < batches; b++) {
       opt.zeroGrad();
-      loss = wg.losses.crossEntropy(hand.forward(xs[b]), ys[b]);
+      loss = wg.losses.crossEntropy(byHand.forward(xs[b]), ys[b]);
       loss.backward();
       opt.step();
     }
     await loss!.item();
   };
-  await handEpoch();
-  const h0 = performance.now();
-  for (let e = 0; e < epochs; e++) await handEpoch();
-  const handMs = (performance.now() - h0) / (epochs * batches);
-
+  // Interleaved so that a machine's changing load hits both alike: each fit epoch begins with
+  // a hand-written epoch (timed apart); the first of each is a warm-up.
   const fitted = model(wg);
   fitted.compile({ optimizer: 'adam', loss: { name: 'sparseCategoricalCrossentropy', fromLogits: true } });
-  const fitOpts = { epochs: 1, batchSize: BATCH, verbose: 0 as const };
-  await fitted.fit(x, y, fitOpts);
+  const handMs: number[] = [];
+  const fitMs: number[] = [];
+  const submits: number[] = [];
+  const bytesRead: number[] = [];
   const liveBytesPerEpoch: number[] = [];
-  const probe = { onEpochEnd: () => void liveBytesPerEpoch.push(wg.memory().liveBytes) };
-  wg.resetStats();
-  const f0 = performance.now();
-  await fitted.fit(x, y, { ...fitOpts, epochs, callbacks: [probe] });
-  const fitMs = (performance.now() - f0) / (epochs * batches);
-  const s = wg.stats();
+  let t0 = 0;
+  let s0 = wg.stats();
+  const interleave = {
+    async onEpochBegin() {
+      const a = performance.now();
+      await handEpoch();
+      handMs.push(performance.now() - a);
+      s0 = wg.stats();
+      t0 = performance.now();
+    },
+    onEpochEnd() {
+      fitMs.push(performance.now() - t0);
+      const s = wg.stats();
+      submits.push(s.submits - s0.submits);
+      bytesRead.push(s.bytesRead - s0.bytesRead);
+      liveBytesPerEpoch.push(wg.memory().liveBytes);
+    },
+  };
+  await fitted.fit(x, y, { epochs: epochs + 1, batchSize: BATCH, verbose: 0, callbacks: [interleave] });
+  const hand = median(handMs.slice(1)) / batches;
+  const fit = median(fitMs.slice(1)) / batches;
 
   for (const t of [x, y, ...xs, ...ys]) t.dispose();
   return {
     backend,
     batches,
-    handMsPerBatch: handMs,
-    fitMsPerBatch: fitMs,
-    ratio: fitMs / handMs,
-    fitSubmitsPerEpoch: s.submits / epochs,
-    fitBytesReadPerEpoch: s.bytesRead / epochs,
+    handMsPerBatch: hand,
+    fitMsPerBatch: fit,
+    ratio: fit / hand,
+    fitSubmitsPerEpoch: median(submits.slice(1)),
+    fitBytesReadPerEpoch: median(bytesRead.slice(1)),
     liveBytesPerEpoch,
   };
 }
