@@ -4,7 +4,8 @@ import { resetStats as reset, stats as counters, type BackendName, type Stats } 
 import type { LazyNode } from './graph/ir';
 import { tensorsIn, tidy } from './lifetime';
 import { activeBackend, ensureInit, isInitialized, switchBackend, webgpuBackend } from './runtime';
-import { liveTensors, realizeNodes, realizeRoots, storagesOf, Tensor } from './tensor';
+import { realizeRoots } from './graph/realize';
+import { liveTensors, realizeNodes, storagesOf, Tensor } from './tensor';
 
 export { init, type InitOptions, type InitResult } from './runtime';
 

@@ -1,8 +1,8 @@
 // On-device image augmentation for NHWC batches, one random draw per image. Geometric ones
 // (flip, shift, rotate, crop) compute each output pixel's source pixel in one elementwise kernel
-// and gather it in a second — a chain of them too, composed; brightness is one elementwise
-// kernel. Coordinates come from index ramps built of padded constants, so nothing is uploaded
-// but the random draws (and nothing at all once random numbers are drawn on the device).
+// and gather it in a second — a chain of them too, composed; brightness is elementwise and rides
+// in the gather's epilogue. Coordinates come from index ramps built of padded constants, so
+// nothing is uploaded but the random draws (nothing at all once those are drawn on the device).
 
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { full, ones, rand } from '../ops/creation';

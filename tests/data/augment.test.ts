@@ -2,6 +2,7 @@
 // brightness adds one clamped amount per image, the same seed gives the same batch on both
 // backends, and a chain of geometric steps is one index kernel plus one gather.
 
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkBoth, countWork, initBoth, randomTensor, useBackend, wg } from '../helpers';
 
@@ -31,6 +32,25 @@ describe('augment', () => {
         return aug.randomFlip(aug.randomFlip(x, { mode, seed: 5 }), { mode, seed: 5 }).sub(x);
       }, new Array(N * H * W).fill(0), { atol: 0, rtol: 0 });
     }
+  });
+
+  it('over random shapes and channels: flip twice is the identity, shift and rotate keep the size, crop gives its size', async () => {
+    await useBackend('cpu');
+    const shape = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 3 }));
+    await fc.assert(
+      fc.asyncProperty(shape, fc.integer({ min: 0, max: 1000 }), async ([n, h, w, c], seed) => {
+        const x = randomTensor([n, h, w, c], seed + 1, 0, 1);
+        const twice = aug.randomFlip(aug.randomFlip(x, { mode: 'horizontal_and_vertical', seed }), { mode: 'horizontal_and_vertical', seed });
+        expect(Array.from(await twice.data())).toEqual(Array.from(await x.data()));
+        expect(aug.randomShift(x, { seed }).shape).toEqual([n, h, w, c]);
+        expect(aug.randomRotate(x, { seed }).shape).toEqual([n, h, w, c]);
+        const crop = aug.randomCrop(x, { size: [Math.max(1, h - 1), w + 1], padding: 1, seed });
+        expect(crop.shape).toEqual([n, Math.max(1, h - 1), w + 1, c]);
+        const moved = await aug.randomShift(x, { maxShift: 0, seed }).data();
+        expect(Array.from(moved)).toEqual(Array.from(await x.data()));
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('randomFlip flips each image left-right or leaves it', async () => {
@@ -97,7 +117,7 @@ describe('augment', () => {
     expect(Array.from(again.data)).toEqual(Array.from(first.data));
   });
 
-  it('a chain of geometric steps on 128 Fashion-MNIST-sized images is 2 dispatches and equals the steps one by one', async () => {
+  it('a chain of geometric steps on 128 Fashion-MNIST-sized images, brightness too, is 2 dispatches and equals the steps one by one', async () => {
     await useBackend('webgpu');
     const x = randomTensor([128, 28, 28, 1], 9, 0, 1);
     wg.realize(x.add(0));
@@ -114,6 +134,11 @@ describe('augment', () => {
     expect(Array.from(await y.data())).toEqual(Array.from(await stepwise.data()));
     const bright = aug.randomBrightness(x, { seed: 4 });
     expect((await countWork(() => wg.realize(bright))).dispatches).toBe(1);
+    // Brightness after the geometric steps rides in the gather's epilogue.
+    const full = aug.randomBrightness(aug.randomShift(aug.randomFlip(x, { seed: 1 }), { seed: 2 }), { seed: 4 });
+    const fullWork = await countWork(() => wg.realize(full));
+    console.log(`augment: flip → shift → brightness of [128,28,28,1]: ${fullWork.dispatches} dispatches`);
+    expect(fullWork.dispatches).toBe(2);
   });
 
   it('a warp of a warp whose source was disposed gathers from the intermediate instead', async () => {
