@@ -3,7 +3,7 @@
 // two-layer MLP subclass that learns XOR with a hand-written SGD step.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectClose, expectNoGpuErrors, initBoth, useBackend, wg } from '../helpers';
+import { countWork, expectClose, expectNoGpuErrors, initBoth, useBackend, wg } from '../helpers';
 import type { Tensor } from '../../src/node';
 
 beforeAll(initBoth);
@@ -52,6 +52,28 @@ describe('Module finds its parameters and buffers in its fields', () => {
 
   it('countParams counts parameters and buffers, as Keras', () => {
     expect(new Stack().countParams()).toBe(4 * 3 + 3 + 4 * 3 + 1);
+  });
+});
+
+describe('build', () => {
+  class Lazy extends wg.nn.Module {
+    fc = wg.layers.dense({ units: 4 });
+    bn = wg.layers.batchNormalization();
+    drop = wg.layers.dropout({ rate: 0.5 });
+    override forward(x: Tensor): Tensor {
+      return this.drop.apply(this.bn.apply(this.fc.apply(x)));
+    }
+  }
+
+  it('creates lazily built parameters by tracing forward, running nothing and moving no statistic', async () => {
+    await useBackend('webgpu');
+    const net = new Lazy();
+    expect(net.parameters()).toEqual([]);
+    const work = await countWork(() => net.build([null, 3]));
+    expect(work.dispatches).toBe(0);
+    expect(net.namedParameters().map(([n, p]) => [n, p.shape])).toEqual([['fc.kernel', [3, 4]], ['fc.bias', [4]], ['bn.gamma', [4]], ['bn.beta', [4]]]);
+    expect(Array.from(await net.bn.movingMean!.data())).toEqual([0, 0, 0, 0]);
+    expect(net.namedModules().every(([, m]) => m.training)).toBe(true);
   });
 });
 

@@ -1,7 +1,8 @@
 // Keras `LSTM` (gate order i, f, g, o; PyTorch's cell numerics): kernel [I, 4H],
 // recurrentKernel [H, 4H], bias [4H] with the forget block at one (Keras's unitForgetBias).
 
-import { fromHost } from '../../ops/creation';
+import { full } from '../../ops/creation';
+import { concat } from '../../ops/movement';
 import type { Tensor } from '../../tensor';
 import { getInitializer } from '../initializers';
 import { lstmSequence } from '../recurrent/lstm-op';
@@ -24,9 +25,8 @@ export class LSTM extends Recurrent<LSTMOptions> {
   protected override createBias(): Tensor {
     const { units: h, unitForgetBias = true, biasInitializer = 'zeros' } = this.config;
     if (!unitForgetBias) return super.createBias();
-    const values = getInitializer(biasInitializer, this.name).draw([4 * h]);
-    values.fill(1, h, 2 * h);
-    return fromHost(values, [4 * h], { requiresGrad: true });
+    const init = getInitializer(biasInitializer, this.name);
+    return this.keep(concat([init.init([h]), full([h], 1), init.init([2 * h])]).requiresGrad_());
   }
 
   protected sequence(xw: Tensor, [h0, c0]: readonly Tensor[]): SequenceCache {

@@ -44,8 +44,8 @@ export class BatchNormalization extends Layer<BatchNormalizationOptions> {
     const { center = true, scale = true, gammaInitializer = 'ones', betaInitializer = 'zeros' } = this.config;
     this.gamma = scale ? this.weight([c], gammaInitializer) : null;
     this.beta = center ? this.weight([c], betaInitializer) : null;
-    this.movingMean = getInitializer(this.config.movingMeanInitializer ?? 'zeros', this.name).init([c]);
-    this.movingVariance = getInitializer(this.config.movingVarianceInitializer ?? 'ones', this.name).init([c]);
+    this.movingMean = this.keep(getInitializer(this.config.movingMeanInitializer ?? 'zeros', this.name).init([c]));
+    this.movingVariance = this.keep(getInitializer(this.config.movingVarianceInitializer ?? 'ones', this.name).init([c]));
     return { axes: [c], anyLeading: true };
   }
 
