@@ -7,7 +7,7 @@ import { realize } from '../engine';
 import { ArgumentError } from '../errors';
 import { keep, tidy } from '../lifetime';
 import { tensor } from '../ops/creation';
-import { noGrad, Tensor, type TensorLike } from '../tensor';
+import { noGrad, Tensor } from '../tensor';
 import { nonNegative } from './checks';
 import type { Schedule } from './schedules';
 
@@ -56,15 +56,6 @@ export interface UpdateJob<S extends StateTensors, C> {
 }
 
 const isSource = (x: unknown): x is ParameterSource => typeof x === 'object' && x !== null && typeof (x as ParameterSource).parameters === 'function';
-
-/**
- * A number that changes from step to step (a scheduled learning rate, a bias correction),
- * passed as a one-element tensor so the step's graph keeps its structure and its cached plan
- * (a plain number is part of the plan key until the engine binds numbers at launch).
- */
-export function runtimeScalar(value: number): TensorLike {
-  return tensor(value);
-}
 
 /** A state tensor of `p`'s shape filled with `value`, already a buffer (no kernel to fill it). */
 export function stateBuffer(p: Tensor, value = 0): Tensor {
@@ -172,12 +163,7 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateTensors, C
 
   /** Drops every parameter's gradient (PyTorch's `zero_grad(set_to_none=True)`), freeing it. */
   zeroGrad(): void {
-    for (const group of this.paramGroups) {
-      for (const p of paramsOf(this.name, group)) {
-        p.grad?.dispose();
-        p.grad = null;
-      }
-    }
+    for (const group of this.paramGroups) for (const p of paramsOf(this.name, group)) p.grad = null;
   }
 
   private stateOf(p: Tensor, options: O): ParamState<S> {
