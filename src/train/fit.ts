@@ -5,7 +5,8 @@
 
 import { Dataset } from '../data/dataset';
 import { ArgumentError } from '../errors';
-import { generator } from '../ops/random';
+import { uniformStream } from '../data/shuffle';
+import { nextDraw } from '../ops/random';
 import { Tensor } from '../tensor';
 import type { Batches } from './batches';
 import { CallbackList, type Callback, type Logs } from './callbacks/callback';
@@ -38,6 +39,12 @@ export interface FitOptions {
 /** Milliseconds between reads for batch logs, and between yields to the event loop. */
 const READ_MS = 250;
 const YIELD_MS = 100;
+
+/** A host stream for the epochs' orders, drawn from wg.seed's global stream (reproducible). */
+function seededStream(): () => number {
+  const { key, stream } = nextDraw('fit');
+  return uniformStream((key ^ Math.imul(stream, 0x9e3779b9)) >>> 0);
+}
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -88,7 +95,7 @@ export async function fit(model: Sequential, x: Tensor | Dataset, yOrOpts?: Tens
     [trainX, trainY] = parts.train;
     val = await labeledBatches('fit (validation)', model, c, parts.val[0], parts.val[1], batchSize, null);
   }
-  const train = await labeledBatches('fit', model, c, trainX, trainY, batchSize, shuffle ? generator() : null);
+  const train = await labeledBatches('fit', model, c, trainX, trainY, batchSize, shuffle ? seededStream() : null);
 
   const metrics = model.metricsFor(c);
   const names = ['loss', ...metrics.map((m) => m.name)];

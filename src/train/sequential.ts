@@ -52,7 +52,7 @@ export class Sequential extends Module implements TrainingModel {
   }
 
   /** Builds every layer for inputs of `inputShape` (batch axis first, null for any). */
-  build(inputShape: LayerShape): void {
+  override build(inputShape: LayerShape): void {
     if (this.layers.length === 0) throw new ArgumentError('Sequential.build: the model has no layers (add some first)');
     let shape = inputShape;
     for (const l of this.layers) {
