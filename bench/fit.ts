@@ -1,7 +1,6 @@
-// The fit benchmark page: model.fit against the same training written by hand (the MLP with
-// Adam at batch 128, bench/fit-vs-hand.ts) on webgrad's webgpu and cpu backends, with the
-// ms-per-batch ratio, fit's submits and bytes read per epoch and its memory after each epoch.
-// Reports rows in `window.__results` for bench/run-fit.mjs. Not a test.
+// The fit benchmark page: model.fit against the same MLP Adam training by hand
+// (bench/fit-vs-hand.ts) on the webgpu and cpu backends; rows to `window.__results` for
+// bench/run-fit.mjs and to the page's table. Not a test.
 
 import * as wg from '../src/index';
 import { fitVsHand, type FitVsHandRow } from './fit-vs-hand';

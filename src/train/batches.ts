@@ -1,7 +1,6 @@
-// Batches of device-resident tensors for fit, evaluate and predict. The data stays where it is
-// (one upload); each epoch uploads only its row order, and every full batch gathers its rows
-// through the same graph (a batch number picks its row of the order), so all full batches share
-// one cached plan and the smaller last batch adds one. A wg.data dataset is iterated as it is.
+// Batches of device-resident tensors for fit, evaluate and predict: each epoch uploads only its
+// row order, and every full batch gathers its rows through one graph (a batch number picks its
+// row of the order), so full batches share one plan and a smaller last batch adds one.
 
 import { fromHost } from '../ops/creation';
 import { Tensor } from '../tensor';

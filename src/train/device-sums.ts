@@ -1,7 +1,6 @@
-// Running sums of batch values (loss, metrics) weighted by batch size, kept on the device: each
-// batch adds to them inside its own realize, and the host reads them once per epoch, or takes a
-// snapshot now and then without waiting (the read is queued behind the batches already sent).
-// One buffer serves a whole fit: `reset` makes the next batch write instead of add.
+// Batch values (loss, metrics) summed on the device, weighted by batch size, inside each batch's
+// own realize; read once per epoch, or snapshotted without waiting (the copy queues behind the
+// batches sent). One buffer serves a whole fit: `reset` makes the next batch write, not add.
 
 import { realize } from '../engine';
 import { keep } from '../lifetime';

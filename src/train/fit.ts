@@ -1,7 +1,6 @@
-// fit: Keras's training loop. Each batch is one submit (forward, backward, update, and the
-// batch's loss and metrics added to device sums); the sums are read once per epoch, and for
-// batch logs (the progress bar) at most a few times a second without waiting: the read of
-// batch k is queued behind it while batch k+1 is sent. Validation runs after each epoch.
+// fit: Keras's training loop. Each batch is one submit (forward, backward, update, its loss and
+// metrics added to device sums), read once per epoch; batch logs come from reads queued without
+// waiting, at most a few times a second. Validation runs after each epoch.
 
 import { Dataset } from '../data/dataset';
 import { ArgumentError } from '../errors';
