@@ -82,12 +82,9 @@ export async function fit(model: Sequential, x: Tensor | Dataset, yOrOpts?: Tens
   let val: Batches | null = null;
   if (opts.validationData) {
     const vd = opts.validationData;
-    val = vd instanceof Dataset ? await labeledBatches('fit (validationData)', model, c, vd, undefined, batchSize, null) : null;
-    if (!val) {
-      if (!Array.isArray(vd) || vd.length !== 2) throw new ArgumentError('fit: validationData must be [x, y] or a wg.data dataset');
-      model.buildFor(Tensor.check(vd[0], 'fit (validationData)'));
-      val = await labeledBatches('fit (validationData)', model, c, vd[0], vd[1], batchSize, null);
-    }
+    if (vd instanceof Dataset) val = await labeledBatches('fit (validationData)', model, c, vd, undefined, batchSize, null);
+    else if (Array.isArray(vd) && vd.length === 2) val = await labeledBatches('fit (validationData)', model, c, vd[0], vd[1], batchSize, null);
+    else throw new ArgumentError('fit: validationData must be [x, y] or a wg.data dataset');
   } else if (split > 0) {
     if (x instanceof Dataset || !y) throw new ArgumentError('fit: validationSplit needs tensors x and y (for a dataset, use dataset.split and validationData)');
     const parts = splitLast(Tensor.check(x, 'fit'), Tensor.check(y, 'fit'), split);
