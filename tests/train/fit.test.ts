@@ -134,8 +134,16 @@ describe('fit costs what the hand-written step costs (webgpu)', () => {
         last = s;
       },
     };
-    // Two batches first so the plans exist; then the counts of later epochs.
-    await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    // In a first fit, no pipeline is created after the first epoch's first two batches.
+    let epoch = 0;
+    let afterTwo = -1;
+    const firstBatches = {
+      onEpochBegin: (e: number) => void (epoch = e),
+      onBatchEnd: (b: number) => void (epoch === 0 && b === 1 && (afterTwo = wg.stats().pipelinesCreated)),
+    };
+    await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0, callbacks: [firstBatches] });
+    expect(afterTwo).toBeGreaterThan(0);
+    expect(wg.stats().pipelinesCreated).toBe(afterTwo);
     last = wg.stats();
     await model.fit(x, y, { epochs: 20, batchSize: 16, verbose: 0, callbacks: [probe] });
     for (const e of perEpoch.slice(1)) {
