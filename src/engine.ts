@@ -1,8 +1,8 @@
 // The public engine calls of API.md "Engine": backend choice, realize, stats, memory, explain.
 
 import { resetStats as reset, stats as counters, type BackendName, type Stats } from './backend/backend';
-import type { LazyNode } from './graph/ir';
-import { tensorsIn, tidy } from './lifetime';
+import { Storage, type LazyNode } from './graph/ir';
+import { liveTensorCount, tensorsIn, tidy } from './lifetime';
 import { activeBackend, ensureInit, isInitialized, switchBackend, webgpuBackend } from './runtime';
 import { realizeRoots } from './graph/realize';
 import { liveTensors, realizeNodes, storagesOf, Tensor } from './tensor';
@@ -46,24 +46,23 @@ let cpuPeakBytes = 0;
 /**
  * Memory in use. On WebGPU: `liveBytes` are device buffers held (by tensors, or by work in
  * flight), `pooledBytes` idle buffers kept for reuse, `peakBytes` the high-water mark of both
- * together. On the CPU backend: the bytes of the host arrays live tensors read.
+ * together. On the CPU backend: the bytes of the host arrays storages hold. `liveTensors` counts
+ * every tensor handle not yet disposed or collected, lazy ones that hold no buffer included.
  *
  * ```ts
  * const { liveBytes, pooledBytes } = wg.memory();
  * ```
  */
 export function memory(): MemoryInfo {
-  const tensors = liveTensors();
+  const tensors = liveTensorCount();
   const gpu = webgpuBackend();
   if (gpu && isInitialized() && activeBackend().name === 'webgpu') {
     const { liveBytes, pooledBytes, peakBytes } = gpu.pool;
-    return { liveTensors: tensors.length, liveBytes, pooledBytes, peakBytes };
+    return { liveTensors: tensors, liveBytes, pooledBytes, peakBytes };
   }
-  let liveBytes = 0;
-  const hosts = new Set(tensors.flatMap(storagesOf).flatMap((s) => ((s.base ?? s).host ? [(s.base ?? s).host!] : [])));
-  for (const h of hosts) liveBytes += h.byteLength;
+  const liveBytes = Storage.liveHostBytes;
   cpuPeakBytes = Math.max(cpuPeakBytes, liveBytes);
-  return { liveTensors: tensors.length, liveBytes, pooledBytes: 0, peakBytes: cpuPeakBytes };
+  return { liveTensors: tensors, liveBytes, pooledBytes: 0, peakBytes: cpuPeakBytes };
 }
 
 /**
