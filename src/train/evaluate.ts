@@ -3,6 +3,7 @@
 // realizes each batch's outputs and joins them into one tensor.
 
 import { Dataset } from '../data/dataset';
+import { checkInteger } from '../nn/layer';
 import { ArgumentError } from '../errors';
 import { concat } from '../ops/movement';
 import { realize } from '../engine';
@@ -23,12 +24,6 @@ export interface EvaluateOptions {
 export interface PredictOptions {
   /** Samples per batch (default 32). */
   batchSize?: number;
-}
-
-/** Throws unless `n` is an integer ≥ 1; returns it. */
-export function positiveInt(op: string, name: string, n: unknown): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new ArgumentError(`${op}: ${name} must be an integer ≥ 1, got ${JSON.stringify(n)}`);
-  return n;
 }
 
 /** The mean loss and metrics over every batch (evaluation mode; one read at the end), in `sums`. */
@@ -67,7 +62,7 @@ export async function evaluate(model: Sequential, x: Tensor | Dataset, yOrOpts?:
   const c = model.compiledFor('evaluate');
   const y = yOrOpts instanceof Tensor ? yOrOpts : undefined;
   const opts = (yOrOpts instanceof Tensor ? maybeOpts : yOrOpts) ?? {};
-  const batchSize = positiveInt('evaluate', 'batchSize', opts.batchSize ?? 32);
+  const batchSize = checkInteger('evaluate', 'batchSize', opts.batchSize ?? 32);
   const batches = await labeledBatches('evaluate', model, c, x, y, batchSize, null);
   const metrics = model.metricsFor(c);
   const sums = new DeviceSums(1 + metrics.length);
@@ -83,7 +78,7 @@ export async function evaluate(model: Sequential, x: Tensor | Dataset, yOrOpts?:
 /** The model's outputs for `x`, in batches, joined on the batch axis. */
 export function predict(model: Sequential, x: Tensor, opts: PredictOptions): Tensor {
   const input = adaptInput('predict', model, x);
-  const batchSize = positiveInt('predict', 'batchSize', opts.batchSize ?? 32);
+  const batchSize = checkInteger('predict', 'batchSize', opts.batchSize ?? 32);
   model.buildFor(input);
   model.eval();
   if (input.shape[0] <= batchSize) return noGrad(() => model.forward(input));

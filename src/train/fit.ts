@@ -11,7 +11,8 @@ import type { Batches } from './batches';
 import { CallbackList, type Callback, type Logs } from './callbacks/callback';
 import { Progress, progress } from './callbacks/progress';
 import { DeviceSums } from './device-sums';
-import { labeledBatches, positiveInt, testEpoch } from './evaluate';
+import { labeledBatches, testEpoch } from './evaluate';
+import { checkInteger } from '../nn/layer';
 import { History } from './history';
 import { checkSplit } from './inputs';
 import type { Sequential } from './sequential';
@@ -60,8 +61,8 @@ function splitLast(x: Tensor, y: Tensor, fraction: number): { train: [Tensor, Te
 
 function checkOptions(opts: FitOptions): Required<Pick<FitOptions, 'epochs' | 'batchSize' | 'shuffle' | 'verbose' | 'initialEpoch'>> {
   const { epochs = 1, batchSize = 32, shuffle = true, verbose = 1, initialEpoch = 0 } = opts;
-  positiveInt('fit', 'epochs', epochs);
-  positiveInt('fit', 'batchSize', batchSize);
+  checkInteger('fit', 'epochs', epochs);
+  checkInteger('fit', 'batchSize', batchSize);
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ArgumentError(`fit: initialEpoch must be an integer ≥ 0, got ${initialEpoch}`);
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ArgumentError(`fit: verbose must be 0, 1 or 2, got ${JSON.stringify(verbose)}`);
   if (opts.callbacks !== undefined && !Array.isArray(opts.callbacks)) throw new ArgumentError('fit: callbacks must be a list');
