@@ -29,7 +29,8 @@ export interface InputSpec {
 
 const nameCounts = new Map<string, number>();
 
-function autoName(base: string): string {
+/** A Keras-style name per kind: `dense`, `dense_1`, …; Sequential models name themselves with it too. */
+export function autoName(base: string): string {
   const n = nameCounts.get(base) ?? 0;
   nameCounts.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
