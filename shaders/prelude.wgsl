@@ -22,6 +22,9 @@ fn wg_f32_to_i32(x: f32) -> i32 {
 fn wg_max(a: f32, b: f32) -> f32 { return select(max(a, b), wg_nan(), wg_isnan(a) || wg_isnan(b)); }
 fn wg_min(a: f32, b: f32) -> f32 { return select(min(a, b), wg_nan(), wg_isnan(a) || wg_isnan(b)); }
 
+// Some implementations (SwiftShader) give exp(NaN) = +Inf.
+fn wg_exp(x: f32) -> f32 { return select(exp(x), x, wg_isnan(x)); }
+
 fn wg_log(x: f32) -> f32 {
   if (x < 0.0) { return wg_nan(); }
   if (x == 0.0) { return -wg_inf(); }

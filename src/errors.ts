@@ -1,13 +1,16 @@
 // The error classes of webgrad. Every error thrown by the library extends WebgradError and
-// names the op, what it received and what it expected.
+// names the op, what it received and what it expected. Names are set by hand, not read from
+// the class, so a minified build still says `ShapeError` (in `.name` and in stack traces).
+
+/** Gives `cls` the name `name` on its prototype (read by `.name` and stack traces) and itself. */
+function named<C extends abstract new (...args: never[]) => Error>(cls: C, name: string): C {
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+  Object.defineProperty(cls, 'name', { value: name, configurable: true });
+  return cls;
+}
 
 /** Base class of every error webgrad throws. */
-export class WebgradError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class WebgradError extends Error {}
 /** Shapes that do not fit the op (broadcasting, matmul, reshape sizes, axes). */
 export class ShapeError extends WebgradError {}
 /** A dtype the op does not accept, or two dtypes that do not match. */
@@ -20,3 +23,11 @@ export class DisposedError extends WebgradError {}
 export class DeviceLostError extends WebgradError {}
 /** The device could not allocate the memory a computation needs. */
 export class OutOfMemoryError extends WebgradError {}
+
+named(WebgradError, 'WebgradError');
+named(ShapeError, 'ShapeError');
+named(DTypeError, 'DTypeError');
+named(ArgumentError, 'ArgumentError');
+named(DisposedError, 'DisposedError');
+named(DeviceLostError, 'DeviceLostError');
+named(OutOfMemoryError, 'OutOfMemoryError');

@@ -4,9 +4,10 @@
 import { allocHost, isDType, type DType, type TypedArray } from '../dtype';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { bufferNode, Storage } from '../graph/ir';
-import { checkShape, shapeStr, sizeOf } from '../shape';
+import { checkShape, checkSize, shapeStr, sizeOf } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { fullNode } from './node-builders';
+import { checkOptions, type OptionSpec } from './options';
 import { generator, normals } from './random';
 
 export interface CreateOptions {
@@ -23,26 +24,49 @@ export interface TensorOptions extends CreateOptions {
 
 export type NestedArray = number | boolean | readonly NestedArray[];
 
-function dtypeOption(op: string, opts: CreateOptions | undefined, fallback: DType): DType {
-  const d = opts?.dtype ?? fallback;
+const CREATE: OptionSpec = { dtype: 'string', requiresGrad: 'boolean' };
+const RANDOM: OptionSpec = { ...CREATE, seed: 'integer' };
+
+/** The checked options of creation op `op` and the dtype they ask for (`fallback` if none). */
+function createOptions(op: string, opts: CreateOptions | undefined, fallback: DType, spec: OptionSpec = CREATE): { opts: CreateOptions; dtype: DType } {
+  const o = checkOptions(op, opts, spec);
+  const d = o.dtype ?? fallback;
   if (!isDType(d)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(d)} (expected 'float32', 'int32' or 'bool')`);
-  return d;
+  return { opts: o, dtype: d };
 }
 
-function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
+/** The options of a random op, whose values only come in `dtype`. */
+function randomOptions(op: string, opts: RandomOptions | undefined, dtype: DType): RandomOptions {
+  const o = createOptions(op, opts, dtype, RANDOM);
+  if (o.dtype !== dtype) throw new DTypeError(`${op}: draws ${dtype} values, got dtype '${o.dtype}' (cast the result instead)`);
+  return o.opts;
+}
+
+/** Throws unless every value can be stored as `dtype`: int32 holds finite values in its range. */
+function checkValues(op: string, values: ArrayLike<number>, dtype: DType): void {
+  if (dtype !== 'int32') return;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v >= -2147483648 && v < 2147483648)) {
+      throw new ArgumentError(`${op}: value ${v} at flat index ${i} does not fit int32 (expected a finite number in [-2147483648, 2147483647])`);
+    }
+  }
+}
+
+function finish(op: string, t: Tensor, opts: CreateOptions | undefined): Tensor {
   if (opts?.requiresGrad) {
-    if (t.dtype !== 'float32') throw new DTypeError(`requiresGrad: only float32 tensors can require gradients, got ${t.dtype}`);
+    if (t.dtype !== 'float32') throw new DTypeError(`${op}: only float32 tensors can require gradients (requiresGrad), got ${t.dtype}`);
     t.requiresGrad = true;
   }
   return t;
 }
 
 /** A tensor holding `data` (already of `dtype`) with `shape`. */
-export function fromHost(data: TypedArray, shape: readonly number[], opts?: CreateOptions): Tensor {
+export function fromHost(data: TypedArray, shape: readonly number[], opts?: CreateOptions, op = 'tensor'): Tensor {
   const dtype: DType = data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? 'int32' : 'bool';
   const storage = new Storage(dtype, data.length);
   storage.host = data;
-  return finish(makeTensor(bufferNode(storage, shape)), opts);
+  return finish(op, makeTensor(bufferNode(storage, shape)), opts);
 }
 
 function inferShape(values: NestedArray): number[] {
@@ -75,88 +99,110 @@ function firstLeaf(values: NestedArray): unknown {
 
 /** `wg.tensor([[1, 2], [3, 4]])`, or a typed array with `opts.shape`. */
 export function tensor(values: NestedArray | TypedArray, opts?: TensorOptions): Tensor {
+  const o: TensorOptions = checkOptions('tensor', opts, { ...CREATE, shape: 'shape' });
   if (ArrayBuffer.isView(values)) {
+    if (!(values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint8Array)) {
+      throw new ArgumentError(`tensor: typed arrays must be Float32Array, Int32Array or Uint8Array, got ${(values as ArrayBufferView).constructor.name}`);
+    }
     const fallback: DType = values instanceof Int32Array ? 'int32' : values instanceof Uint8Array ? 'bool' : 'float32';
-    const dtype = dtypeOption('tensor', opts, fallback);
-    const shape = opts?.shape ? checkShape('tensor', opts.shape) : [values.length];
+    const { dtype } = createOptions('tensor', o, fallback, { ...CREATE, shape: 'shape' });
+    const shape = o.shape ? checkShape('tensor', o.shape) : [values.length];
     if (sizeOf(shape) !== values.length) throw new ShapeError(`tensor: shape ${shapeStr(shape)} needs ${sizeOf(shape)} values, got ${values.length}`);
+    checkValues('tensor', values, dtype);
     const data = allocHost(dtype, values.length);
     data.set(values);
-    return fromHost(data, shape, opts);
+    return fromHost(data, shape, o);
   }
-  const shape = inferShape(values);
+  if (typeof values !== 'number' && typeof values !== 'boolean' && !Array.isArray(values)) {
+    throw new ArgumentError(`tensor: values must be a number, a boolean, nested arrays of them or a typed array, got ${values === null ? 'null' : typeof values}`);
+  }
+  const shape = checkSize('tensor', inferShape(values));
   const flat: number[] = [];
   flattenInto(values, shape, 0, flat);
-  if (opts?.shape && sizeOf(checkShape('tensor', opts.shape)) !== flat.length) {
-    throw new ShapeError(`tensor: shape ${shapeStr(opts.shape)} needs ${sizeOf(opts.shape)} values, got ${flat.length}`);
+  if (o.shape && sizeOf(checkShape('tensor', o.shape)) !== flat.length) {
+    throw new ShapeError(`tensor: shape ${shapeStr(o.shape)} needs ${sizeOf(o.shape)} values, got ${flat.length}`);
   }
-  const dtype = dtypeOption('tensor', opts, typeof firstLeaf(values) === 'boolean' ? 'bool' : 'float32');
-  if (flat.some((v) => Number.isNaN(v) && typeof v !== 'number')) throw new ArgumentError('tensor: values must be numbers or booleans');
+  const { dtype } = createOptions('tensor', o, typeof firstLeaf(values) === 'boolean' ? 'bool' : 'float32', { ...CREATE, shape: 'shape' });
+  checkValues('tensor', flat, dtype);
   const data = allocHost(dtype, flat.length);
   data.set(flat);
-  return fromHost(data, opts?.shape ? [...opts.shape] : shape, opts);
+  return fromHost(data, o.shape ? [...o.shape] : shape, o);
 }
 
-export function full(shape: readonly number[], value: number, opts?: CreateOptions): Tensor {
-  const s = checkShape('full', shape);
-  if (typeof value !== 'number') throw new ArgumentError(`full: value must be a number, got ${typeof value}`);
-  const dtype = dtypeOption('full', opts, 'float32');
-  return finish(makeTensor(fullNode(s, value, dtype)), opts);
+/** A constant tensor for creation op `op` (full and the zeros/ones family). */
+function constant(op: string, shape: readonly number[], value: number, opts: CreateOptions | undefined, fallback: DType = 'float32'): Tensor {
+  const s = checkShape(op, shape);
+  if (typeof value !== 'number') throw new ArgumentError(`${op}: value must be a number, got ${typeof value}`);
+  const o = createOptions(op, opts, fallback);
+  checkValues(op, [value], o.dtype);
+  return finish(op, makeTensor(fullNode(s, value, o.dtype)), o.opts);
 }
 
-export const zeros = (shape: readonly number[], opts?: CreateOptions) => full(shape, 0, opts);
-export const ones = (shape: readonly number[], opts?: CreateOptions) => full(shape, 1, opts);
-export const zerosLike = (t: Tensor, opts?: CreateOptions) => full(Tensor.check(t, 'zerosLike').shape, 0, { dtype: t.dtype, ...opts });
-export const onesLike = (t: Tensor, opts?: CreateOptions) => full(Tensor.check(t, 'onesLike').shape, 1, { dtype: t.dtype, ...opts });
+export const full = (shape: readonly number[], value: number, opts?: CreateOptions) => constant('full', shape, value, opts);
+export const zeros = (shape: readonly number[], opts?: CreateOptions) => constant('zeros', shape, 0, opts);
+export const ones = (shape: readonly number[], opts?: CreateOptions) => constant('ones', shape, 1, opts);
+export const zerosLike = (t: Tensor, opts?: CreateOptions) => constant('zerosLike', Tensor.check(t, 'zerosLike').shape, 0, opts, t.dtype);
+export const onesLike = (t: Tensor, opts?: CreateOptions) => constant('onesLike', Tensor.check(t, 'onesLike').shape, 1, opts, t.dtype);
 
 /** Values from `start` to `stop` (exclusive) by `step`; `arange(n)` counts from 0. */
 export function arange(start: number, stop?: number, step = 1, opts?: CreateOptions): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   if (![start, stop, step].every(Number.isFinite) || step === 0) throw new ArgumentError(`arange: start, stop and step must be finite and step non-zero, got ${start}, ${stop}, ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const dtype = dtypeOption('arange', opts, 'float32');
+  checkSize('arange', [n]);
+  const { opts: o, dtype } = createOptions('arange', opts, 'float32');
+  checkValues('arange', [start, start + (n - 1) * step], dtype);
   const data = allocHost(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return fromHost(data, [n], opts);
+  return fromHost(data, [n], o, 'arange');
 }
 
 export function linspace(start: number, stop: number, num: number, opts?: CreateOptions): Tensor {
   if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isInteger(num) || num < 0) {
     throw new ArgumentError(`linspace: expected finite start and stop and an integer num ≥ 0, got ${start}, ${stop}, ${num}`);
   }
-  const data = new Float32Array(num);
+  checkSize('linspace', [num]);
+  const { opts: o, dtype } = createOptions('linspace', opts, 'float32');
+  checkValues('linspace', [start, stop], dtype);
+  const data = allocHost(dtype, num);
   for (let i = 0; i < num; i++) data[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
-  return fromHost(data, [num], opts);
+  return fromHost(data, [num], o, 'linspace');
 }
 
 export function eye(n: number, opts?: CreateOptions): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`eye: n must be an integer ≥ 0, got ${n}`);
-  const data = allocHost(dtypeOption('eye', opts, 'float32'), n * n);
+  checkSize('eye', [n, n]);
+  const { opts: o, dtype } = createOptions('eye', opts, 'float32');
+  const data = allocHost(dtype, n * n);
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
-  return fromHost(data, [n, n], opts);
+  return fromHost(data, [n, n], o, 'eye');
 }
 
 /** Uniform samples in [0, 1). */
 export function rand(shape: readonly number[], opts?: RandomOptions): Tensor {
   const s = checkShape('rand', shape);
-  const next = generator(opts?.seed);
+  const o = randomOptions('rand', opts, 'float32');
+  const next = generator(o.seed);
   const data = new Float32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = next();
-  return fromHost(data, s, opts);
+  return fromHost(data, s, o, 'rand');
 }
 
 /** Standard normal samples. */
 export function randn(shape: readonly number[], opts?: RandomOptions): Tensor {
   const s = checkShape('randn', shape);
-  return fromHost(normals(sizeOf(s), generator(opts?.seed)), s, opts);
+  const o = randomOptions('randn', opts, 'float32');
+  return fromHost(normals(sizeOf(s), generator(o.seed)), s, o, 'randn');
 }
 
 /** Integers uniform in [low, high). */
 export function randint(low: number, high: number, shape: readonly number[], opts?: RandomOptions): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new ArgumentError(`randint: expected integers low < high, got ${low}, ${high}`);
+  checkValues('randint', [low, high - 1], 'int32');
   const s = checkShape('randint', shape);
-  const next = generator(opts?.seed);
+  const o = randomOptions('randint', opts, 'int32');
+  const next = generator(o.seed);
   const data = new Int32Array(sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = low + Math.floor(next() * (high - low));
-  return fromHost(data, s, opts);
+  return fromHost(data, s, o, 'randint');
 }

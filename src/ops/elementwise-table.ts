@@ -68,7 +68,7 @@ export const UNARY = rows(1, {
   // NaN stays NaN (as PyTorch): only values below zero become zero.
   relu: { cpu: ([x]) => (x < 0 ? 0 : x), wgsl: ([x], t) => `select(${x}, ${zero(t)}, ${x} < ${zero(t)})` },
   step: { cpu: ([x]) => (x >= 0 ? 1 : 0), wgsl: ([x], t) => `select(${zero(t)}, ${one(t)}, ${x} >= ${zero(t)})` },
-  exp: { cpu: ([x]) => Math.exp(x), wgsl: ([x]) => `exp(${x})` },
+  exp: { cpu: ([x]) => Math.exp(x), wgsl: ([x]) => `wg_exp(${x})` },
   log: { cpu: ([x]) => Math.log(x), wgsl: ([x]) => `wg_log(${x})` },
   sqrt: { cpu: ([x]) => Math.sqrt(x), wgsl: ([x]) => `sqrt(${x})` },
   rsqrt: { cpu: ([x]) => 1 / Math.sqrt(x), wgsl: ([x]) => `inverseSqrt(${x})` },
