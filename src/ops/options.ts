@@ -83,7 +83,7 @@ export function checkOptions<T extends object>(op: string, opts: T | undefined, 
   for (const [key, value] of Object.entries(opts)) {
     if (!Object.hasOwn(spec, key)) throw new ArgumentError(`${op}: unknown option '${key}' (accepted: ${accepted.join(', ')})`);
     const kind = spec[key];
-    if (value !== undefined && !fits(kind, value)) throw new ArgumentError(`${op}: option ${key} must be ${expected(kind)}, got ${describeValue(value)}`);
+    if (value !== undefined && !fits(kind, value)) throw new ArgumentError(`${op}: ${key} must be ${expected(kind)}, got ${describeValue(value)}`);
   }
   return opts;
 }
