@@ -8,7 +8,7 @@ import { LazyNode, type ReduceName } from '../graph/ir';
 import { normAxes, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { where } from './elementwise';
-import { castNode } from './node-builders';
+import { castNode, fullNode } from './node-builders';
 
 export type Axis = number | readonly number[] | undefined;
 
@@ -17,11 +17,19 @@ function reduceDType(kind: ReduceName, dtype: DType): DType {
   return dtype === 'bool' ? 'int32' : dtype;
 }
 
+/** The shape of a reduction of `x` over `axes`: reduced axes kept as size 1, or dropped. */
+function reduceShape(x: Tensor, axes: readonly number[], keepDims: boolean): number[] {
+  return keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+}
+
 /** The reduce node over `axes` (kept as size 1), then the reshape keepDims asks for. */
 export function reduceOp(kind: ReduceName, x: Tensor, axes: readonly number[], keepDims: boolean): Tensor {
-  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const outShape = keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i));
+  const kept = reduceShape(x, axes, true);
+  const outShape = reduceShape(x, axes, keepDims);
   const dtype = reduceDType(kind, x.dtype);
+  // Nothing to reduce (only sum and prod get here): their identity, with no kernel, whose
+  // index arithmetic would divide by the zero-size axis.
+  if (count(x, axes) === 0) return makeTensor(fullNode(outShape, kind === 'prod' ? 1 : 0, dtype), [x], () => [x.mul(0)]);
   const src = castNode(x.node, kind === 'argmax' || kind === 'argmin' ? x.dtype : dtype);
   const node = new LazyNode({ kind: 'reduce', reduce: kind, axes }, [src], kept, dtype);
   const out = makeTensor(node, [x], (g, y) => reduceGrad(kind, x, axes, g, y));
@@ -100,8 +108,7 @@ function twoPassSum(x: Tensor, axes: readonly number[], count: number, keepDims:
     .pad([[0, 0], [0, chunks * SPLIT_CHUNK - count]])
     .reshape([outs, chunks, SPLIT_CHUNK]);
   const total = rows.sum(2).sum(1);
-  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  return total.reshape(keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i)));
+  return total.reshape(reduceShape(x, axes, keepDims));
 }
 
 export function prod(input: Tensor, axis?: Axis, keepDims = false): Tensor {
@@ -128,6 +135,7 @@ function count(x: Tensor, axes: readonly number[]): number {
 /** The mean over `axis` (NaN over no elements, as PyTorch). */
 export function mean(input: Tensor, axis?: Axis, keepDims = false): Tensor {
   const { x, axes } = reduceArgs('mean', input, axis, keepDims);
+  if (count(x, axes) === 0) return makeTensor(fullNode(reduceShape(x, axes, keepDims), NaN, 'float32'), [x], () => [x.mul(0)]);
   return sum(x.cast('float32'), axes, keepDims).div(count(x, axes));
 }
 
@@ -151,7 +159,7 @@ export function logSumExp(input: Tensor, axis?: Axis, keepDims = false): Tensor 
   // An infinite max would give ∞ − ∞ = NaN; shift by 0 there instead (a NaN max stays NaN).
   const shift = m.where(m.abs().notEqual(Infinity), 0);
   const out = xf.sub(shift).exp().sum(axes, true).log().add(shift);
-  return keepDims ? out : out.reshape(x.shape.filter((_, i) => !axes.includes(i)));
+  return keepDims ? out : out.reshape(reduceShape(x, axes, false));
 }
 
 /** The index of the first extreme along `axis` (of the flattened tensor without one); NaN counts as the extreme, as PyTorch. */
