@@ -68,17 +68,18 @@ function expected(kind: OptionKind): string {
 }
 
 /**
- * Checks `opts` against `spec` for `op` and returns it (an empty object when undefined).
+ * Checks `opts` against `spec` for `op` and returns it (an empty object when undefined, unless
+ * the op `required` options).
  *
  * ```ts
  * const o = checkOptions('gelu', opts, { approximate: ['none', 'tanh'] });
  * ```
  */
-export function checkOptions<T extends object>(op: string, opts: T | undefined, spec: OptionSpec): Partial<T> {
-  if (opts === undefined) return {};
+export function checkOptions<T extends object>(op: string, opts: T | undefined, spec: OptionSpec, required = false): Partial<T> {
+  if (opts === undefined && !required) return {};
   const accepted = Object.keys(spec);
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts) || opts instanceof Tensor) {
-    throw new ArgumentError(`${op}: expected an options object { ${accepted.join(', ')} }, got ${describeValue(opts)}`);
+    throw new ArgumentError(`${op}: expected options { ${accepted.join(', ')} } as an object, got ${describeValue(opts)}`);
   }
   for (const [key, value] of Object.entries(opts)) {
     if (!Object.hasOwn(spec, key)) throw new ArgumentError(`${op}: unknown option '${key}' (accepted: ${accepted.join(', ')})`);

@@ -211,14 +211,14 @@ function geometry(op: string, x: Tensor, opts: Partial<PoolOptions>, includePad:
  */
 export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
   x = Tensor.check(x, 'maxPool2d');
-  const a = geometry('maxPool2d', x, checkOptions('maxPool2d', opts, POOL_OPTIONS), false);
+  const a = geometry('maxPool2d', x, checkOptions('maxPool2d', opts, POOL_OPTIONS, true), false);
   return makeTensor(kernel(MAX_POOL, [x], a, outShape(a)), [x], (g) => [maxPoolGrad(x, g, a)]);
 }
 
 /** Average pooling of NHWC `x`; `countIncludePad` chooses Keras (false) or PyTorch (true) edges. */
 export function avgPool2d(x: Tensor, opts: AvgPoolOptions): Tensor {
   x = Tensor.check(x, 'avgPool2d');
-  const o = checkOptions('avgPool2d', opts, { ...POOL_OPTIONS, countIncludePad: 'boolean' });
+  const o = checkOptions('avgPool2d', opts, { ...POOL_OPTIONS, countIncludePad: 'boolean' }, true);
   return avgPool(x, geometry('avgPool2d', x, o, o.countIncludePad ?? false));
 }
 
