@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { checkBoth, initBoth, onBoth, useBackend, wg } from '../helpers';
 import type { Tensor } from '../../src/node';
+import { softmaxCrossEntropy } from '../../src/ops/softmax';
 
 beforeAll(initBoth);
 
@@ -83,6 +84,17 @@ describe('the softmax family over NaN and infinities follows PyTorch', () => {
       });
     }
   }
+
+  test('softmax cross-entropy and its gradient: NaN for a row with a NaN or an infinite max', async () => {
+    const rows = [[NaN, 1], [1, Infinity], [-Infinity, 1], [-Infinity, 1], [0, 0]];
+    const labels = [1, 0, 0, 1, 0];
+    const lossOf = (row: number[], label: number) => -softmax(row, true)[label];
+    const logits = () => wg.tensor(rows, { requiresGrad: true });
+    const ints = () => wg.tensor(labels, { dtype: 'int32' });
+    await checkBoth(() => softmaxCrossEntropy(logits(), ints()), rows.map((r, i) => lossOf(r, labels[i])));
+    const grads = rows.flatMap((r, i) => softmax(r, false).map((p, c) => p - (c === labels[i] ? 1 : 0)));
+    await checkBoth(() => wg.grad((x: Tensor) => softmaxCrossEntropy(x, ints()).sum())(logits())[0], grads);
+  });
 
   test('exp keeps NaN NaN on the GPU (SwiftShader gives +Inf for a bare exp)', async () => {
     await checkBoth(() => wg.tensor([NaN, Infinity, -Infinity, 0]).exp(), [NaN, Infinity, 0, 1]);
