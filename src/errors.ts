@@ -19,6 +19,11 @@ export class DTypeError extends WebgradError {}
 export class ArgumentError extends WebgradError {}
 /** Use of a tensor after `dispose()`. */
 export class DisposedError extends WebgradError {}
+/**
+ * A lazy computation reads contents that `assign` has overwritten since it was built (as
+ * PyTorch's "modified by an inplace operation"): build it again from the updated tensor.
+ */
+export class StaleTensorError extends WebgradError {}
 /** The GPU device was lost; tensors on it are gone. */
 export class DeviceLostError extends WebgradError {}
 /** The device could not allocate the memory a computation needs. */

@@ -3,10 +3,10 @@
 // only place that waits for the device.
 
 import { allocHost, type DType, type TypedArray } from './dtype';
-import { ArgumentError, DisposedError, ShapeError } from './errors';
-import { LazyNode, topoSort, type Storage } from './graph/ir';
+import { ArgumentError, DisposedError, ShapeError, StaleTensorError } from './errors';
+import { findStaleRead, LazyNode, topoSort, type Storage } from './graph/ir';
 import { ensureInit, activeBackend } from './runtime';
-import { shapeStr, sizeOf, type Shape } from './shape';
+import { sameShape, shapeStr, sizeOf, type Shape } from './shape';
 import * as ew from './ops/elementwise';
 import * as mv from './ops/movement';
 import * as rd from './ops/reduce';
@@ -15,6 +15,7 @@ import { matmul } from './ops/matmul';
 import { logSoftmax, softmax } from './ops/softmax';
 import type { Axis } from './ops/reduce';
 import { backward } from './autograd/backward';
+import { fullNode } from './ops/node-builders';
 import { trackTensor, untrackTensor, type NodeCell } from './lifetime';
 
 export type TensorLike = Tensor | number;
@@ -99,16 +100,34 @@ export class Tensor {
   get node(): LazyNode {
     return this.cell.node;
   }
-  /** @internal Re-points this tensor at `n` (same shape and dtype), e.g. an in-place update. */
-  set node(n: LazyNode) {
-    if (this.disposed) throw new DisposedError(`assign: the tensor of shape ${shapeStr(this.shape)} was disposed`);
-    if (n.dtype !== this.dtype || n.shape.length !== this.rank || n.shape.some((d, i) => d !== this.shape[i])) {
-      throw new ShapeError(`assign: a ${shapeStr(this.shape)} ${this.dtype} tensor cannot take a ${shapeStr(n.shape)} ${n.dtype} value`);
+  /**
+   * In-place update: this tensor keeps its identity and its buffer and takes `value`'s contents
+   * (same shape and dtype; a number fills it). Lazy like every op: the write happens at the next
+   * realize, into the existing buffer, after every kernel of that realize that reads the old
+   * contents. A lazy graph built from the old contents and realized later throws
+   * StaleTensorError. Records no gradient; a leaf stays a leaf.
+   *
+   * ```ts
+   * const w = wg.zeros([3]);
+   * w.assign(w.add(1)); // w's buffer now holds [1, 1, 1] once realized
+   * ```
+   */
+  assign(value: TensorLike): this {
+    Tensor.check(this, 'assign');
+    const v = typeof value === 'number' ? new Tensor(fullNode(this.shape, value, this.dtype)) : Tensor.check(value, 'assign');
+    if (v.dtype !== this.dtype || !sameShape(v.shape, this.shape)) {
+      throw new ShapeError(`assign: a ${shapeStr(this.shape)} ${this.dtype} tensor cannot take a ${shapeStr(v.shape)} ${v.dtype} value (same shape and dtype expected; cast or broadcastTo first)`);
     }
-    n.retain();
-    const old = this.cell.node;
-    this.cell.node = n;
-    old.release();
+    const current = this.cell.node;
+    const storage = current.op.kind === 'buffer' ? current.op.storage : current.target;
+    // An identity view: the assigned value gets a node of its own, so the tensor that holds
+    // `value` is not turned into this tensor's buffer.
+    const next = new LazyNode({ kind: 'view', view: { kind: 'reshape' } }, [v.node], this.shape, this.dtype);
+    next.target = storage;
+    next.retain();
+    this.cell.node = next;
+    current.release();
+    return this;
   }
 
   get size(): number {
@@ -349,25 +368,49 @@ export function realizeRoots(nodes: readonly LazyNode[]): LazyNode[] {
   return [...new Set(all)].filter((n) => n.op.kind !== 'buffer');
 }
 
+/** Throws StaleTensorError when the graph of `roots` reads contents `assign` has overwritten. */
+function assertFresh(roots: readonly LazyNode[]): void {
+  const stale = findStaleRead(topoSort(roots));
+  if (!stale) return;
+  const root = roots.find((r) => topoSort([r]).includes(stale.reader)) ?? roots[0];
+  const { source } = stale;
+  throw new StaleTensorError(
+    `realize: the ${shapeStr(root.shape)} ${root.dtype} tensor being computed was built from the old contents of a ${shapeStr(source.shape)} ${source.dtype} tensor that assign() has overwritten since ` +
+      '(as PyTorch\'s "modified by an inplace operation"); build the computation again from the updated tensor, or realize it before the assign',
+  );
+}
+
+/** The storages came back for `todo`: each node becomes a buffer, an assigned storage a new version. */
+function settle(todo: readonly LazyNode[], storages: readonly Storage[]): void {
+  todo.forEach((n, i) => {
+    const op = n.op;
+    if (op.kind === 'buffer') {
+      // Realized by someone else while compiling: keep theirs, drop ours.
+      if (op.storage !== storages[i]) storages[i].release();
+      return;
+    }
+    if (n.target) n.target.version++;
+    n.becomeBuffer(storages[i]);
+  });
+}
+
 export function realizeNodes(nodes: readonly LazyNode[]): void {
   const todo = realizeRoots(nodes);
   if (todo.length === 0) return;
-  const storages = activeBackend().execute(todo);
-  todo.forEach((n, i) => n.becomeBuffer(storages[i]));
+  assertFresh(todo);
+  settle(todo, activeBackend().execute(todo));
 }
 
 /** As `realizeNodes`, compiling a new graph's pipelines without blocking where the backend can. */
 export async function realizeNodesAsync(nodes: readonly LazyNode[]): Promise<void> {
   const todo = realizeRoots(nodes);
   if (todo.length === 0) return;
+  assertFresh(todo);
   const backend = activeBackend();
-  const storages = backend.executeAsync ? await backend.executeAsync(todo) : backend.execute(todo);
-  todo.forEach((n, i) => {
-    const op = n.op;
-    // Realized by someone else while compiling: keep theirs, drop ours.
-    if (op.kind !== 'buffer') n.becomeBuffer(storages[i]);
-    else if (op.storage !== storages[i]) storages[i].release();
-  });
+  // Compiling may yield to other code; the check runs again right before the run, since nothing
+  // may overwrite a storage between the freshness check and the kernels that read it.
+  const storages = backend.executeAsync ? await backend.executeAsync(todo, () => assertFresh(todo)) : backend.execute(todo);
+  settle(todo, storages);
 }
 
 /** The storages a tensor's graph reads (for moving data between backends). */

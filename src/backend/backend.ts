@@ -8,10 +8,16 @@ export type BackendName = 'webgpu' | 'cpu';
 
 export interface Backend {
   readonly name: BackendName;
-  /** Computes `roots` (enqueueing GPU work, not waiting for it) and returns their storages. */
+  /**
+   * Computes `roots` (enqueueing GPU work, not waiting for it) and returns their storages. A root
+   * with a `target` (assign) is written into that storage, which is returned for it.
+   */
   execute(roots: readonly LazyNode[]): Storage[];
-  /** As `execute`, compiling what is missing without blocking (WebGPU: async pipelines). */
-  executeAsync?(roots: readonly LazyNode[]): Promise<Storage[]>;
+  /**
+   * As `execute`, compiling what is missing without blocking (WebGPU: async pipelines);
+   * `beforeRun` is called synchronously right before the work is encoded.
+   */
+  executeAsync?(roots: readonly LazyNode[], beforeRun?: () => void): Promise<Storage[]>;
   /** Compiles what realizing `roots` needs (plan, pipelines) without running it. */
   prepare?(roots: readonly LazyNode[]): Promise<void>;
   /** The values of a realized storage, as a host array of its dtype. */

@@ -115,7 +115,8 @@ class FusedEmitter {
   private counter = 0;
   private ctxCounter = 0;
   private readonly cooperative: boolean;
-  private readonly inputIndex = new Map<LazyNode, number>();
+  /** The WGSL array each input is loaded from: its own binding, or an output it aliases. */
+  private readonly inputArray = new Map<LazyNode, string>();
   /** Prefix of input buffer names: `in` in generated kernels, `ep_in` in epilogues. */
   private readonly inputName: string;
 
@@ -125,14 +126,20 @@ class FusedEmitter {
   ) {
     this.cooperative = target === null && isCooperative(kernel);
     this.inputName = target ? 'ep_in' : 'in';
-    kernel.inputs.forEach((n, i) => this.inputIndex.set(n, i));
+    this.boundInputs().forEach((n, i) => this.inputArray.set(n, `${this.inputName}${i}`));
+    for (const [input, output] of kernel.aliases) this.inputArray.set(input, outputName(kernel.outputs.indexOf(output)));
+  }
+
+  /** The inputs with a binding of their own, in binding order (aliased ones read an output). */
+  private boundInputs(): LazyNode[] {
+    return this.kernel.inputs.filter((n) => !this.kernel.aliases.has(n));
   }
 
   /** The epilogue block: prelude, bindings of the chain's inputs, `fn epilogue`. */
   epilogue(): string {
-    const { root, inputs } = this.kernel;
+    const { root } = this.kernel;
     const base = this.target!.bindingBase;
-    const bindings = inputs.map(
+    const bindings = this.boundInputs().map(
       (n, i) => `@group(0) @binding(${base + i}) var<storage, read> ${this.inputName}${i}: array<${storageType(n.dtype)}>;`,
     );
     this.line('let idx = i32(flat);');
@@ -148,10 +155,11 @@ class FusedEmitter {
   }
 
   generate(): GeneratedKernel {
-    const { root, inputs } = this.kernel;
+    const { root, outputs } = this.kernel;
+    const inputs = this.boundInputs();
     const size = sizeOf(root.shape);
     const bindings = inputs.map((n, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${storageType(n.dtype)}>;`);
-    bindings.push(`@group(0) @binding(${inputs.length}) var<storage, read_write> out: array<${storageType(root.dtype)}>;`);
+    outputs.forEach((o, j) => bindings.push(`@group(0) @binding(${inputs.length + j}) var<storage, read_write> ${outputName(j)}: array<${storageType(o.dtype)}>;`));
 
     const workgroupCount = this.cooperative ? size : Math.ceil(size / WORKGROUP_SIZE);
     const workgroups = grid(workgroupCount);
@@ -160,10 +168,21 @@ class FusedEmitter {
       ? [`let idx = i32(${flat});`, `let tid = i32(lid.x);`, `if (idx >= ${size}) { return; }`]
       : [`let idx = i32(${flat} * ${WORKGROUP_SIZE}u + lid.x);`, `if (idx >= ${size}) { return; }`];
 
-    const ctx = this.rootCtx(root.shape);
-    const value = this.emit(root, ctx);
-    const store = `out[idx] = ${root.dtype === 'bool' ? `select(0u, 1u, ${value})` : value};`;
-    this.line(this.cooperative ? `if (tid == 0) { ${store} }` : store);
+    // Outputs of one shape share their index variables, so one output read by another is
+    // computed once (the emitter memoizes by node and index context).
+    // Every value is computed before the first store: an output may be written over the input
+    // it aliases (an in-place assign), which later loads must not see.
+    const contexts = new Map<string, IndexCtx>();
+    const values = outputs.map((o) => {
+      const shapeKey = o.shape.join('x');
+      let ctx = contexts.get(shapeKey);
+      if (!ctx) contexts.set(shapeKey, (ctx = this.rootCtx(o.shape)));
+      return this.emit(o, ctx);
+    });
+    outputs.forEach((o, j) => {
+      const store = `${outputName(j)}[idx] = ${o.dtype === 'bool' ? `select(0u, 1u, ${values[j]})` : values[j]};`;
+      this.line(this.cooperative ? `if (tid == 0) { ${store} }` : store);
+    });
 
     const code = fillSlots(fusedTemplate, {
       PRELUDE: prelude,
@@ -219,7 +238,7 @@ class FusedEmitter {
 
   private compute(node: LazyNode, ctx: IndexCtx): string {
     if (node === this.target?.value) return 'v';
-    const input = this.inputIndex.get(node);
+    const input = this.inputArray.get(node);
     if (input !== undefined) return this.load(input, node, ctx);
     const op = node.op;
     switch (op.kind) {
@@ -242,13 +261,13 @@ class FusedEmitter {
     }
   }
 
-  private load(input: number, node: LazyNode, ctx: IndexCtx): string {
+  private load(array: string, node: LazyNode, ctx: IndexCtx): string {
     const strides = stridesOf(node.shape);
     const terms = node.shape.flatMap((d, i) => (d === 1 ? [] : [strides[i] === 1 ? ctx.idx[i] : `${ctx.idx[i]} * ${strides[i]}`]));
     let lin = terms.length ? terms.join(' + ') : '0';
     if (ctx.valid) lin = `select(0, ${lin}, ${ctx.valid})`;
     const v = this.fresh('x');
-    const raw = `${this.inputName}${input}[u32(${lin})]`;
+    const raw = `${array}[u32(${lin})]`;
     this.line(`let ${v} = ${node.dtype === 'bool' ? `(${raw} != 0u)` : raw};`);
     return v;
   }
@@ -278,6 +297,7 @@ class FusedEmitter {
         return v;
       }
       case 'reshape':
+        if (out.length === inn.length && out.every((d, i) => d === inn[i])) return this.emit(src, ctx);
         return this.emit(src, this.newCtx(this.reshapeIndex(out, inn, ctx.idx), ctx.valid));
     }
   }
@@ -364,6 +384,11 @@ class FusedEmitter {
     this.line(`let ${v} = ${isArg ? 'wg_arg[0]' : 'wg_acc[0]'};`);
     return v;
   }
+}
+
+/** The WGSL name of a generated kernel's output `j`. */
+function outputName(j: number): string {
+  return j === 0 ? 'out' : `out${j}`;
 }
 
 function reduceInit(kind: ReduceName, dtype: DType): string {

@@ -14,10 +14,29 @@ export class Storage {
   device: DeviceBuffer | null = null;
   /** Set once the last holder let go (see LazyNode.release): reading it is a use after dispose. */
   released = false;
+  /**
+   * Bumped each time `assign` overwrites the contents in place. A graph edge records the version
+   * it was built against (LazyNode.srcVersions), so realize can refuse stale reads.
+   */
+  version = 0;
+  /**
+   * Held buffer nodes on this storage, plus lazy `assign` nodes waiting to write it (see
+   * LazyNode.retain): the storage is released when the last one lets go.
+   */
+  private holders = 0;
   constructor(
     readonly dtype: DType,
     readonly size: number,
   ) {}
+
+  hold(): void {
+    this.holders++;
+  }
+
+  /** Lets go of one holder; the last one releases the storage. */
+  drop(): void {
+    if (--this.holders <= 0) this.release();
+  }
 
   /** Gives the device buffer back to its pool and drops the host copy. */
   release(): void {
@@ -100,7 +119,8 @@ export interface KernelDef<A = unknown> {
 }
 
 export type NodeOp =
-  | { kind: 'buffer'; storage: Storage }
+  /** `version`: the storage's version when this node took it (see LazyNode.srcVersions). */
+  | { kind: 'buffer'; storage: Storage; version: number }
   | { kind: 'const'; value: number }
   | { kind: 'view'; view: ViewOp }
   | { kind: 'elementwise'; def: ElementwiseDef; param: number }
@@ -126,48 +146,96 @@ export class LazyNode {
   readonly id = nextId++;
   /** Holders: live tensors on this node plus held lazy nodes that read it. */
   refs = 0;
+  /**
+   * For each source that was a buffer node when this node was built, the storage version it
+   * read (-1 for other sources); null when no source was a buffer. A source realized later is
+   * checked by its own `version` instead. Realize compares both with the storage's version.
+   */
+  srcVersions: readonly number[] | null;
+  /**
+   * Set by `assign`: realizing this node writes its value into this existing storage (the
+   * assigned tensor keeps its buffer) instead of a fresh one.
+   */
+  target: Storage | null = null;
   constructor(
     public op: NodeOp,
     public srcs: readonly LazyNode[],
     readonly shape: Shape,
     readonly dtype: DType,
-  ) {}
+  ) {
+    this.srcVersions = srcs.some((s) => s.op.kind === 'buffer') ? srcs.map((s) => (s.op.kind === 'buffer' ? s.op.storage.version : -1)) : null;
+  }
 
   /** Turns this node into a buffer node holding `storage`; a held node lets its sources go. */
   becomeBuffer(storage: Storage): void {
     const old = this.srcs;
-    this.op = { kind: 'buffer', storage };
+    const target = this.target;
+    this.op = { kind: 'buffer', storage, version: storage.version };
     this.srcs = [];
-    if (this.refs > 0) for (const s of old) s.release();
+    this.srcVersions = null;
+    this.target = null;
+    if (this.refs > 0) {
+      // A held node holds its storage; an assign node's hold on its target moves to the buffer.
+      storage.hold();
+      target?.drop();
+      for (const s of old) s.release();
+    }
   }
 
-  /** Adds a holder. The first one holds the sources in turn. */
+  /**
+   * Adds a holder. The first one holds the sources in turn, a buffer node's storage, or an
+   * assign node's target (so the assigned tensor's buffer outlives its old node).
+   */
   retain(): void {
     const stack: LazyNode[] = [this];
     while (stack.length) {
       const n = stack.pop()!;
-      if (n.refs++ === 0) for (const s of n.srcs) stack.push(s);
+      if (n.refs++ !== 0) continue;
+      if (n.op.kind === 'buffer') n.op.storage.hold();
+      else {
+        n.target?.hold();
+        for (const s of n.srcs) stack.push(s);
+      }
     }
   }
 
-  /** Drops a holder. The last one frees a buffer node's storage or lets a lazy node's sources go. */
+  /** Drops a holder. The last one lets go of what `retain` held. */
   release(): void {
     const stack: LazyNode[] = [this];
     while (stack.length) {
       const n = stack.pop()!;
       if (n.refs <= 0 || --n.refs > 0) continue;
-      if (n.op.kind === 'buffer') n.op.storage.release();
-      else for (const s of n.srcs) stack.push(s);
+      if (n.op.kind === 'buffer') n.op.storage.drop();
+      else {
+        n.target?.drop();
+        for (const s of n.srcs) stack.push(s);
+      }
     }
   }
 }
 
 export function bufferNode(storage: Storage, shape: Shape): LazyNode {
-  return new LazyNode({ kind: 'buffer', storage }, [], shape, storage.dtype);
+  return new LazyNode({ kind: 'buffer', storage, version: storage.version }, [], shape, storage.dtype);
 }
 
 export function constNode(value: number, dtype: DType): LazyNode {
   return new LazyNode({ kind: 'const', value }, [], [], dtype);
+}
+
+/**
+ * The first edge of `order` that reads overwritten contents: a source buffer whose storage
+ * `assign` has written since the edge was built. Returns the reader and the stale source.
+ */
+export function findStaleRead(order: readonly LazyNode[]): { reader: LazyNode; source: LazyNode } | null {
+  for (const n of order) {
+    for (let i = 0; i < n.srcs.length; i++) {
+      const s = n.srcs[i];
+      if (s.op.kind !== 'buffer') continue;
+      const built = n.srcVersions?.[i] ?? -1;
+      if ((built >= 0 ? built : s.op.version) !== s.op.storage.version) return { reader: n, source: s };
+    }
+  }
+  return null;
 }
 
 /** Every node reachable from `roots`, sources before users. */

@@ -67,7 +67,14 @@ export function graphSignature(roots: readonly LazyNode[]): GraphSignature {
     for (const s of n.srcs) p += ` ${index.get(s)}`;
     parts.push(p);
   }
-  parts.push(`roots ${roots.map((r) => index.get(r)).join(' ')}`);
+  // An assigned root writes into its target storage: which leaf (if any) reads that storage's old
+  // contents decides how the write is planned, so it is part of the structure.
+  const targetKey = (r: LazyNode) => {
+    if (!r.target) return '';
+    const reading = leaves.flatMap((l, i) => (l.op.kind === 'buffer' && l.op.storage === r.target ? [i] : []));
+    return `>${reading.join(',') || '-'}`;
+  };
+  parts.push(`roots ${roots.map((r) => `${index.get(r)}${targetKey(r)}`).join(' ')}`);
   return { key: parts.join(';'), leaves, index };
 }
 

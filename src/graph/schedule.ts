@@ -3,18 +3,31 @@
 // path between them is elementwise ops and size-preserving views, so it runs once per output;
 // hand-written kernels (matmul, conv…) read contiguous inputs, and the elementwise chain on
 // their output (bias, activation, residual add…) joins them as an epilogue when their
-// KernelDef opts in. Pure: no GPU here.
+// KernelDef opts in. Elementwise kernels of the same size that compute realized roots merge into
+// one kernel with several outputs (an optimizer's p, m, v). Roots assigned in place (`target`)
+// are written straight into their storage where that is safe, else through a copy (writePlan).
+// Pure: no GPU here.
 
+import { sizeOf } from '../shape';
 import { LazyNode, topoSort } from './ir';
 
-/** A generated kernel: `root` computed from `inputs` (materialized nodes), with ≤ 1 reduce. */
+/**
+ * A generated kernel: `outputs` (`root` is the first) computed from `inputs` (materialized
+ * nodes), with ≤ 1 reduce; several outputs only without a reduce, all of one size.
+ */
 export interface FusedKernel {
   readonly kind: 'fused';
   readonly root: LazyNode;
+  readonly outputs: readonly LazyNode[];
   readonly inputs: LazyNode[];
   readonly reduce: LazyNode | null;
   /** The inlined nodes, in the order they appear, for explain(). */
   readonly ops: LazyNode[];
+  /**
+   * Inputs read through an output's binding: the old contents of a storage this kernel assigns in
+   * place, read only at each thread's own index (so the write after the read is safe).
+   */
+  aliases: ReadonlyMap<LazyNode, LazyNode>;
 }
 
 /**
@@ -33,6 +46,20 @@ export interface CustomKernel {
 
 export type Kernel = FusedKernel | CustomKernel;
 
+/** The values a kernel writes, in binding order. */
+export function kernelOutputs(k: Kernel): readonly LazyNode[] {
+  return k.kind === 'fused' ? k.outputs : [k.root];
+}
+
+/**
+ * How each assigned root reaches its target storage: `direct` roots are written into it by their
+ * kernel; the others are written to a fresh buffer and copied into the target after the last
+ * kernel (when the kernel itself reads the old contents at other positions, or a later kernel does).
+ */
+export interface WritePlan {
+  readonly direct: ReadonlySet<LazyNode>;
+}
+
 export interface ScheduleOptions {
   /** Storage buffers one kernel may bind (the output included). */
   readonly maxBuffers: number;
@@ -46,7 +73,7 @@ const isSizePreservingView = (n: LazyNode) =>
  * hand-written kernel binds its sources, its output, then its epilogue's inputs.
  */
 export function kernelBindings(k: Kernel): LazyNode[] {
-  if (k.kind === 'fused') return [...k.inputs, k.root];
+  if (k.kind === 'fused') return [...k.inputs.filter((n) => !k.aliases.has(n)), ...k.outputs];
   const n = k.node.srcs.length;
   return [...k.inputs.slice(0, n), k.root, ...k.inputs.slice(n)];
 }
@@ -139,7 +166,150 @@ export function schedule(roots: readonly LazyNode[], opts: ScheduleOptions): Ker
     }
     kernels.push(buildFused(node, materialized, consumers, opts.maxBuffers, true));
   }
-  return kernels.reverse();
+  const merged = mergeOutputs(kernels.reverse(), rootSet, materialized, opts.maxBuffers);
+  for (const k of merged) if (k.kind === 'fused') k.aliases = inPlaceAliases(k, order);
+  return merged;
+}
+
+/** Whether `k` reads `leaf` only at each thread's own flat index (elementwise ops and reshapes). */
+function readsAtOwnIndex(k: FusedKernel, leaf: LazyNode): boolean {
+  if (k.reduce || k.outputs.some((o) => sizeOf(o.shape) !== sizeOf(leaf.shape))) return false;
+  const inputs = new Set(k.inputs);
+  const reachesMemo = new Map<LazyNode, boolean>();
+  const reaches = (n: LazyNode): boolean => {
+    if (n === leaf) return true;
+    if (inputs.has(n)) return false;
+    let r = reachesMemo.get(n);
+    if (r === undefined) reachesMemo.set(n, (r = n.srcs.some(reaches)));
+    return r;
+  };
+  // A path to the leaf through anything but elementwise ops and reshapes reads another position.
+  const movedMemo = new Map<LazyNode, boolean>();
+  const moved = (n: LazyNode): boolean => {
+    if (n === leaf || inputs.has(n)) return false;
+    let r = movedMemo.get(n);
+    if (r === undefined) {
+      const ownIndex = n.op.kind === 'elementwise' || (n.op.kind === 'view' && n.op.view.kind === 'reshape');
+      movedMemo.set(n, (r = ownIndex ? n.srcs.some(moved) : reaches(n)));
+    }
+    return r;
+  };
+  return !k.outputs.some(moved);
+}
+
+/**
+ * The inputs of `k` that are the old contents of a storage one of its outputs assigns, when the
+ * whole kernel reads them at its own index: they are read through that output's binding.
+ */
+function inPlaceAliases(k: FusedKernel, order: readonly LazyNode[]): Map<LazyNode, LazyNode> {
+  const aliases = new Map<LazyNode, LazyNode>();
+  for (const out of k.outputs) {
+    if (!out.target) continue;
+    const olds = k.inputs.filter((n) => n.op.kind === 'buffer' && n.op.storage === out.target);
+    if (olds.length !== 1 || !readsAtOwnIndex(k, olds[0])) continue;
+    if (order.some((n) => n !== olds[0] && n.op.kind === 'buffer' && n.op.storage === out.target)) continue;
+    aliases.set(olds[0], out);
+  }
+  return aliases;
+}
+
+/**
+ * Which assigned roots of `kernels` are written straight into their target: the kernel reads the
+ * old contents not at all or through an alias, no later kernel reads them, and no other root of
+ * the realize assigns the same storage.
+ */
+export function writePlan(kernels: readonly Kernel[]): WritePlan {
+  const direct = new Set<LazyNode>();
+  const targets = new Map<object, number>();
+  for (const k of kernels) for (const o of kernelOutputs(k)) if (o.target) targets.set(o.target, (targets.get(o.target) ?? 0) + 1);
+  kernels.forEach((k, i) => {
+    for (const o of kernelOutputs(k)) {
+      const target = o.target;
+      if (!target || targets.get(target) !== 1) continue;
+      const readsOld = (kk: Kernel) => kk.inputs.some((n) => n.op.kind === 'buffer' && n.op.storage === target && !(kk.kind === 'fused' && kk.aliases.has(n)));
+      if (readsOld(k) || kernels.slice(i + 1).some(readsOld)) continue;
+      direct.add(o);
+    }
+  });
+  return { direct };
+}
+
+/**
+ * Merges generated kernels without a reduce whose outputs are realized roots of one size into one
+ * kernel with several outputs, when the merged kernel stays within the binding limit and no other
+ * kernel needs one of them in between. A member that reads another member's output computes it
+ * inline instead of loading it.
+ */
+function mergeOutputs(kernels: Kernel[], roots: Set<LazyNode>, materialized: Set<LazyNode>, maxBuffers: number): Kernel[] {
+  const groups = new Map<number, number[]>();
+  kernels.forEach((k, i) => {
+    if (k.kind !== 'fused' || k.reduce || !roots.has(k.root) || sizeOf(k.root.shape) === 0) return;
+    const size = sizeOf(k.root.shape);
+    let g = groups.get(size);
+    if (!g) groups.set(size, (g = []));
+    g.push(i);
+  });
+  const replaced = new Map<number, Kernel | null>();
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    // Greedily grow a group in order; a member joins while the merged kernel fits.
+    let group: number[] = [];
+    let built: FusedKernel | null = null;
+    const flush = () => {
+      if (built && group.length > 1) {
+        const last = group[group.length - 1];
+        for (const i of group) replaced.set(i, i === last ? built : null);
+      }
+      group = [];
+      built = null;
+    };
+    for (const i of members) {
+      const candidate = [...group, i];
+      const outs = candidate.map((j) => kernels[j].root);
+      const last = candidate[candidate.length - 1];
+      // A kernel outside the group between its first and last member must not read a member.
+      const between = kernels.slice(candidate[0] + 1, last).filter((_, off) => !candidate.includes(candidate[0] + 1 + off));
+      const blocked = between.some((k) => k.inputs.some((n) => outs.includes(n)));
+      const next = blocked ? null : buildMulti(outs, materialized, maxBuffers);
+      if (next) {
+        group = candidate;
+        built = next;
+      } else {
+        flush();
+        group = [i];
+        built = kernels[i] as FusedKernel;
+      }
+    }
+    flush();
+  }
+  if (replaced.size === 0) return kernels;
+  return kernels.flatMap((k, i) => {
+    if (!replaced.has(i)) return [k];
+    const r = replaced.get(i);
+    return r ? [r] : [];
+  });
+}
+
+/** The one kernel computing every node of `outputs` (elementwise, one size), or null if it needs too many buffers. */
+function buildMulti(outputs: readonly LazyNode[], materialized: Set<LazyNode>, maxBuffers: number): FusedKernel | null {
+  const members = new Set(outputs);
+  const inputs: LazyNode[] = [];
+  const ops: LazyNode[] = [];
+  const visited = new Set<LazyNode>();
+  const walk = (node: LazyNode): boolean => {
+    if (visited.has(node)) return true;
+    visited.add(node);
+    if (node.op.kind === 'buffer' || (!members.has(node) && materialized.has(node))) {
+      inputs.push(node);
+      return true;
+    }
+    if (node.op.kind === 'reduce' || node.op.kind === 'kernel') return false;
+    ops.push(node);
+    return node.srcs.every(walk);
+  };
+  if (!outputs.every(walk)) return null;
+  if (inputs.length + outputs.length > maxBuffers) return null;
+  return { kind: 'fused', root: outputs[0], outputs, inputs, reduce: null, ops: ops.reverse(), aliases: new Map() };
 }
 
 /** The generated kernel computing `root`; `allowReduce` false keeps reductions out (epilogues). */
@@ -179,7 +349,7 @@ function buildFused(root: LazyNode, materialized: Set<LazyNode>, consumers: Map<
       return leaves;
     };
     walk(root, allowReduce);
-    if (inputs.length + 1 <= maxBuffers) return { kind: 'fused', root, inputs, reduce, ops: ops.reverse() };
+    if (inputs.length + 1 <= maxBuffers) return { kind: 'fused', root, outputs: [root], inputs, reduce, ops: ops.reverse(), aliases: new Map() };
     // Too many buffers for one kernel: materialize the inlined subexpression reading the most.
     let best: LazyNode | null = null;
     for (const [n, leaves] of visited) {

@@ -40,9 +40,19 @@ describe('elementwise fusion', () => {
     expect(plan(buf([3]))).toEqual([]);
   });
 
-  test('a value needed by two roots is computed once and read by the other kernel', () => {
+  test('two roots of one size are one kernel with two outputs, the shared value inlined', () => {
+    const x = buf([5]);
+    const e = x.exp();
+    const y = e.add(1);
+    const ks = plan(e, y);
+    expect(ks).toHaveLength(1);
+    expect(fused(ks[0]).outputs).toEqual([e.node, y.node]);
+    expect(fused(ks[0]).inputs).toEqual([x.node]);
+  });
+
+  test('a value needed by a root of another size is computed once and read by the other kernel', () => {
     const e = buf([5]).exp();
-    const ks = plan(e, e.add(1));
+    const ks = plan(e, e.sum());
     expect(ks).toHaveLength(2);
     expect(ks[0].root).toBe(e.node);
     expect(ks[1].inputs).toContain(e.node);

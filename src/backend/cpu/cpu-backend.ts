@@ -27,10 +27,22 @@ export class CpuBackend implements Backend {
         if (left === 0 && !roots.includes(s)) values.delete(s);
       }
     }
-    return roots.map((r) => {
+    // Views share their source's array; a root must own its values, since `assign` writes
+    // storages in place.
+    const leafArrays = new Set(order.flatMap((n) => (n.op.kind === 'buffer' && n.op.storage.host ? [n.op.storage.host.buffer] : [])));
+    const owned = (a: TypedArray) => (leafArrays.has(a.buffer) ? a.slice() : a);
+    const results = roots.map((r) => (r.op.kind === 'buffer' ? null : owned(values.get(r)!)));
+    // Assigned roots are written last, after every read of the old contents.
+    return roots.map((r, i) => {
       if (r.op.kind === 'buffer') return r.op.storage;
+      const value = results[i]!;
+      if (r.target) {
+        if (!r.target.host) throw new Error('cpu: an assigned storage has no host copy (was it moved from another backend?)');
+        r.target.host.set(value);
+        return r.target;
+      }
       const storage = new Storage(r.dtype, sizeOf(r.shape));
-      storage.host = values.get(r)!;
+      storage.host = value;
       return storage;
     });
   }

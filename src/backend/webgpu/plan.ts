@@ -6,9 +6,9 @@
 
 import { allocHost } from '../../dtype';
 import { Storage, type LazyNode } from '../../graph/ir';
-import { planMemory, type MemoryPlan } from '../../graph/memory-plan';
+import { planMemory, type MemoryPlan, type PlanStep } from '../../graph/memory-plan';
 import { graphSignature, PlanCache, type GraphSignature } from '../../graph/plan-cache';
-import type { Kernel } from '../../graph/schedule';
+import { kernelOutputs, writePlan, type Kernel } from '../../graph/schedule';
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
 import { sizeClass, STORAGE_USAGE, type BufferPool } from './buffer-pool';
@@ -39,12 +39,26 @@ interface PlannedKernel {
   readonly refs: readonly BufferRef[];
 }
 
+/**
+ * A value a plan writes for a root: into a fresh storage, straight into an assigned root's target
+ * storage (`direct`), or into a pooled buffer copied into the target after every kernel has run
+ * (`copy`: some kernel of the plan reads the old contents where a direct write would race).
+ */
+interface Output {
+  readonly dtype: LazyNode['dtype'];
+  readonly size: number;
+  readonly write: 'fresh' | 'direct' | 'copy';
+  /** Which root of the realize it is (an assigned root's target comes from that node). */
+  readonly root: number;
+}
+
 /** A compiled plan: what a cache hit reuses. Holds no buffers between runs. */
 export interface ExecutionPlan {
   readonly kernels: readonly PlannedKernel[];
   /** Each root's storage: a leaf it already is, or an output this plan writes. */
   readonly roots: readonly BufferRef[];
-  readonly outputs: readonly { readonly dtype: LazyNode['dtype']; readonly size: number }[];
+  /** The buffers this plan writes for its roots. */
+  readonly outputs: readonly Output[];
   /** Leaves some kernel binds (a root leaf needs no upload). */
   readonly boundLeaves: readonly number[];
   readonly memory: MemoryPlan;
@@ -53,28 +67,34 @@ export interface ExecutionPlan {
 /** Compiles `roots`' graph into a plan; `kernels` are the compiled kernels of its schedule. */
 function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly CompiledKernel[]): ExecutionPlan {
   const leafIndex = new Map(sig.leaves.map((n, i) => [n, i]));
-  const producer = new Map(kernels.map((k, i) => [k.root, i]));
+  const { direct } = writePlan(kernels);
   const outputIndex = new Map<LazyNode, number>();
-  const outputs: { dtype: LazyNode['dtype']; size: number }[] = [];
-  for (const r of roots) {
-    if (r.op.kind === 'buffer' || outputIndex.has(r)) continue;
+  const outputs: Output[] = [];
+  roots.forEach((r, i) => {
+    if (r.op.kind === 'buffer' || outputIndex.has(r)) return;
     outputIndex.set(r, outputs.length);
-    outputs.push({ dtype: r.dtype, size: sizeOf(r.shape) });
-  }
-  const memory = planMemory(
-    kernels.map((k, i) => ({
-      bytes: gpuBytes(sizeOf(k.root.shape)),
-      reads: compiled[i].bindings.flatMap((n) => (n !== k.root && producer.has(n) ? [producer.get(n)!] : [])),
-      kept: outputIndex.has(k.root),
-    })),
-    sizeClass,
-  );
+    const write = r.target === null ? 'fresh' : direct.has(r) ? 'direct' : 'copy';
+    outputs.push({ dtype: r.dtype, size: sizeOf(r.shape), write, root: i });
+  });
+  // One planner step per value written; a kernel's reads count at its last output, so its inputs
+  // stay live (and unshared) until every output of it is placed.
+  const stepOf = new Map<LazyNode, number>();
+  const steps: PlanStep[] = [];
+  kernels.forEach((k, i) => {
+    const outs = kernelOutputs(k);
+    const reads = compiled[i].bindings.flatMap((n) => (!outs.includes(n) && stepOf.has(n) ? [stepOf.get(n)!] : []));
+    outs.forEach((o, j) => {
+      stepOf.set(o, steps.length);
+      steps.push({ bytes: gpuBytes(sizeOf(o.shape)), reads: j === outs.length - 1 ? reads : [], kept: outputIndex.has(o) });
+    });
+  });
+  const memory = planMemory(steps, sizeClass);
   const bound = new Set<number>();
   const refOf = (n: LazyNode): BufferRef => {
     const out = outputIndex.get(n);
     if (out !== undefined) return { from: 'output', index: out };
-    const k = producer.get(n);
-    if (k !== undefined) return { from: 'slot', index: memory.slotOf[k] };
+    const step = stepOf.get(n);
+    if (step !== undefined) return { from: 'slot', index: memory.slotOf[step] };
     const leaf = leafIndex.get(n);
     if (leaf === undefined) throw new Error(`plan: kernel input ${n.id} (${n.op.kind}) is neither a buffer nor a kernel's output`);
     bound.add(leaf);
@@ -120,17 +140,18 @@ export class Planner {
       plan = buildPlan(roots, sig, kernels, kernels.map((k) => this.compiler.compileKernel(k)));
       this.cache.set(sig.key, plan);
     }
-    return this.run(plan, sig);
+    return this.run(plan, sig, roots);
   }
 
   /**
    * As `execute`, but a missing plan's pipelines compile with createComputePipelineAsync,
    * so the first realize of a graph does not block the thread on shader compilation.
    */
-  async executeAsync(roots: readonly LazyNode[]): Promise<Storage[]> {
+  async executeAsync(roots: readonly LazyNode[], beforeRun?: () => void): Promise<Storage[]> {
     const { key } = graphSignature(roots);
     if (this.cache.has(key)) return this.execute(roots);
     await this.prepare(roots);
+    beforeRun?.();
     // The graph may have changed while compiling (another realize); execute re-keys it.
     return this.execute(roots, key);
   }
@@ -152,7 +173,7 @@ export class Planner {
     }
   }
 
-  private run(plan: ExecutionPlan, sig: GraphSignature): Storage[] {
+  private run(plan: ExecutionPlan, sig: GraphSignature, roots: readonly LazyNode[]): Storage[] {
     const leaves: GPUBuffer[] = [];
     for (const i of plan.boundLeaves) {
       const n = sig.leaves[i];
@@ -160,7 +181,21 @@ export class Planner {
       leaves[i] = this.storages.deviceBuffer(n.op.storage);
     }
     const outBuffers: GPUBuffer[] = [];
+    const copies: { from: GPUBuffer; to: GPUBuffer; bytes: number }[] = [];
     const outputs = plan.outputs.map((o) => {
+      if (o.write !== 'fresh') {
+        const target = roots[o.root].target!;
+        const targetBuffer = this.storages.deviceBuffer(target);
+        if (o.write === 'direct') {
+          outBuffers.push(targetBuffer);
+          return target;
+        }
+        const bytes = gpuBytes(o.size);
+        const temp = this.pool.acquire(bytes, STORAGE_USAGE);
+        outBuffers.push(temp);
+        if (o.size > 0) copies.push({ from: temp, to: targetBuffer, bytes });
+        return target;
+      }
       const s = new Storage(o.dtype, o.size);
       if (o.size === 0) s.host = allocHost(o.dtype, 0);
       outBuffers.push(this.storages.allocate(s));
@@ -180,12 +215,14 @@ export class Planner {
         pass.dispatchWorkgroups(...k.workgroups);
       }
       pass.end();
+      for (const c of copies) encoder.copyBufferToBuffer(c.from, 0, c.to, 0, c.bytes);
       this.device.queue.submit([encoder.finish()]);
       stats.submits++;
       stats.dispatches += plan.kernels.length;
     }
     // Slots go back to the pool now: later submissions are ordered after this one.
     for (const b of slots) this.pool.release(b);
+    plan.outputs.forEach((o, i) => o.write === 'copy' && this.pool.release(outBuffers[i]));
     this.last = plan;
     return plan.roots.map((r) => {
       if (r.from === 'output') return outputs[r.index];

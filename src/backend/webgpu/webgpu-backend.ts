@@ -5,7 +5,7 @@
 import { allocHost, type TypedArray } from '../../dtype';
 import { storageType } from '../../graph/codegen';
 import { describeOp, LazyNode, Storage, type GpuTarget } from '../../graph/ir';
-import { kernelBindings, schedule, type Kernel } from '../../graph/schedule';
+import { kernelBindings, kernelOutputs, schedule, type Kernel } from '../../graph/schedule';
 import { stats, type Backend } from '../backend';
 import { DeviceLostError } from '../../errors';
 import { layoutEntries, reflectBindings } from './bindings';
@@ -48,9 +48,9 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   }
 
   /** As `execute`; a graph seen for the first time compiles its pipelines asynchronously. */
-  executeAsync(roots: readonly LazyNode[]): Promise<Storage[]> {
+  executeAsync(roots: readonly LazyNode[], beforeRun?: () => void): Promise<Storage[]> {
     stats.realizes++;
-    return this.plans.executeAsync(roots);
+    return this.plans.executeAsync(roots, beforeRun);
   }
 
   /** Compiles the plan of `roots` ahead of time, without running it. */
@@ -162,7 +162,8 @@ export class WebGpuBackend implements Backend, KernelCompiler {
           ? `fused[${k.ops.filter((n) => !isConstant(n)).map(describeOp).join(' ')}]`
           : `${describeOp(k.node)}${k.epilogue ? `+epilogue[${k.epilogue.ops.filter((n) => n !== k.node && !isConstant(n)).map(describeOp).join(' ')}]` : ''}`;
       const reads = k.inputs.map(name).join(',') || '-';
-      return `k${i} ${what} reads ${reads} writes ${name(k.root)} [${k.root.shape.join(',')}] ${storageType(k.root.dtype)}`;
+      const writes = kernelOutputs(k).map((o) => `${name(o)} [${o.shape.join(',')}] ${storageType(o.dtype)}${o.target ? ' (in place)' : ''}`);
+      return `k${i} ${what} reads ${reads} writes ${writes.join(', ')}`;
     });
   }
 }
