@@ -10,29 +10,53 @@ function named<C extends abstract new (...args: never[]) => Error>(cls: C, name:
 }
 
 /** Base class of every error webgrad throws. */
-export class WebgradError extends Error {}
+export class WebgradError extends Error {
+  static {
+    named(this, 'WebgradError');
+  }
+}
 /** Shapes that do not fit the op (broadcasting, matmul, reshape sizes, axes). */
-export class ShapeError extends WebgradError {}
+export class ShapeError extends WebgradError {
+  static {
+    named(this, 'ShapeError');
+  }
+}
 /** A dtype the op does not accept, or two dtypes that do not match. */
-export class DTypeError extends WebgradError {}
+export class DTypeError extends WebgradError {
+  static {
+    named(this, 'DTypeError');
+  }
+}
 /** An option or argument out of range, non-finite or of the wrong kind. */
-export class ArgumentError extends WebgradError {}
+export class ArgumentError extends WebgradError {
+  static {
+    named(this, 'ArgumentError');
+  }
+}
 /** Use of a tensor after `dispose()`. */
-export class DisposedError extends WebgradError {}
+export class DisposedError extends WebgradError {
+  static {
+    named(this, 'DisposedError');
+  }
+}
 /**
  * A lazy computation reads contents that `assign` has overwritten since it was built (as
  * PyTorch's "modified by an inplace operation"): build it again from the updated tensor.
  */
-export class StaleTensorError extends WebgradError {}
+export class StaleTensorError extends WebgradError {
+  static {
+    named(this, 'StaleTensorError');
+  }
+}
 /** The GPU device was lost; tensors on it are gone. */
-export class DeviceLostError extends WebgradError {}
+export class DeviceLostError extends WebgradError {
+  static {
+    named(this, 'DeviceLostError');
+  }
+}
 /** The device could not allocate the memory a computation needs. */
-export class OutOfMemoryError extends WebgradError {}
-
-named(WebgradError, 'WebgradError');
-named(ShapeError, 'ShapeError');
-named(DTypeError, 'DTypeError');
-named(ArgumentError, 'ArgumentError');
-named(DisposedError, 'DisposedError');
-named(DeviceLostError, 'DeviceLostError');
-named(OutOfMemoryError, 'OutOfMemoryError');
+export class OutOfMemoryError extends WebgradError {
+  static {
+    named(this, 'OutOfMemoryError');
+  }
+}
