@@ -26,9 +26,10 @@ export type NestedArray = number | boolean | readonly NestedArray[];
 
 const CREATE: OptionSpec = { dtype: 'string', requiresGrad: 'boolean' };
 const RANDOM: OptionSpec = { ...CREATE, seed: 'integer' };
+const TENSOR: OptionSpec = { ...CREATE, shape: 'shape' };
 
 /** The checked options of creation op `op` and the dtype they ask for (`fallback` if none). */
-function createOptions(op: string, opts: CreateOptions | undefined, fallback: DType, spec: OptionSpec = CREATE): { opts: CreateOptions; dtype: DType } {
+function createOptions<O extends CreateOptions>(op: string, opts: O | undefined, fallback: DType, spec: OptionSpec = CREATE): { opts: Partial<O>; dtype: DType } {
   const o = checkOptions(op, opts, spec);
   const d = o.dtype ?? fallback;
   if (!isDType(d)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(d)} (expected 'float32', 'int32' or 'bool')`);
@@ -99,13 +100,13 @@ function firstLeaf(values: NestedArray): unknown {
 
 /** `wg.tensor([[1, 2], [3, 4]])`, or a typed array with `opts.shape`. */
 export function tensor(values: NestedArray | TypedArray, opts?: TensorOptions): Tensor {
-  const o: TensorOptions = checkOptions('tensor', opts, { ...CREATE, shape: 'shape' });
   if (ArrayBuffer.isView(values)) {
-    if (!(values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint8Array)) {
-      throw new ArgumentError(`tensor: typed arrays must be Float32Array, Int32Array or Uint8Array, got ${(values as ArrayBufferView).constructor.name}`);
+    const view: ArrayBufferView = values;
+    if (view instanceof DataView || view instanceof BigInt64Array || view instanceof BigUint64Array) {
+      throw new ArgumentError(`tensor: expected a typed array of numbers, got a ${view.constructor.name}`);
     }
     const fallback: DType = values instanceof Int32Array ? 'int32' : values instanceof Uint8Array ? 'bool' : 'float32';
-    const { dtype } = createOptions('tensor', o, fallback, { ...CREATE, shape: 'shape' });
+    const { opts: o, dtype } = createOptions('tensor', opts, fallback, TENSOR);
     const shape = o.shape ? checkShape('tensor', o.shape) : [values.length];
     if (sizeOf(shape) !== values.length) throw new ShapeError(`tensor: shape ${shapeStr(shape)} needs ${sizeOf(shape)} values, got ${values.length}`);
     checkValues('tensor', values, dtype);
@@ -116,13 +117,13 @@ export function tensor(values: NestedArray | TypedArray, opts?: TensorOptions): 
   if (typeof values !== 'number' && typeof values !== 'boolean' && !Array.isArray(values)) {
     throw new ArgumentError(`tensor: values must be a number, a boolean, nested arrays of them or a typed array, got ${values === null ? 'null' : typeof values}`);
   }
+  const { opts: o, dtype } = createOptions('tensor', opts, typeof firstLeaf(values) === 'boolean' ? 'bool' : 'float32', TENSOR);
   const shape = checkSize('tensor', inferShape(values));
   const flat: number[] = [];
   flattenInto(values, shape, 0, flat);
   if (o.shape && sizeOf(checkShape('tensor', o.shape)) !== flat.length) {
     throw new ShapeError(`tensor: shape ${shapeStr(o.shape)} needs ${sizeOf(o.shape)} values, got ${flat.length}`);
   }
-  const { dtype } = createOptions('tensor', o, typeof firstLeaf(values) === 'boolean' ? 'bool' : 'float32', { ...CREATE, shape: 'shape' });
   checkValues('tensor', flat, dtype);
   const data = allocHost(dtype, flat.length);
   data.set(flat);
