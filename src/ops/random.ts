@@ -1,11 +1,14 @@
 // Seeded random numbers for rand, randn, randint and initializers. Values are drawn on the
 // host (so every backend sees the same numbers for the same seed) and uploaded once.
 
+import { ArgumentError } from '../errors';
+
 let globalSeed = Date.now() >>> 0;
 let calls = 0;
 
 /** Sets the global seed every random op without its own `seed` draws from. */
 export function seed(n: number): void {
+  if (!Number.isInteger(n)) throw new ArgumentError(`seed: expected an integer, got ${typeof n === 'number' ? n : typeof n}`);
   globalSeed = n >>> 0;
   calls = 0;
 }

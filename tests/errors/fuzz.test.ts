@@ -162,10 +162,20 @@ const autograd: fc.Arbitrary<BadCall> = fc.oneof(
   fc.constantFrom('grad', 'valueAndGrad').map((op) => call(op, () => wg[op as 'grad']((x: Tensor) => x.sum())(disposed()))),
   fc.constantFrom('data', 'array', 'item', 'print').map((op) => call(op, () => (disposed() as unknown as Record<string, () => Promise<unknown>>)[op]())),
   fc.constant(call('item', () => m().item())),
-  fc.constantFrom<unknown>(null, {}, 1).map((t) => call('realize', () => wg.realize(t as Tensor))),
 );
 
-const FAMILIES: Record<string, fc.Arbitrary<BadCall>> = { creation, elementwise, reduction, movement, joining, linalg, conv, pool, autograd };
+const engine: fc.Arbitrary<BadCall> = fc.oneof(
+  fc.constantFrom<unknown>(null, {}, 1).map((t) => call('realize', () => wg.realize(t as Tensor))),
+  fc.constantFrom<unknown>(null, {}, 1).map((t) => call('explain', () => wg.explain(t as Tensor))),
+  fc.constantFrom<unknown>(null, 1, 'x').map((t) => call('keep', () => wg.keep(t as Tensor))),
+  fc.constantFrom<unknown>(null, 1, 'f').map((f) => call('tidy', () => wg.tidy(f as never))),
+  fc.constantFrom<unknown>(null, 1, 'f').map((f) => call('warmup', () => wg.warmup(f as never))),
+  fc.constantFrom<unknown>('a', 1.5, NaN, null).map((n) => call('seed', () => wg.seed(n as number))),
+  fc.constantFrom<unknown>('webgl', 'gpu', '').map((b) => call('setBackend', () => wg.setBackend(b as never))),
+  fc.constantFrom<unknown>('webgl', 'CPU').map((b) => call('init', () => wg.init({ backend: b as never }))),
+);
+
+const FAMILIES: Record<string, fc.Arbitrary<BadCall>> = { creation, elementwise, reduction, movement, joining, linalg, conv, pool, autograd, engine };
 
 function isGood(e: unknown, op: string): boolean {
   return e instanceof wg.WebgradError && e.message.startsWith(`${op}:`);
