@@ -60,7 +60,7 @@ export function memory(): MemoryInfo {
     return { liveTensors: tensors.length, liveBytes, pooledBytes, peakBytes };
   }
   let liveBytes = 0;
-  const hosts = new Set(tensors.flatMap(storagesOf).flatMap((s) => (s.host ? [s.host] : [])));
+  const hosts = new Set(tensors.flatMap(storagesOf).flatMap((s) => ((s.base ?? s).host ? [(s.base ?? s).host!] : [])));
   for (const h of hosts) liveBytes += h.byteLength;
   cpuPeakBytes = Math.max(cpuPeakBytes, liveBytes);
   return { liveTensors: tensors.length, liveBytes, pooledBytes: 0, peakBytes: cpuPeakBytes };

@@ -100,6 +100,15 @@ export class Tensor {
   get node(): LazyNode {
     return this.cell.node;
   }
+  /** @internal Points this tensor at `node` (same shape and dtype): a move into an arena. */
+  rebind(node: LazyNode): void {
+    if (node.dtype !== this.dtype || !sameShape(node.shape, this.shape)) throw new Error('rebind: shape or dtype differs');
+    node.retain();
+    const old = this.cell.node;
+    this.cell.node = node;
+    old.release();
+  }
+
   /**
    * In-place update: this tensor keeps its identity and its buffer and takes `value`'s contents
    * (same shape and dtype; a number fills it). Lazy like every op: the write happens at the next

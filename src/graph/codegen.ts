@@ -273,6 +273,7 @@ class FusedEmitter {
   }
 
   private view(node: LazyNode, view: ViewOp, ctx: IndexCtx): string {
+    if (view.kind === 'concat') return this.concat(node, view.axis, ctx);
     const src = node.srcs[0];
     const out = node.shape;
     const inn = src.shape;
@@ -300,6 +301,30 @@ class FusedEmitter {
         if (out.length === inn.length && out.every((d, i) => d === inn[i])) return this.emit(src, ctx);
         return this.emit(src, this.newCtx(this.reshapeIndex(out, inn, ctx.idx), ctx.valid));
     }
+  }
+
+  /**
+   * A concat: a binary search over the sources' ranges of `axis`, each branch reading only its
+   * source, so every output element reads one value whatever the number of sources.
+   */
+  private concat(node: LazyNode, axis: number, ctx: IndexCtx): string {
+    const v = this.fresh('v');
+    this.line(`var ${v}: ${wgslType(node.dtype)};`);
+    const starts = [0];
+    for (const s of node.srcs) starts.push(starts[starts.length - 1] + s.shape[axis]);
+    const branch = (lo: number, hi: number): string[] => {
+      if (hi - lo === 1) {
+        this.scopes.push({ lines: [], memo: new Map() });
+        const idx = ctx.idx.map((x, a) => (a === axis && starts[lo] ? `(${x} - ${starts[lo]})` : x));
+        this.line(`${v} = ${this.emit(node.srcs[lo], this.newCtx(idx, ctx.valid))};`);
+        return this.scopes.pop()!.lines;
+      }
+      const mid = (lo + hi) >> 1;
+      const indent = (l: string) => `  ${l}`;
+      return [`if (${ctx.idx[axis]} < ${starts[mid]}) {`, ...branch(lo, mid).map(indent), '} else {', ...branch(mid, hi).map(indent), '}'];
+    };
+    for (const l of branch(0, node.srcs.length)) this.line(l);
+    return v;
   }
 
   /** Source indices of a reshape: direct when only size-1 axes differ, else via the flat index. */

@@ -8,17 +8,14 @@ import type { Shape } from '../shape';
 /**
  * Where a realized tensor's values live. The host array is the CPU backend's buffer; `device`
  * is a backend's handle (a GPUBuffer for WebGPU). Either may be missing until it is needed.
+ * A storage may be a range of another (`base`, from element `offset`): an arena, where one kernel
+ * updates many tensors at once; such a view shares the base's memory, version and lifetime.
  */
 export class Storage {
-  host: TypedArray | null = null;
-  device: DeviceBuffer | null = null;
-  /** Set once the last holder let go (see LazyNode.release): reading it is a use after dispose. */
-  released = false;
-  /**
-   * Bumped each time `assign` overwrites the contents in place. A graph edge records the version
-   * it was built against (LazyNode.srcVersions), so realize can refuse stale reads.
-   */
-  version = 0;
+  private ownHost: TypedArray | null = null;
+  private ownDevice: DeviceBuffer | null = null;
+  private ownVersion = 0;
+  private isReleased = false;
   /**
    * Held buffer nodes on this storage, plus lazy `assign` nodes waiting to write it (see
    * LazyNode.retain): the storage is released when the last one lets go.
@@ -27,7 +24,54 @@ export class Storage {
   constructor(
     readonly dtype: DType,
     readonly size: number,
-  ) {}
+    /** The storage this one is a range of, or null. */
+    readonly base: Storage | null = null,
+    /** The first element of the range in `base`. */
+    readonly offset = 0,
+  ) {
+    if (base) {
+      if (base.base) throw new Error('Storage: a view of a view');
+      if (offset < 0 || offset + size > base.size) throw new Error(`Storage: range ${offset}+${size} outside a storage of ${base.size}`);
+      base.hold();
+    }
+  }
+
+  /** The host array (a view's is a subarray of the base's). */
+  get host(): TypedArray | null {
+    if (!this.base) return this.ownHost;
+    return this.base.host?.subarray(this.offset, this.offset + this.size) ?? null;
+  }
+  set host(h: TypedArray | null) {
+    if (this.base) throw new Error('Storage: a view takes its host array from its base');
+    this.ownHost = h;
+  }
+
+  /** The device buffer (a view's is its base's; backends bind it at the view's offset). */
+  get device(): DeviceBuffer | null {
+    return this.base ? this.base.device : this.ownDevice;
+  }
+  set device(d: DeviceBuffer | null) {
+    if (this.base) throw new Error('Storage: a view takes its device buffer from its base');
+    this.ownDevice = d;
+  }
+
+  /** Set once the last holder let go (see LazyNode.release): reading it is a use after dispose. */
+  get released(): boolean {
+    return this.isReleased || (this.base?.released ?? false);
+  }
+
+  /**
+   * Bumped each time `assign` overwrites the contents in place (a view's write bumps its base).
+   * A graph edge records the version it was built against (LazyNode.srcVersions), so realize can
+   * refuse stale reads.
+   */
+  get version(): number {
+    return this.base ? this.base.version : this.ownVersion;
+  }
+  set version(v: number) {
+    if (this.base) this.base.version = v;
+    else this.ownVersion = v;
+  }
 
   hold(): void {
     this.holders++;
@@ -38,13 +82,17 @@ export class Storage {
     if (--this.holders <= 0) this.release();
   }
 
-  /** Gives the device buffer back to its pool and drops the host copy. */
+  /** Gives the device buffer back to its pool and drops the host copy (a view lets go of its base). */
   release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.device?.release();
-    this.device = null;
-    this.host = null;
+    if (this.isReleased) return;
+    this.isReleased = true;
+    if (this.base) {
+      this.base.drop();
+      return;
+    }
+    this.ownDevice?.release();
+    this.ownDevice = null;
+    this.ownHost = null;
   }
 }
 
@@ -55,13 +103,17 @@ export interface DeviceBuffer {
   release(): void;
 }
 
-/** Movement ops: each is index arithmetic from an output position to a source position. */
+/**
+ * Movement ops: each is index arithmetic from an output position to a source position. A concat
+ * is the one view with several sources: source k fills the k-th range of `axis`.
+ */
 export type ViewOp =
   | { kind: 'reshape' }
   | { kind: 'permute'; perm: readonly number[] }
   | { kind: 'expand' }
   | { kind: 'shrink'; begin: readonly number[] }
-  | { kind: 'pad'; before: readonly number[] };
+  | { kind: 'pad'; before: readonly number[] }
+  | { kind: 'concat'; axis: number };
 
 export type ReduceName = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 

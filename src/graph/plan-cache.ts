@@ -43,6 +43,7 @@ function opKey(op: NodeOp): string {
       if (v.kind === 'permute') return `vp${v.perm.join(',')}`;
       if (v.kind === 'shrink') return `vs${v.begin.join(',')}`;
       if (v.kind === 'pad') return `vd${v.before.join(',')}`;
+      if (v.kind === 'concat') return `vc${v.axis}`;
       return v.kind === 'reshape' ? 'vr' : 've';
     }
     case 'elementwise':

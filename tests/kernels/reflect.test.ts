@@ -67,6 +67,8 @@ const graphs: [string, () => wg.Tensor[]][] = [
     return [loss.mul(0.5), wg.grad((t: wg.Tensor) => softmaxCrossEntropy(t, wg.tensor([1, 2, 3, 4], { dtype: 'int32' })).sum())(x)[0]];
   }],
   ['gather', () => [randomTensor([6, 5], 17).gather(wg.tensor([4, 0, 2], { dtype: 'int32' }), 0)]],
+  ['gather gradient (scatter-add: buckets, then sums)', () => wg.grad((t: wg.Tensor) => t.gather(wg.tensor([4, 0, 4], { dtype: 'int32' }), 1).sum())(randomTensor([2, 6, 3], 24))],
+  ['concat of twelve (a tree of concat views)', () => [wg.concat(Array.from({ length: 12 }, (_, k) => randomTensor([2, 1 + (k % 3)], 30 + k)), 1).exp()]],
   ['conv2d and its gradients', () => {
     const x = wg.tensor(new Float32Array(2 * 6 * 6 * 3).fill(0.5), { shape: [2, 6, 6, 3], requiresGrad: true });
     const w = wg.tensor(new Float32Array(3 * 3 * 3 * 4).fill(0.1), { shape: [3, 3, 3, 4], requiresGrad: true });

@@ -8,7 +8,7 @@ import { sizeOf } from '../../shape';
 import type { Backend } from '../backend';
 import { stats } from '../backend';
 import { reduceCpu } from './reduce';
-import { applyView } from './views';
+import { applyView, concatCpu } from './views';
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
@@ -61,6 +61,7 @@ export class CpuBackend implements Backend {
         return out;
       }
       case 'view':
+        if (op.view.kind === 'concat') return concatCpu(inputs, node.srcs.map((s) => s.shape), op.view.axis, node.dtype, node.shape);
         // Storages are never written after creation, so a reshape may share its source's array.
         return applyView(op.view, inputs[0], node.srcs[0].shape, node.shape);
       case 'elementwise': {

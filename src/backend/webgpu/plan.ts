@@ -174,55 +174,57 @@ export class Planner {
   }
 
   private run(plan: ExecutionPlan, sig: GraphSignature, roots: readonly LazyNode[]): Storage[] {
-    const leaves: GPUBuffer[] = [];
+    const leaves: GPUBufferBinding[] = [];
     for (const i of plan.boundLeaves) {
       const n = sig.leaves[i];
       if (n.op.kind !== 'buffer') throw new Error('plan: a leaf is not a buffer node');
-      leaves[i] = this.storages.deviceBuffer(n.op.storage);
+      leaves[i] = this.storages.binding(n.op.storage);
     }
-    const outBuffers: GPUBuffer[] = [];
-    const copies: { from: GPUBuffer; to: GPUBuffer; bytes: number }[] = [];
+    const outBuffers: GPUBufferBinding[] = [];
+    const temps: GPUBuffer[] = [];
+    const copies: { from: GPUBuffer; to: GPUBufferBinding; bytes: number }[] = [];
     const outputs = plan.outputs.map((o) => {
       if (o.write !== 'fresh') {
         const target = roots[o.root].target!;
-        const targetBuffer = this.storages.deviceBuffer(target);
+        const targetBinding = this.storages.binding(target);
         if (o.write === 'direct') {
-          outBuffers.push(targetBuffer);
+          outBuffers.push(targetBinding);
           return target;
         }
         const bytes = gpuBytes(o.size);
         const temp = this.pool.acquire(bytes, STORAGE_USAGE);
-        outBuffers.push(temp);
-        if (o.size > 0) copies.push({ from: temp, to: targetBuffer, bytes });
+        temps.push(temp);
+        outBuffers.push({ buffer: temp });
+        if (o.size > 0) copies.push({ from: temp, to: targetBinding, bytes });
         return target;
       }
       const s = new Storage(o.dtype, o.size);
       if (o.size === 0) s.host = allocHost(o.dtype, 0);
-      outBuffers.push(this.storages.allocate(s));
+      outBuffers.push({ buffer: this.storages.allocate(s) });
       return s;
     });
     const slots = plan.memory.slotBytes.map((bytes) => this.pool.acquire(bytes, STORAGE_USAGE));
-    const bufferOf = (r: BufferRef): GPUBuffer =>
-      r.from === 'leaf' ? leaves[r.index] : r.from === 'slot' ? slots[r.index] : outBuffers[r.index];
+    const bufferOf = (r: BufferRef): GPUBufferBinding =>
+      r.from === 'leaf' ? leaves[r.index] : r.from === 'slot' ? { buffer: slots[r.index] } : outBuffers[r.index];
 
     if (plan.kernels.length > 0) {
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       for (const k of plan.kernels) {
-        const entries = k.refs.map((r, binding) => ({ binding, resource: { buffer: bufferOf(r) } }));
+        const entries = k.refs.map((r, binding) => ({ binding, resource: bufferOf(r) }));
         pass.setPipeline(k.pipeline);
         pass.setBindGroup(0, this.device.createBindGroup({ layout: k.layout, entries }));
         pass.dispatchWorkgroups(...k.workgroups);
       }
       pass.end();
-      for (const c of copies) encoder.copyBufferToBuffer(c.from, 0, c.to, 0, c.bytes);
+      for (const c of copies) encoder.copyBufferToBuffer(c.from, 0, c.to.buffer, c.to.offset ?? 0, c.bytes);
       this.device.queue.submit([encoder.finish()]);
       stats.submits++;
       stats.dispatches += plan.kernels.length;
     }
     // Slots go back to the pool now: later submissions are ordered after this one.
     for (const b of slots) this.pool.release(b);
-    plan.outputs.forEach((o, i) => o.write === 'copy' && this.pool.release(outBuffers[i]));
+    for (const t of temps) this.pool.release(t);
     this.last = plan;
     return plan.roots.map((r) => {
       if (r.from === 'output') return outputs[r.index];

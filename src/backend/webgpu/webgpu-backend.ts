@@ -116,7 +116,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     const bytes = storage.size * 4;
     const staging = this.pool.acquire(bytes, STAGING_USAGE);
     const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(storage.device.buffer, 0, staging, 0, bytes);
+    encoder.copyBufferToBuffer(storage.device.buffer, storage.offset * 4, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
     stats.submits++;
     try {
@@ -138,6 +138,8 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   }
 
   async download(storage: Storage): Promise<void> {
+    // An arena range moves with its base.
+    if (storage.base) return this.download(storage.base);
     const device = storage.device;
     if (!(device instanceof GpuBuffer)) return;
     const host = await this.read(storage);
