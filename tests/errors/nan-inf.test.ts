@@ -96,6 +96,13 @@ describe('the softmax family over NaN and infinities follows PyTorch', () => {
     await checkBoth(() => wg.grad((x: Tensor) => softmaxCrossEntropy(x, ints()).sum())(logits())[0], grads);
   });
 
+  test('arithmetic on constants alone that is not finite gives NaN and Inf, not an invalid shader', async () => {
+    await checkBoth(() => wg.zeros([2]).div(0), [NaN, NaN]);
+    await checkBoth(() => wg.full([2], 1).div(0), [Infinity, Infinity]);
+    await checkBoth(() => wg.full([2], -1).sqrt(), [NaN, NaN]);
+    await checkBoth(() => wg.full([2], 1e30).mul(1e30), [Infinity, Infinity]);
+  });
+
   test('exp keeps NaN NaN on the GPU (SwiftShader gives +Inf for a bare exp)', async () => {
     await checkBoth(() => wg.tensor([NaN, Infinity, -Infinity, 0]).exp(), [NaN, Infinity, 0, 1]);
   });
