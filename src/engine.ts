@@ -5,7 +5,8 @@ import { ArgumentError } from './errors';
 import type { LazyNode } from './graph/ir';
 import { tensorsIn, tidy } from './lifetime';
 import { activeBackend, ensureInit, isInitialized, switchBackend, webgpuBackend } from './runtime';
-import { liveTensors, realizeNodes, realizeRoots, storagesOf, Tensor } from './tensor';
+import { realizeRoots } from './graph/realize';
+import { liveTensors, realizeNodes, storagesOf, Tensor } from './tensor';
 
 export { init, type InitOptions, type InitResult } from './runtime';
 

@@ -60,3 +60,9 @@ export class OutOfMemoryError extends WebgradError {
     named(this, 'OutOfMemoryError');
   }
 }
+/** The browser's storage quota (IndexedDB) was exceeded while saving. */
+export class StorageQuotaError extends WebgradError {
+  static {
+    named(this, 'StorageQuotaError');
+  }
+}

@@ -14,3 +14,5 @@ export { tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye, 
 export type { CreateOptions, RandomOptions, TensorOptions, NestedArray } from './ops/creation';
 export { seed } from './ops/random';
 export * from './ops/functions';
+export * as io from './io';
+export * as data from './data';

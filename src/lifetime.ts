@@ -20,7 +20,7 @@ const live = new Set<WeakRef<Tensor>>();
 const entries = new WeakMap<Tensor, Entry>();
 const finalizer = new FinalizationRegistry<Entry>((e) => {
   live.delete(e.ref);
-  e.cell.node.release();
+  e.cell.node.unhold();
 });
 
 /** Tensors created while each open tidy scope runs, innermost last. */

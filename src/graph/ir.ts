@@ -128,6 +128,13 @@ export interface ElementwiseTypes {
 export interface ElementwiseDef {
   readonly name: string;
   readonly arity: 1 | 2 | 3;
+  /** Reads `param`: WGSL gets it (a runtime scalar, src/graph/scalars.ts) as the argument after the sources. */
+  readonly usesParam?: boolean;
+  /**
+   * A counter-based random draw (src/ops/threefry.ts): gets its own flat element index as the
+   * last argument (WGSL: a u32), and its WGSL calls shaders/lib/threefry.wgsl.
+   */
+  readonly random?: boolean;
   cpu(args: number[], types: ElementwiseTypes): number;
   wgsl(args: string[], types: ElementwiseTypes): string;
 }
@@ -209,6 +216,11 @@ export class LazyNode {
    * assigned tensor keeps its buffer) instead of a fresh one.
    */
   target: Storage | null = null;
+  /**
+   * Live tensors on this node (a part of `refs`). A readback realize keeps the value of a node a
+   * tensor holds when its kernels write it anyway (src/graph/realize.ts).
+   */
+  handles = 0;
   constructor(
     public op: NodeOp,
     public srcs: readonly LazyNode[],
@@ -249,6 +261,18 @@ export class LazyNode {
         for (const s of n.srcs) stack.push(s);
       }
     }
+  }
+
+  /** A tensor takes this node: retain, counted as a handle. */
+  hold(): void {
+    this.handles++;
+    this.retain();
+  }
+
+  /** A tensor lets go of this node. */
+  unhold(): void {
+    this.handles--;
+    this.release();
   }
 
   /** Drops a holder. The last one lets go of what `retain` held. */

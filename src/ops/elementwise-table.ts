@@ -5,6 +5,7 @@
 
 import type { DType } from '../dtype';
 import type { ElementwiseDef, ElementwiseTypes } from '../graph/ir';
+import { randomBelow, randomNormal, randomUniform } from './threefry';
 
 /**
  * A WGSL constant of `dtype`. Numbers pass through the prelude's `wg_f`/`wg_i`, so arithmetic
@@ -53,7 +54,6 @@ function powReal(a: number, b: number): number {
 
 const zero = (t: ElementwiseTypes) => wgslLiteral(0, t.out);
 const one = (t: ElementwiseTypes) => wgslLiteral(1, t.out);
-const p = (t: ElementwiseTypes) => wgslLiteral(t.param, 'float32');
 
 type Row = Omit<ElementwiseDef, 'arity'>;
 function rows<K extends string>(arity: 1 | 2 | 3, table: Record<K, Omit<Row, 'name'>>): Record<K, ElementwiseDef> {
@@ -83,8 +83,8 @@ export const UNARY = rows(1, {
   round: { cpu: ([x]) => roundHalfEven(x), wgsl: ([x]) => `round(${x})` },
   sigmoid: { cpu: ([x]) => sigmoid(x), wgsl: ([x]) => `wg_sigmoid(${x})` },
   tanh: { cpu: ([x]) => Math.tanh(x), wgsl: ([x]) => `tanh(clamp(${x}, -15.0, 15.0))` },
-  leakyRelu: { cpu: ([x], t) => (x > 0 ? x : x * t.param), wgsl: ([x], t) => `select(${x} * ${p(t)}, ${x}, ${x} > 0.0)` },
-  elu: { cpu: ([x], t) => (x > 0 ? x : t.param * Math.expm1(x)), wgsl: ([x], t) => `select(${p(t)} * (exp(min(${x}, 0.0)) - 1.0), ${x}, ${x} > 0.0)` },
+  leakyRelu: { usesParam: true, cpu: ([x], t) => (x > 0 ? x : x * t.param), wgsl: ([x, a]) => `select(${x} * ${a}, ${x}, ${x} > 0.0)` },
+  elu: { usesParam: true, cpu: ([x], t) => (x > 0 ? x : t.param * Math.expm1(x)), wgsl: ([x, a]) => `select(${a} * (exp(min(${x}, 0.0)) - 1.0), ${x}, ${x} > 0.0)` },
   selu: {
     cpu: ([x]) => SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)),
     wgsl: ([x]) => `(${wgslLiteral(SELU_SCALE, 'float32')} * select(${wgslLiteral(SELU_ALPHA, 'float32')} * (exp(min(${x}, 0.0)) - 1.0), ${x}, ${x} > 0.0))`,
@@ -157,4 +157,19 @@ export const WHERE: ElementwiseDef = {
   arity: 3,
   cpu: ([c, a, b]) => (c ? a : b),
   wgsl: ([c, a, b]) => `select(${b}, ${a}, ${c})`,
+};
+
+/**
+ * Random draws (Threefry 2x32-20): the sources are the int32 seed and stream (runtime scalars,
+ * so a new draw reuses the pipeline), then `randomBelow`'s range; the last argument is the
+ * element's flat index, its counter. Float results for uniform and normal, int32 for below.
+ */
+export const RANDOM = {
+  ...rows(2, {
+    randomUniform: { random: true, cpu: ([s, st, i]) => randomUniform(s, st, i), wgsl: ([s, st, i]) => `wg_random_uniform(${s}, ${st}, ${i})` },
+    randomNormal: { random: true, cpu: ([s, st, i]) => randomNormal(s, st, i), wgsl: ([s, st, i]) => `wg_random_normal(${s}, ${st}, ${i})` },
+  }),
+  ...rows(3, {
+    randomBelow: { random: true, cpu: ([s, st, r, i]) => randomBelow(s, st, r, i), wgsl: ([s, st, r, i]) => `wg_random_below(${s}, ${st}, ${r}, ${i})` },
+  }),
 };

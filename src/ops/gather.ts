@@ -20,6 +20,7 @@ interface GatherAttrs {
 
 export const GATHER: KernelDef<GatherAttrs> = {
   name: 'gather',
+  epilogue: true,
   cpu([x, indices], node) {
     const { outer, axis, inner, count } = node.op.attrs;
     const out: TypedArray = allocHost(node.dtype, outer * count * inner);

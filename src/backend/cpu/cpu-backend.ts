@@ -67,9 +67,11 @@ export class CpuBackend implements Backend {
       case 'elementwise': {
         const out = allocHost(node.dtype, sizeOf(node.shape));
         const types = { in: node.srcs.map((s) => s.dtype), out: node.dtype, param: op.param };
-        const args = new Array<number>(inputs.length);
+        // A random row's last argument is the element's index (its Threefry counter).
+        const args = new Array<number>(inputs.length + (op.def.random ? 1 : 0));
         for (let i = 0; i < out.length; i++) {
           for (let k = 0; k < inputs.length; k++) args[k] = inputs[k][i];
+          if (op.def.random) args[inputs.length] = i;
           out[i] = op.def.cpu(args, types);
         }
         return out;

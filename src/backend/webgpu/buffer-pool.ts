@@ -9,11 +9,13 @@ import { OutOfMemoryError } from '../../errors';
 const MAP_READ = 0x1;
 const COPY_SRC = 0x4;
 const COPY_DST = 0x8;
+const UNIFORM = 0x40;
 const STORAGE = 0x80;
 export const MAP_MODE_READ = 0x1;
 
 export const STORAGE_USAGE = STORAGE | COPY_SRC | COPY_DST;
 export const STAGING_USAGE = MAP_READ | COPY_DST;
+export const UNIFORM_USAGE = UNIFORM | COPY_DST;
 
 /** The size class a request of `bytes` is served from. */
 export function sizeClass(bytes: number): number {

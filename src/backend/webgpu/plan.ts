@@ -2,16 +2,18 @@
 // src/graph/plan-cache.ts) schedules the graph, lowers its kernels to pipelines and plans their
 // intermediates' buffers. Running (every realize) only binds this realize's buffers: input
 // leaves, pooled buffers for the plan's slots, fresh pooled buffers for the roots the caller
-// keeps; it encodes every dispatch in one command encoder and submits once.
+// keeps, and one uniform buffer with this realize's runtime scalars (src/graph/scalars.ts);
+// it encodes every dispatch in one command encoder and submits once.
 
 import { allocHost } from '../../dtype';
 import { Storage, type LazyNode } from '../../graph/ir';
 import { planMemory, type MemoryPlan, type PlanStep } from '../../graph/memory-plan';
 import { graphSignature, PlanCache, type GraphSignature } from '../../graph/plan-cache';
+import { encodeScalars, scalarBlockBytes } from '../../graph/scalars';
 import { kernelOutputs, writePlan, type Kernel } from '../../graph/schedule';
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
-import { sizeClass, STORAGE_USAGE, type BufferPool } from './buffer-pool';
+import { sizeClass, STORAGE_USAGE, UNIFORM_USAGE, type BufferPool } from './buffer-pool';
 import { gpuBytes, type GpuStorages } from './gpu-storage';
 
 /** One kernel lowered for the device: its pipeline, layout, grid and the nodes it binds, in order. */
@@ -20,6 +22,9 @@ export interface CompiledKernel {
   readonly layout: GPUBindGroupLayout;
   readonly workgroups: readonly [number, number, number];
   readonly bindings: readonly LazyNode[];
+  /** The nodes whose runtime scalars fill the kernel's group-1 block, in slot order. */
+  readonly scalars: readonly LazyNode[];
+  readonly scalarLayout: GPUBindGroupLayout | null;
 }
 
 /** What a plan needs from the backend: its schedule and kernel lowering. */
@@ -32,11 +37,21 @@ export interface KernelCompiler {
 /** Where a binding's buffer comes from in a run: an input leaf, a plan slot, or a kept output. */
 type BufferRef = { readonly from: 'leaf' | 'slot' | 'output'; readonly index: number };
 
+/** A kernel's scalar block in a run's uniform buffer: which of the graph's scalars, where. */
+interface ScalarBlockRef {
+  readonly layout: GPUBindGroupLayout;
+  /** Indices into the graph signature's `scalars`, in the block's slot order. */
+  readonly slots: readonly number[];
+  readonly offsetBytes: number;
+  readonly bytes: number;
+}
+
 interface PlannedKernel {
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
   readonly workgroups: readonly [number, number, number];
   readonly refs: readonly BufferRef[];
+  readonly scalars: ScalarBlockRef | null;
 }
 
 /**
@@ -62,10 +77,15 @@ export interface ExecutionPlan {
   /** Leaves some kernel binds (a root leaf needs no upload). */
   readonly boundLeaves: readonly number[];
   readonly memory: MemoryPlan;
+  /** Bytes of the uniform buffer holding every kernel's scalar block (0: none). */
+  readonly scalarBytes: number;
 }
 
-/** Compiles `roots`' graph into a plan; `kernels` are the compiled kernels of its schedule. */
-function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly CompiledKernel[]): ExecutionPlan {
+/**
+ * Compiles `roots`' graph into a plan; `kernels` are the compiled kernels of its schedule.
+ * Scalar blocks are laid out one after another at `alignment` (the device's uniform offset alignment).
+ */
+function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly CompiledKernel[], alignment: number): ExecutionPlan {
   const leafIndex = new Map(sig.leaves.map((n, i) => [n, i]));
   const { direct } = writePlan(kernels);
   const outputIndex = new Map<LazyNode, number>();
@@ -100,11 +120,25 @@ function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: rea
     bound.add(leaf);
     return { from: 'leaf', index: leaf };
   };
+  const scalarIndex = new Map(sig.scalars.map((n, i) => [n, i]));
+  let scalarBytes = 0;
+  const blockOf = (c: CompiledKernel): ScalarBlockRef | null => {
+    if (!c.scalarLayout) return null;
+    const slots = c.scalars.map((n) => {
+      const i = scalarIndex.get(n);
+      if (i === undefined) throw new Error(`plan: kernel scalar ${n.id} (${n.op.kind}) is not a runtime scalar of the graph`);
+      return i;
+    });
+    const offsetBytes = Math.ceil(scalarBytes / alignment) * alignment;
+    const bytes = scalarBlockBytes(slots.length);
+    scalarBytes = offsetBytes + bytes;
+    return { layout: c.scalarLayout, slots, offsetBytes, bytes };
+  };
   const planned = kernels.flatMap((k, i): PlannedKernel[] => {
     const refs = compiled[i].bindings.map(refOf);
     if (sizeOf(k.root.shape) === 0) return [];
     const { pipeline, layout, workgroups } = compiled[i];
-    return [{ pipeline, layout, workgroups, refs }];
+    return [{ pipeline, layout, workgroups, refs, scalars: blockOf(compiled[i]) }];
   });
   return {
     kernels: planned,
@@ -112,6 +146,7 @@ function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: rea
     outputs,
     boundLeaves: [...bound],
     memory,
+    scalarBytes,
   };
 }
 
@@ -137,7 +172,7 @@ export class Planner {
     else stats.planCacheMisses++;
     if (!plan) {
       const kernels = this.compiler.schedule(roots);
-      plan = buildPlan(roots, sig, kernels, kernels.map((k) => this.compiler.compileKernel(k)));
+      plan = buildPlan(roots, sig, kernels, kernels.map((k) => this.compiler.compileKernel(k)), this.uniformAlignment);
       this.cache.set(sig.key, plan);
     }
     return this.run(plan, sig, roots);
@@ -163,7 +198,7 @@ export class Planner {
     let pending = this.compiling.get(sig.key);
     if (!pending) {
       const kernels = this.compiler.schedule(roots);
-      pending = Promise.all(kernels.map((k) => this.compiler.compileKernelAsync(k))).then((compiled) => buildPlan(roots, sig, kernels, compiled));
+      pending = Promise.all(kernels.map((k) => this.compiler.compileKernelAsync(k))).then((compiled) => buildPlan(roots, sig, kernels, compiled, this.uniformAlignment));
       this.compiling.set(sig.key, pending);
     }
     try {
@@ -171,6 +206,22 @@ export class Planner {
     } finally {
       this.compiling.delete(sig.key);
     }
+  }
+
+  private get uniformAlignment(): number {
+    return this.device.limits.minUniformBufferOffsetAlignment;
+  }
+
+  /** This run's runtime scalars, written into a pooled uniform buffer with one writeBuffer; null when the plan reads none. */
+  private uploadScalars(plan: ExecutionPlan, sig: GraphSignature): GPUBuffer | null {
+    if (plan.scalarBytes === 0) return null;
+    const words = new Uint32Array(plan.scalarBytes / 4);
+    for (const k of plan.kernels) {
+      if (k.scalars) encodeScalars(k.scalars.slots.map((i) => sig.scalars[i]), words, k.scalars.offsetBytes / 4);
+    }
+    const buffer = this.pool.acquire(plan.scalarBytes, UNIFORM_USAGE);
+    this.device.queue.writeBuffer(buffer, 0, words);
+    return buffer;
   }
 
   private run(plan: ExecutionPlan, sig: GraphSignature, roots: readonly LazyNode[]): Storage[] {
@@ -207,6 +258,7 @@ export class Planner {
     const bufferOf = (r: BufferRef): GPUBufferBinding =>
       r.from === 'leaf' ? leaves[r.index] : r.from === 'slot' ? { buffer: slots[r.index] } : outBuffers[r.index];
 
+    const scalarBuffer = this.uploadScalars(plan, sig);
     if (plan.kernels.length > 0) {
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
@@ -214,6 +266,10 @@ export class Planner {
         const entries = k.refs.map((r, binding) => ({ binding, resource: bufferOf(r) }));
         pass.setPipeline(k.pipeline);
         pass.setBindGroup(0, this.device.createBindGroup({ layout: k.layout, entries }));
+        if (k.scalars) {
+          const resource = { buffer: scalarBuffer!, offset: k.scalars.offsetBytes, size: k.scalars.bytes };
+          pass.setBindGroup(1, this.device.createBindGroup({ layout: k.scalars.layout, entries: [{ binding: 0, resource }] }));
+        }
         pass.dispatchWorkgroups(...k.workgroups);
       }
       pass.end();
@@ -225,6 +281,7 @@ export class Planner {
     // Slots go back to the pool now: later submissions are ordered after this one.
     for (const b of slots) this.pool.release(b);
     for (const t of temps) this.pool.release(t);
+    if (scalarBuffer) this.pool.release(scalarBuffer);
     this.last = plan;
     return plan.roots.map((r) => {
       if (r.from === 'output') return outputs[r.index];
