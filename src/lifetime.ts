@@ -45,6 +45,11 @@ export function untrackTensor(t: Tensor): void {
   entries.delete(t);
 }
 
+/** How many tensors are not yet disposed or collected. */
+export function liveTensorCount(): number {
+  return live.size;
+}
+
 /** Every tensor not yet disposed or collected. */
 export function liveTensors(): Tensor[] {
   const out: Tensor[] = [];

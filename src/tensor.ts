@@ -59,9 +59,6 @@ export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
 
-export function isGradEnabled(): boolean {
-  return gradEnabled;
-}
 
 export { liveTensors } from './lifetime';
 

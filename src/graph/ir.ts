@@ -12,6 +12,8 @@ import type { Shape } from '../shape';
  * updates many tensors at once; such a view shares the base's memory, version and lifetime.
  */
 export class Storage {
+  /** Bytes of host arrays held by storages not yet released (the CPU backend's memory). */
+  static liveHostBytes = 0;
   private ownHost: TypedArray | null = null;
   private ownDevice: DeviceBuffer | null = null;
   private ownVersion = 0;
@@ -43,6 +45,7 @@ export class Storage {
   }
   set host(h: TypedArray | null) {
     if (this.base) throw new Error('Storage: a view takes its host array from its base');
+    Storage.liveHostBytes += (h?.byteLength ?? 0) - (this.ownHost?.byteLength ?? 0);
     this.ownHost = h;
   }
 
@@ -92,7 +95,7 @@ export class Storage {
     }
     this.ownDevice?.release();
     this.ownDevice = null;
-    this.ownHost = null;
+    this.host = null;
   }
 }
 

@@ -116,8 +116,4 @@ export class PlanCache<P> {
     this.plans.set(key, plan);
     while (this.plans.size > this.capacity) this.plans.delete(this.plans.keys().next().value!);
   }
-
-  clear(): void {
-    this.plans.clear();
-  }
 }

@@ -48,10 +48,6 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-function powReal(a: number, b: number): number {
-  return Math.pow(a, b);
-}
-
 const zero = (t: ElementwiseTypes) => wgslLiteral(0, t.out);
 const one = (t: ElementwiseTypes) => wgslLiteral(1, t.out);
 
@@ -131,7 +127,7 @@ export const BINARY = rows(2, {
   sub: { cpu: ([a, b]) => a - b, wgsl: ([a, b]) => `(${a} - ${b})` },
   mul: { cpu: ([a, b], t) => (t.out === 'int32' ? Math.imul(a, b) : a * b), wgsl: ([a, b]) => `(${a} * ${b})` },
   div: { cpu: ([a, b]) => a / b, wgsl: ([a, b]) => `(${a} / ${b})` },
-  pow: { cpu: ([a, b]) => powReal(a, b), wgsl: ([a, b], t) => (t.out === 'int32' ? `i32(round(wg_pow(f32(${a}), f32(${b}))))` : `wg_pow(${a}, ${b})`) },
+  pow: { cpu: ([a, b]) => Math.pow(a, b), wgsl: ([a, b], t) => (t.out === 'int32' ? `i32(round(wg_pow(f32(${a}), f32(${b}))))` : `wg_pow(${a}, ${b})`) },
   maximum: { cpu: ([a, b]) => (a !== a || b !== b ? NaN : Math.max(a, b)), wgsl: ([a, b], t) => `${t.out === 'float32' ? 'wg_' : ''}max(${a}, ${b})` },
   minimum: { cpu: ([a, b]) => (a !== a || b !== b ? NaN : Math.min(a, b)), wgsl: ([a, b], t) => `${t.out === 'float32' ? 'wg_' : ''}min(${a}, ${b})` },
   equal: { cpu: ([a, b]) => (a === b ? 1 : 0), wgsl: ([a, b]) => `(${a} == ${b})` },

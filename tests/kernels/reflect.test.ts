@@ -79,6 +79,10 @@ const graphs: [string, () => wg.Tensor[]][] = [
     const f = (a: wg.Tensor, b: wg.Tensor) => wg.conv2d(a, b, { padding: 'same', bias: wg.ones([4]) }).relu().sum();
     return [wg.conv2d(x, w, { padding: 'same' }).relu(), ...wg.grad(f)(x, w)];
   }],
+  ...(['lstm', 'gru', 'simpleRNN'] as const).map((kind): [string, () => wg.Tensor[]] => [`${kind} sequence kernels, forward and backward`, () => {
+    const layer = wg.layers[kind]({ units: 5, returnSequences: true });
+    return wg.grad((t: wg.Tensor) => (layer.apply(t) as wg.Tensor).sum())(randomTensor([2, 3, 4], 24));
+  }]),
 ];
 
 describe('kernel launches bind exactly what their WGSL declares', () => {

@@ -83,6 +83,15 @@ export class CpuBackend implements Backend {
     }
   }
 
+  private peakBytes = 0;
+
+  /** Host arrays of storages not yet released (the CPU backend has no pool). */
+  memory(): { liveBytes: number; pooledBytes: number; peakBytes: number } {
+    const liveBytes = Storage.liveHostBytes;
+    this.peakBytes = Math.max(this.peakBytes, liveBytes);
+    return { liveBytes, pooledBytes: 0, peakBytes: this.peakBytes };
+  }
+
   async read(storage: Storage): Promise<TypedArray> {
     if (!storage.host) throw new Error('cpu: storage has no host data');
     stats.bytesRead += storage.host.byteLength;

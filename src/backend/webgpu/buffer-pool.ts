@@ -33,8 +33,6 @@ export class BufferPool {
   pooledBytes = 0;
   /** The most bytes this pool ever had allocated on the device (live + pooled). */
   peakBytes = 0;
-  /** Buffers created on the device so far (a steady training loop stops creating them). */
-  buffersCreated = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -58,7 +56,6 @@ export class BufferPool {
       buffer = pooled;
     } else {
       buffer = this.device.createBuffer({ size, usage });
-      this.buffersCreated++;
     }
     this.liveBytes += size;
     this.peakBytes = Math.max(this.peakBytes, this.liveBytes + this.pooledBytes);

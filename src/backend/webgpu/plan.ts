@@ -1,16 +1,16 @@
 // Execution plans of the WebGPU backend. Compiling (once per graph structure, see
 // src/graph/plan-cache.ts) schedules the graph, lowers its kernels to pipelines and plans their
-// intermediates' buffers. Running (every realize) only binds this realize's buffers: input
+// buffers (src/graph/plan.ts). Running (every realize) only binds this realize's buffers: input
 // leaves, pooled buffers for the plan's slots, fresh pooled buffers for the roots the caller
 // keeps, and one uniform buffer with this realize's runtime scalars (src/graph/scalars.ts);
 // it encodes every dispatch in one command encoder and submits once.
 
 import { allocHost } from '../../dtype';
 import { Storage, type LazyNode } from '../../graph/ir';
-import { planMemory, type MemoryPlan, type PlanStep } from '../../graph/memory-plan';
+import { planBuffers, type BufferPlan, type BufferRef } from '../../graph/plan';
 import { graphSignature, PlanCache, type GraphSignature } from '../../graph/plan-cache';
 import { encodeScalars, scalarBlockBytes } from '../../graph/scalars';
-import { kernelOutputs, writePlan, type Kernel } from '../../graph/schedule';
+import type { Kernel } from '../../graph/schedule';
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
 import { sizeClass, STORAGE_USAGE, UNIFORM_USAGE, type BufferPool } from './buffer-pool';
@@ -34,9 +34,6 @@ export interface KernelCompiler {
   compileKernelAsync(k: Kernel): Promise<CompiledKernel>;
 }
 
-/** Where a binding's buffer comes from in a run: an input leaf, a plan slot, or a kept output. */
-type BufferRef = { readonly from: 'leaf' | 'slot' | 'output'; readonly index: number };
-
 /** A kernel's scalar block in a run's uniform buffer: which of the graph's scalars, where. */
 interface ScalarBlockRef {
   readonly layout: GPUBindGroupLayout;
@@ -54,29 +51,9 @@ interface PlannedKernel {
   readonly scalars: ScalarBlockRef | null;
 }
 
-/**
- * A value a plan writes for a root: into a fresh storage, straight into an assigned root's target
- * storage (`direct`), or into a pooled buffer copied into the target after every kernel has run
- * (`copy`: some kernel of the plan reads the old contents where a direct write would race).
- */
-interface Output {
-  readonly dtype: LazyNode['dtype'];
-  readonly size: number;
-  readonly write: 'fresh' | 'direct' | 'copy';
-  /** Which root of the realize it is (an assigned root's target comes from that node). */
-  readonly root: number;
-}
-
 /** A compiled plan: what a cache hit reuses. Holds no buffers between runs. */
-export interface ExecutionPlan {
+export interface ExecutionPlan extends Omit<BufferPlan, 'refs'> {
   readonly kernels: readonly PlannedKernel[];
-  /** Each root's storage: a leaf it already is, or an output this plan writes. */
-  readonly roots: readonly BufferRef[];
-  /** The buffers this plan writes for its roots. */
-  readonly outputs: readonly Output[];
-  /** Leaves some kernel binds (a root leaf needs no upload). */
-  readonly boundLeaves: readonly number[];
-  readonly memory: MemoryPlan;
   /** Bytes of the uniform buffer holding every kernel's scalar block (0: none). */
   readonly scalarBytes: number;
 }
@@ -86,40 +63,7 @@ export interface ExecutionPlan {
  * Scalar blocks are laid out one after another at `alignment` (the device's uniform offset alignment).
  */
 function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly CompiledKernel[], alignment: number): ExecutionPlan {
-  const leafIndex = new Map(sig.leaves.map((n, i) => [n, i]));
-  const { direct } = writePlan(kernels);
-  const outputIndex = new Map<LazyNode, number>();
-  const outputs: Output[] = [];
-  roots.forEach((r, i) => {
-    if (r.op.kind === 'buffer' || outputIndex.has(r)) return;
-    outputIndex.set(r, outputs.length);
-    const write = r.target === null ? 'fresh' : direct.has(r) ? 'direct' : 'copy';
-    outputs.push({ dtype: r.dtype, size: sizeOf(r.shape), write, root: i });
-  });
-  // One planner step per value written; a kernel's reads count at its last output, so its inputs
-  // stay live (and unshared) until every output of it is placed.
-  const stepOf = new Map<LazyNode, number>();
-  const steps: PlanStep[] = [];
-  kernels.forEach((k, i) => {
-    const outs = kernelOutputs(k);
-    const reads = compiled[i].bindings.flatMap((n) => (!outs.includes(n) && stepOf.has(n) ? [stepOf.get(n)!] : []));
-    outs.forEach((o, j) => {
-      stepOf.set(o, steps.length);
-      steps.push({ bytes: gpuBytes(sizeOf(o.shape)), reads: j === outs.length - 1 ? reads : [], kept: outputIndex.has(o) });
-    });
-  });
-  const memory = planMemory(steps, sizeClass);
-  const bound = new Set<number>();
-  const refOf = (n: LazyNode): BufferRef => {
-    const out = outputIndex.get(n);
-    if (out !== undefined) return { from: 'output', index: out };
-    const step = stepOf.get(n);
-    if (step !== undefined) return { from: 'slot', index: memory.slotOf[step] };
-    const leaf = leafIndex.get(n);
-    if (leaf === undefined) throw new Error(`plan: kernel input ${n.id} (${n.op.kind}) is neither a buffer nor a kernel's output`);
-    bound.add(leaf);
-    return { from: 'leaf', index: leaf };
-  };
+  const buffers = planBuffers(roots, sig, kernels, compiled.map((c) => c.bindings), gpuBytes, sizeClass);
   const scalarIndex = new Map(sig.scalars.map((n, i) => [n, i]));
   let scalarBytes = 0;
   const blockOf = (c: CompiledKernel): ScalarBlockRef | null => {
@@ -135,19 +79,13 @@ function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: rea
     return { layout: c.scalarLayout, slots, offsetBytes, bytes };
   };
   const planned = kernels.flatMap((k, i): PlannedKernel[] => {
-    const refs = compiled[i].bindings.map(refOf);
+    const refs = buffers.refs[i];
     if (sizeOf(k.root.shape) === 0) return [];
     const { pipeline, layout, workgroups } = compiled[i];
     return [{ pipeline, layout, workgroups, refs, scalars: blockOf(compiled[i]) }];
   });
-  return {
-    kernels: planned,
-    roots: roots.map((r) => (r.op.kind === 'buffer' ? { from: 'leaf', index: leafIndex.get(r)! } : { from: 'output', index: outputIndex.get(r)! })),
-    outputs,
-    boundLeaves: [...bound],
-    memory,
-    scalarBytes,
-  };
+  const { roots: rootRefs, outputs, boundLeaves, memory } = buffers;
+  return { kernels: planned, roots: rootRefs, outputs, boundLeaves, memory, scalarBytes };
 }
 
 /** Compiles, caches and runs plans for one device. */

@@ -111,6 +111,11 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     return async ? this.device.createComputePipelineAsync(descriptor).then(remember) : remember(this.device.createComputePipeline(descriptor));
   }
 
+  memory(): { liveBytes: number; pooledBytes: number; peakBytes: number } {
+    const { liveBytes, pooledBytes, peakBytes } = this.pool;
+    return { liveBytes, pooledBytes, peakBytes };
+  }
+
   async read(storage: Storage): Promise<TypedArray> {
     if (storage.size === 0) return allocHost(storage.dtype, 0);
     if (!(storage.device instanceof GpuBuffer)) {
