@@ -63,11 +63,14 @@ export default defineConfig({
     },
     rolldownOptions: {
       external: nodeExternals,
-      output: { chunkFileNames: 'chunks/webgrad-[hash].js' },
+      // keepNames: classes and functions keep their names when minified (Tensor, error classes).
+      output: { chunkFileNames: 'chunks/webgrad-[hash].js', keepNames: true },
     },
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    // Every file fails on a WebGPU validation error (tests/setup/no-gpu-errors.ts).
+    setupFiles: ['tests/setup/no-gpu-errors.ts'],
     environment: 'node',
     // One GPU emulator on two cores: test files run one after another, never in parallel.
     fileParallelism: false,

@@ -1,7 +1,8 @@
 // Softmax cross-entropy for integer labels, backward: out[r, c] = (softmax(x[r])[c] − [c ==
 // label[r]]) · g[r] for a contiguous [ROWS, COLS] input and the loss gradient g [ROWS]: `main`
 // runs one workgroup per row with tree reductions, `main_rows` one thread per row with no
-// barriers (SwiftShader, short rows). Outputs pass through `epilogue` (fused elementwise chains).
+// barriers (SwiftShader, short rows). A NaN row (row-stats) gets NaN gradients. Outputs pass
+// through `epilogue` (fused elementwise chains).
 
 override ROWS: u32;
 override COLS: u32;
@@ -29,7 +30,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let gr = g[row];
   for (var c = t; c < COLS; c += WG) {
     let hot = select(0.0, 1.0, i32(c) == label);
-    out[base + c] = epilogue((exp(x[base + c] - st.max_x) / st.sum_exp - hot) * gr, base + c);
+    let d = select((exp(x[base + c] - st.max_x) / st.sum_exp - hot) * gr, row_nan(), st.nan_row);
+    out[base + c] = epilogue(d, base + c);
   }
 }
 
@@ -43,6 +45,7 @@ fn main_rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) li
   let gr = g[row];
   for (var c = 0u; c < COLS; c++) {
     let hot = select(0.0, 1.0, i32(c) == label);
-    out[base + c] = epilogue((exp(x[base + c] - st.max_x) / st.sum_exp - hot) * gr, base + c);
+    let d = select((exp(x[base + c] - st.max_x) / st.sum_exp - hot) * gr, row_nan(), st.nan_row);
+    out[base + c] = epilogue(d, base + c);
   }
 }

@@ -16,15 +16,12 @@ override GRID_X: u32 = 1u;
 fn epilogue(v: f32, idx: u32) -> f32 { return v; }
 //!EPILOGUE_END
 
-// Read at run time: a constant NaN is a shader-creation error.
-var<private> nan_bits: u32 = 0x7fc00000u;
-
 //!INCLUDE row-stats
 
-// log Σ exp(x[row]) − x[row, label], or NaN for a label outside [0, COLS).
+// log Σ exp(x[row]) − x[row, label], or NaN for a label outside [0, COLS) or a NaN row.
 fn loss(row: u32, st: RowStats) -> f32 {
   let label = labels[row];
-  if (label < 0 || u32(label) >= COLS) { return bitcast<f32>(nan_bits); }
+  if (label < 0 || u32(label) >= COLS || st.nan_row) { return row_nan(); }
   return st.max_x + log(st.sum_exp) - x[row * COLS + u32(label)];
 }
 

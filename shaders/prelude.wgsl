@@ -9,6 +9,12 @@ var<private> wg_nan_bits: u32 = 0x7fc00000u;
 fn wg_inf() -> f32 { return bitcast<f32>(wg_inf_bits); }
 fn wg_nan() -> f32 { return bitcast<f32>(wg_nan_bits); }
 
+// Constants of generated code pass through these (src/ops/elementwise-table.ts wgslLiteral): a
+// function call is not a constant expression, so WGSL evaluates `0.0 / 0.0` at run time (NaN)
+// instead of rejecting the shader.
+fn wg_f(x: f32) -> f32 { return x; }
+fn wg_i(x: i32) -> i32 { return x; }
+
 // By bits, so no compiler assumption about NaN can fold the test away.
 fn wg_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 
@@ -21,6 +27,9 @@ fn wg_f32_to_i32(x: f32) -> i32 {
 // WGSL's max and min return the other operand for a NaN; PyTorch propagates the NaN.
 fn wg_max(a: f32, b: f32) -> f32 { return select(max(a, b), wg_nan(), wg_isnan(a) || wg_isnan(b)); }
 fn wg_min(a: f32, b: f32) -> f32 { return select(min(a, b), wg_nan(), wg_isnan(a) || wg_isnan(b)); }
+
+// Some implementations (SwiftShader) give exp(NaN) = +Inf.
+fn wg_exp(x: f32) -> f32 { return select(exp(x), x, wg_isnan(x)); }
 
 fn wg_log(x: f32) -> f32 {
   if (x < 0.0) { return wg_nan(); }

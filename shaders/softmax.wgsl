@@ -1,6 +1,7 @@
 // softmax / logSoftmax over the last axis of a contiguous [ROWS, COLS] input, max-shifted so
-// logits of any magnitude stay finite. `main`: one workgroup per row, the row's max and sum of
-// exp(x − max) as workgroup tree reductions (GPUs, long rows). `main_rows`: one thread per row,
+// logits of any magnitude stay finite (a row with a NaN or an infinite max is all NaN, as in
+// PyTorch). `main`: one workgroup per row, the row's max and sum of exp(x − max) as workgroup
+// tree reductions (GPUs, long rows). `main_rows`: one thread per row,
 // no barriers (SwiftShader, where barriers are expensive; short rows). Outputs pass through
 // `epilogue` (fused elementwise chains).
 
@@ -30,7 +31,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let logS = log(st.sum_exp);
   for (var c = t; c < COLS; c += WG) {
     let d = x[base + c] - st.max_x;
-    let v = select(exp(d) / st.sum_exp, d - logS, LOG);
+    let v = select(select(exp(d) / st.sum_exp, d - logS, LOG), row_nan(), st.nan_row);
     out[base + c] = epilogue(v, base + c);
   }
 }
@@ -44,6 +45,7 @@ fn main_rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) li
   let logS = log(st.sum_exp);
   for (var c = 0u; c < COLS; c++) {
     let d = x[base + c] - st.max_x;
-    out[base + c] = epilogue(select(exp(d) / st.sum_exp, d - logS, LOG), base + c);
+    let v = select(select(exp(d) / st.sum_exp, d - logS, LOG), row_nan(), st.nan_row);
+    out[base + c] = epilogue(v, base + c);
   }
 }

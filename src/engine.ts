@@ -1,6 +1,7 @@
 // The public engine calls of API.md "Engine": backend choice, realize, stats, memory, explain.
 
 import { resetStats as reset, stats as counters, type BackendName, type Stats } from './backend/backend';
+import { ArgumentError } from './errors';
 import type { LazyNode } from './graph/ir';
 import { liveTensorCount, tensorsIn, tidy } from './lifetime';
 import { activeBackend, ensureInit, isInitialized, switchBackend } from './runtime';
@@ -67,6 +68,7 @@ export function memory(): MemoryInfo {
  * ```
  */
 export async function warmup(fn: () => unknown): Promise<void> {
+  if (typeof fn !== 'function') throw new ArgumentError(`warmup: expected a function, got ${fn === null ? 'null' : typeof fn}`);
   const backend = await ensureInit();
   let nodes: LazyNode[] = [];
   tidy(() => {

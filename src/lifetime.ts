@@ -2,6 +2,7 @@
 // lets go of tensors the program dropped. Device memory itself follows node holders
 // (LazyNode.retain/release in src/graph/ir.ts): this file only decides when a tensor lets go.
 
+import { ArgumentError } from './errors';
 import type { LazyNode } from './graph/ir';
 import type { Tensor } from './tensor';
 
@@ -68,6 +69,7 @@ export function liveTensors(): Tensor[] {
  * ```
  */
 export function keep<T extends Tensor>(t: T): T {
+  if (typeof t !== 'object' || t === null) throw new ArgumentError(`keep: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   kept.add(t);
   for (const s of scopes) s.delete(t);
   return t;
@@ -88,6 +90,7 @@ export function keep<T extends Tensor>(t: T): T {
  * ```
  */
 export function tidy<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ArgumentError(`tidy: expected a function, got ${fn === null ? 'null' : typeof fn}`);
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;

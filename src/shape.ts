@@ -30,6 +30,22 @@ export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/**
+ * The most elements one tensor may have: kernels index elements with i32, and the CPU backend
+ * holds them in one typed array. Bytes beyond the device's buffer limits are an
+ * OutOfMemoryError where a tensor is materialized; counts beyond this are refused at the call.
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** Throws unless a tensor of `shape` has at most MAX_ELEMENTS elements; returns `shape`. */
+export function checkSize<S extends Shape>(op: string, shape: S): S {
+  const n = sizeOf(shape);
+  if (n > MAX_ELEMENTS) {
+    throw new ArgumentError(`${op}: a tensor of shape ${shapeStr(shape)} would have ${n} elements, more than the ${MAX_ELEMENTS} (2^31 − 1) a tensor can hold`);
+  }
+  return shape;
+}
+
 /** The NumPy broadcast of several shapes. */
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
   const rank = Math.max(...shapes.map((s) => s.length));
@@ -47,15 +63,15 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
       }
     }
   }
-  return out;
+  return checkSize(op, out);
 }
 
-/** Checks `shape` is a list of non-negative integers. */
+/** Checks `shape` is a list of non-negative integers, of at most MAX_ELEMENTS elements. */
 export function checkShape(op: string, shape: unknown): number[] {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ShapeError(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
   }
-  return shape.slice();
+  return checkSize(op, shape.slice());
 }
 
 /** One axis in [-rank, rank) → [0, rank). */
@@ -69,7 +85,10 @@ export function normAxis(op: string, axis: number, rank: number): number {
 /** `undefined` → every axis; a number or list → sorted unique normalized axes. */
 export function normAxes(op: string, axis: number | readonly number[] | undefined, rank: number): number[] {
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : [...axis];
+  if (typeof axis !== 'number' && !Array.isArray(axis)) {
+    throw new ArgumentError(`${op}: axis must be a number, an array of numbers or undefined (every axis), got ${axis === null ? 'null' : typeof axis}`);
+  }
+  const list: number[] = typeof axis === 'number' ? [axis] : [...axis];
   const out = list.map((a) => normAxis(op, a, rank));
   if (new Set(out).size !== out.length) throw new ArgumentError(`${op}: repeated axis in ${JSON.stringify(axis)}`);
   return out.sort((a, b) => a - b);

@@ -176,6 +176,7 @@ export class Tensor {
 
   /** The values as nested arrays (numbers; booleans for bool). */
   async array(): Promise<unknown> {
+    Tensor.check(this, 'array');
     const flat = Array.from(await this.data(), (v) => (this.dtype === 'bool' ? v !== 0 : v));
     if (this.rank === 0) return flat[0];
     const nest = (axis: number, offset: number): unknown[] => {
@@ -189,11 +190,13 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   async item(): Promise<number> {
+    Tensor.check(this, 'item');
     if (this.size !== 1) throw new ShapeError(`item: needs a tensor of one element, got shape ${shapeStr(this.shape)}`);
     return (await this.data())[0];
   }
 
   async print(): Promise<void> {
+    Tensor.check(this, 'print');
     console.log(`Tensor ${shapeStr(this.shape)} ${this.dtype}\n${JSON.stringify(await this.array())}`);
   }
 
@@ -256,6 +259,11 @@ export class Tensor {
    * their `.grad` (lazily: nothing runs until a value is needed). `grad` defaults to 1 for a
    * one-element tensor; other shapes must pass it.
    *
+   * A second `backward()` through the same graph adds the gradients again (PyTorch's
+   * `retain_graph=True`): the graph is lazy nodes that live as long as the tensors holding them,
+   * so nothing was freed that PyTorch's "backward through the graph a second time" error guards.
+   * A graph whose inputs were disposed is a DisposedError.
+   *
    * ```ts
    * const x = wg.tensor([1, 2, 3], { requiresGrad: true });
    * x.square().sum().backward();
@@ -268,6 +276,8 @@ export class Tensor {
 
   /** Marks this leaf as requiring gradients. */
   requiresGrad_(flag = true): this {
+    Tensor.check(this, 'requiresGrad_');
+    if (typeof flag !== 'boolean') throw new ArgumentError(`requiresGrad_: flag must be a boolean, got ${JSON.stringify(flag)}`);
     if (flag && this.dtype !== 'float32') throw new ArgumentError(`requiresGrad_: only float32 tensors can require gradients, got ${this.dtype}`);
     if (!flag && this.gradFn) throw new ArgumentError(`requiresGrad_: a computed ${shapeStr(this.shape)} tensor keeps requiring gradients; use detach() for a copy that does not`);
     this.requiresGrad = flag;

@@ -22,7 +22,7 @@ export type Grads<A extends readonly unknown[]> = { [K in keyof A]: A[K] extends
  */
 export function valueAndGrad<A extends readonly unknown[]>(f: (...args: A) => Tensor): (...args: A) => { value: Tensor; grads: Grads<A> } {
   if (typeof f !== 'function') throw new ArgumentError(`valueAndGrad: expected a function, got ${typeof f}`);
-  const both = gradients(f);
+  const both = gradients(f, 'valueAndGrad');
   return (...args: A) => {
     const result = both(...args);
     // The value is computed in the plan that realizes the gradients (see realizeWithNext).
@@ -31,15 +31,15 @@ export function valueAndGrad<A extends readonly unknown[]>(f: (...args: A) => Te
   };
 }
 
-/** The value and gradients of `f` as lazy tensors. */
-function gradients<A extends readonly unknown[]>(f: (...args: A) => Tensor): (...args: A) => { value: Tensor; grads: Grads<A> } {
+/** The value and gradients of `f` as lazy tensors; errors name `op`, the call the user made. */
+function gradients<A extends readonly unknown[]>(f: (...args: A) => Tensor, op: string): (...args: A) => { value: Tensor; grads: Grads<A> } {
   return (...args: A) => {
     // Fresh leaves: gradients with respect to these values, whatever graph they came from.
-    const leaves = args.map((a) => (a instanceof Tensor && Tensor.check(a, 'grad').dtype === 'float32' ? makeTensor(a.node).requiresGrad_() : a));
+    const leaves = args.map((a) => (a instanceof Tensor && Tensor.check(a, op).dtype === 'float32' ? makeTensor(a.node).requiresGrad_() : a));
     const out = enableGrad(() => f(...(leaves as unknown as A)));
-    if (!(out instanceof Tensor)) throw new ArgumentError(`grad: the function must return a Tensor, got ${out === null ? 'null' : typeof out}`);
-    if (out.size !== 1) throw new ShapeError(`grad: the function must return one value, got a tensor of shape ${shapeStr(out.shape)}`);
-    if (out.dtype !== 'float32') throw new DTypeError(`grad: the function must return a float32 value, got ${out.dtype}`);
+    if (!(out instanceof Tensor)) throw new ArgumentError(`${op}: the function must return a Tensor, got ${out === null ? 'null' : typeof out}`);
+    if (out.size !== 1) throw new ShapeError(`${op}: the function must return one value, got a tensor of shape ${shapeStr(out.shape)}`);
+    if (out.dtype !== 'float32') throw new DTypeError(`${op}: the function must return a float32 value, got ${out.dtype}`);
     const found = out.requiresGrad ? leafGradients(out, makeTensor(fullNode(out.shape, 1, 'float32'))) : new Map<Tensor, Tensor>();
     const grads = args.map((a, i) => {
       if (!(a instanceof Tensor)) return null;
@@ -60,6 +60,6 @@ function gradients<A extends readonly unknown[]>(f: (...args: A) => Tensor): (..
  */
 export function grad<A extends readonly unknown[]>(f: (...args: A) => Tensor): (...args: A) => Grads<A> {
   if (typeof f !== 'function') throw new ArgumentError(`grad: expected a function, got ${typeof f}`);
-  const both = gradients(f);
+  const both = gradients(f, 'grad');
   return (...args: A) => both(...args).grads;
 }

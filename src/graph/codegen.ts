@@ -418,8 +418,7 @@ class FusedEmitter {
     });
     const x = this.emit(src, this.newCtx(idx, ctx.valid));
     if (isArg) {
-      const cmp = kind === 'argmax' ? '>' : '<';
-      this.line(`if (${r} == ${coop ? 'tid' : '0'} || ${x} ${cmp} ${acc}) { ${acc} = ${x}; ${best} = ${r}; }`);
+      this.line(`if (${r} == ${coop ? 'tid' : '0'} || ${argWins(kind, valueType, x, acc)}) { ${acc} = ${x}; ${best} = ${r}; }`);
     } else {
       this.line(`${acc} = ${reduceCombine(kind, acc, x, valueType)};`);
     }
@@ -441,8 +440,8 @@ class FusedEmitter {
     this.line('workgroupBarrier();');
     this.line(`for (var s: i32 = ${WORKGROUP_SIZE / 2}; s > 0; s = s >> 1u) {`);
     if (isArg) {
-      const cmp = kind === 'argmax' ? '>' : '<';
-      const wins = `oi != 2147483647 && (wg_arg[tid] == 2147483647 || o ${cmp} wg_acc[tid] || (o == wg_acc[tid] && oi < wg_arg[tid]))`;
+      const tie = valueType === 'f32' ? '(o == wg_acc[tid] || (wg_isnan(o) && wg_isnan(wg_acc[tid])))' : 'o == wg_acc[tid]';
+      const wins = `oi != 2147483647 && (wg_arg[tid] == 2147483647 || ${argWins(kind, valueType, 'o', 'wg_acc[tid]')} || (${tie} && oi < wg_arg[tid]))`;
       this.line(`  if (tid < s) { let o = wg_acc[tid + s]; let oi = wg_arg[tid + s]; if (${wins}) { wg_acc[tid] = o; wg_arg[tid] = oi; } }`);
     } else {
       this.line(`  if (tid < s) { wg_acc[tid] = ${reduceCombine(kind, 'wg_acc[tid]', 'wg_acc[tid + s]', valueType)}; }`);
@@ -481,6 +480,12 @@ function reduceInit(kind: ReduceName, dtype: DType): string {
     case 'argmin':
       return wgslLiteral(0, dtype);
   }
+}
+
+/** Whether `x` beats the best so far `acc` of an argmax/argmin: a NaN beats any number (PyTorch). */
+function argWins(kind: ReduceName, valueType: string, x: string, acc: string): string {
+  const cmp = `${x} ${kind === 'argmax' ? '>' : '<'} ${acc}`;
+  return valueType === 'f32' ? `(!wg_isnan(${acc}) && (wg_isnan(${x}) || ${cmp}))` : cmp;
 }
 
 /** Float max/min go through the prelude's NaN-propagating versions (PyTorch gives NaN). */

@@ -9,10 +9,11 @@ import weightGradWgsl from '../../shaders/conv2d_weight_grad.wgsl?raw';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { grid, WORKGROUP_SIZE } from '../graph/codegen';
 import { LazyNode, type KernelDef } from '../graph/ir';
-import { shapeStr } from '../shape';
+import { checkSize, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
-import { reshapeNode } from './node-builders';
+import { fullNode, reshapeNode } from './node-builders';
+import { checkOptions, type OptionSpec } from './options';
 import { intPair, paddingPair, samePadding, type AxisPadding, type WindowGeometry } from './window';
 
 /**
@@ -124,8 +125,17 @@ export const CONV2D_WEIGHT_GRAD: KernelDef<WeightGradAttrs> = {
 
 // ---- differentiable kernel calls --------------------------------------------------------
 
+/**
+ * Zeros of `shape` standing for a convolution that sums over no input channels (its kernels'
+ * index math divides by them); the gradients of the empty operands are empty too.
+ */
+function emptyConv(x: Tensor, w: Tensor, shape: number[]): Tensor {
+  return makeTensor(fullNode(shape, 0, 'float32'), [x, w], () => [x.mul(0), w.mul(0)]);
+}
+
 /** The forward conv of geometry `a`; a 1×1 stride-1 unpadded ungrouped conv is a matmul. */
 function convForward(x: Tensor, w: Tensor, a: ConvGeometry): Tensor {
+  if (a.cin === 0) return emptyConv(x, w, [a.n, a.oh, a.ow, a.cout]);
   if (a.kh === 1 && a.kw === 1 && a.sh === 1 && a.sw === 1 && a.pt === 0 && a.pl === 0 && a.groups === 1 && a.oh === a.h && a.ow === a.w) {
     return x.reshape([-1, a.cin]).matmul(w.reshape([a.cin, a.cout])).reshape([a.n, a.oh, a.ow, a.cout]);
   }
@@ -135,6 +145,7 @@ function convForward(x: Tensor, w: Tensor, a: ConvGeometry): Tensor {
 
 /** dx of the forward conv `a` for output gradient `dy` (the transposed convolution). */
 function convInputGrad(dy: Tensor, w: Tensor, a: ConvGeometry): Tensor {
+  if (a.cout === 0) return emptyConv(dy, w, [a.n, a.h, a.w, a.cin]);
   const node = new LazyNode({ kind: 'kernel', def: CONV2D_INPUT_GRAD as KernelDef, attrs: a }, [dy.node, w.node], [a.n, a.h, a.w, a.cin], 'float32');
   return makeTensor(node, [dy, w], (g) => [convForward(g, w, a), convWeightGrad(g, dy, a)]);
 }
@@ -156,6 +167,10 @@ function convWeightGrad(x: Tensor, dy: Tensor, a: ConvGeometry): Tensor {
 
 // ---- options and shape rules ------------------------------------------------------------
 
+const CONV2D_OPTIONS: OptionSpec = { stride: 'number-or-pair', padding: 'padding', dilation: 'number-or-pair', groups: 'integer', bias: 'tensor' };
+const CONV1D_OPTIONS: OptionSpec = { stride: 'integer', padding: 'axis-padding', dilation: 'integer', groups: 'integer', bias: 'tensor' };
+const CONV2D_TRANSPOSE_OPTIONS: OptionSpec = { stride: 'number-or-pair', padding: 'padding', outputPadding: 'number-or-pair', dilation: 'number-or-pair', bias: 'tensor' };
+
 /** Output size and leading padding of one spatial axis of a forward conv. */
 function convAxis(op: string, axis: string, size: number, k: number, s: number, d: number, padding: AxisPadding): [number, number] {
   const span = d * (k - 1) + 1;
@@ -171,13 +186,12 @@ function checkFloat(op: string, ...ts: Tensor[]): void {
   for (const t of ts) if (t.dtype !== 'float32') throw new DTypeError(`${op}: expected float32 tensors, got ${t.dtype} of shape ${shapeStr(t.shape)}`);
 }
 
-function addBias(op: string, y: Tensor, bias: Tensor | undefined): Tensor {
-  if (bias === undefined) return y;
-  bias = Tensor.check(bias, op);
-  const c = y.shape[y.rank - 1];
+/** Throws unless `bias` is undefined or a live float32 [c] (one value per output channel). */
+function checkBias(op: string, bias: Tensor | undefined, c: number): void {
+  if (bias === undefined) return;
+  Tensor.check(bias, op);
   if (bias.rank !== 1 || bias.shape[0] !== c) throw new ShapeError(`${op}: bias must have shape [${c}] (one value per output channel), got ${shapeStr(bias.shape)}`);
   checkFloat(op, bias);
-  return y.add(bias);
 }
 
 /**
@@ -187,55 +201,76 @@ function addBias(op: string, y: Tensor, bias: Tensor | undefined): Tensor {
  * const y = wg.conv2d(x, w, { stride: 2, padding: 'same', bias: b }).relu();
  * ```
  */
-export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, w: Tensor, opts?: Conv2dOptions): Tensor {
   const op = 'conv2d';
   x = Tensor.check(x, op);
   w = Tensor.check(w, op);
+  const o = checkOptions(op, opts, CONV2D_OPTIONS);
   if (x.rank !== 4 || w.rank !== 4) {
     throw new ShapeError(`${op}: expected x [N,H,W,Cin] and w [KH,KW,Cin/groups,Cout] (rank 4 each), got ${shapeStr(x.shape)} and ${shapeStr(w.shape)}`);
   }
   checkFloat(op, x, w);
   const [n, h, wd, cin] = x.shape;
   const [kh, kw, cinG, cout] = w.shape;
-  const groups = opts.groups ?? 1;
-  if (!Number.isInteger(groups) || groups < 1) throw new ArgumentError(`${op}: groups must be an integer ≥ 1, got ${groups}`);
-  if (cin % groups !== 0 || cout % groups !== 0) {
-    throw new ShapeError(`${op}: groups ${groups} must divide both the input channels ${cin} of x ${shapeStr(x.shape)} and the output channels ${cout} of w ${shapeStr(w.shape)}`);
-  }
-  if (cinG !== cin / groups) {
-    throw new ShapeError(`${op}: w ${shapeStr(w.shape)} has ${cinG} input channels per group, expected Cin/groups = ${cin}/${groups} = ${cin / groups} for x ${shapeStr(x.shape)}`);
-  }
+  const groups = checkGroups(op, o.groups, cin, cinG, cout, x, w);
   if (kh < 1 || kw < 1 || cout < 1) throw new ShapeError(`${op}: w ${shapeStr(w.shape)} must have non-zero kernel size and output channels`);
-  const [sh, sw] = intPair(op, 'stride', opts.stride, [1, 1], 1);
-  const [dh, dw] = intPair(op, 'dilation', opts.dilation, [1, 1], 1);
-  const [ph, pw] = paddingPair(op, opts.padding);
+  const [sh, sw] = intPair(op, 'stride', o.stride, [1, 1], 1);
+  const [dh, dw] = intPair(op, 'dilation', o.dilation, [1, 1], 1);
+  const [ph, pw] = paddingPair(op, o.padding);
   const [oh, pt] = convAxis(op, 'height', h, kh, sh, dh, ph);
   const [ow, pl] = convAxis(op, 'width', wd, kw, sw, dw, pw);
+  checkBias(op, o.bias, cout);
+  checkSize(op, [n, oh, ow, cout]);
   const y = convForward(x, w, { n, h, w: wd, cin, oh, ow, cout, kh, kw, sh, sw, pt, pl, dh, dw, groups });
-  return addBias(op, y, opts.bias);
+  return o.bias ? y.add(o.bias) : y;
 }
 
-/** 1-D convolution of `x` [N,L,Cin] with `w` [K,Cin/groups,Cout] → [N,OL,Cout], through conv2d. */
-export function conv1d(x: Tensor, w: Tensor, opts: Conv1dOptions = {}): Tensor {
+/** The `groups` option: an integer ≥ 1 dividing both channel counts, with w's Cin/groups. */
+function checkGroups(op: string, groups: number | undefined, cin: number, cinG: number, cout: number, x: Tensor, w: Tensor): number {
+  const g = groups ?? 1;
+  if (g < 1) throw new ArgumentError(`${op}: groups must be an integer ≥ 1, got ${g}`);
+  if (cin % g !== 0 || cout % g !== 0) {
+    throw new ShapeError(`${op}: groups ${g} must divide both the input channels ${cin} of x ${shapeStr(x.shape)} and the output channels ${cout} of w ${shapeStr(w.shape)}`);
+  }
+  if (cinG !== cin / g) {
+    throw new ShapeError(`${op}: w ${shapeStr(w.shape)} has ${cinG} input channels per group, expected Cin/groups = ${cin}/${g} = ${cin / g} for x ${shapeStr(x.shape)}`);
+  }
+  return g;
+}
+
+/**
+ * 1-D convolution of `x` [N,L,Cin] with `w` [K,Cin/groups,Cout] → [N,OL,Cout]. Checked here in
+ * its own terms, then run as a conv2d of height 1 (which then cannot fail).
+ *
+ * ```ts
+ * const y = wg.conv1d(x, w, { padding: 'same', stride: 2 });
+ * ```
+ */
+export function conv1d(x: Tensor, w: Tensor, opts?: Conv1dOptions): Tensor {
   const op = 'conv1d';
   x = Tensor.check(x, op);
   w = Tensor.check(w, op);
+  const o = checkOptions(op, opts, CONV1D_OPTIONS);
   if (x.rank !== 3 || w.rank !== 3) {
     throw new ShapeError(`${op}: expected x [N,L,Cin] and w [K,Cin/groups,Cout] (rank 3 each), got ${shapeStr(x.shape)} and ${shapeStr(w.shape)}`);
   }
-  const one = (name: string, v: number | undefined) => {
-    if (v !== undefined && typeof v !== 'number') throw new ArgumentError(`${op}: ${name} must be a number, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const stride = one('stride', opts.stride);
-  const dilation = one('dilation', opts.dilation);
-  const padding = opts.padding ?? 'valid';
+  checkFloat(op, x, w);
+  const [, l, cin] = x.shape;
+  const [k, cinG, cout] = w.shape;
+  checkGroups(op, o.groups, cin, cinG, cout, x, w);
+  if (k < 1 || cout < 1) throw new ShapeError(`${op}: w ${shapeStr(w.shape)} must have a non-zero kernel size and output channels`);
+  const [stride] = intPair(op, 'stride', o.stride, [1, 1], 1);
+  const [dilation] = intPair(op, 'dilation', o.dilation, [1, 1], 1);
+  const [padding] = paddingPair(op, o.padding);
+  const [ol] = convAxis(op, 'length', l, k, stride, dilation, padding);
+  checkSize(op, [x.shape[0], ol, cout]);
+  checkBias(op, o.bias, cout);
   const y = conv2d(x.expandDims(1), w.expandDims(0), {
-    stride: stride === undefined ? undefined : [1, stride],
-    dilation: dilation === undefined ? undefined : [1, dilation],
+    stride: [1, stride],
+    dilation: [1, dilation],
     padding: typeof padding === 'number' ? [0, padding] : padding,
-    groups: opts.groups,
-    bias: opts.bias,
+    groups: o.groups,
+    bias: o.bias,
   });
   return y.squeeze(1);
 }
@@ -274,10 +309,11 @@ function transposeAxis(op: string, axis: string, size: number, k: number, s: num
  * const up = wg.conv2dTranspose(x, w, { stride: 2, padding: 'same' }); // doubles H and W
  * ```
  */
-export function conv2dTranspose(x: Tensor, w: Tensor, opts: Conv2dTransposeOptions = {}): Tensor {
+export function conv2dTranspose(x: Tensor, w: Tensor, opts?: Conv2dTransposeOptions): Tensor {
   const op = 'conv2dTranspose';
   x = Tensor.check(x, op);
   w = Tensor.check(w, op);
+  const o = checkOptions(op, opts, CONV2D_TRANSPOSE_OPTIONS);
   if (x.rank !== 4 || w.rank !== 4) {
     throw new ShapeError(`${op}: expected x [N,H,W,Cin] and w [KH,KW,Cout,Cin] (rank 4 each), got ${shapeStr(x.shape)} and ${shapeStr(w.shape)}`);
   }
@@ -286,13 +322,15 @@ export function conv2dTranspose(x: Tensor, w: Tensor, opts: Conv2dTransposeOptio
   const [kh, kw, cout, wIn] = w.shape;
   if (wIn !== cin) throw new ShapeError(`${op}: w ${shapeStr(w.shape)} has ${wIn} input channels (last axis), expected ${cin} to match x ${shapeStr(x.shape)}`);
   if (kh < 1 || kw < 1 || cout < 1) throw new ShapeError(`${op}: w ${shapeStr(w.shape)} must have non-zero kernel size and output channels`);
-  const [sh, sw] = intPair(op, 'stride', opts.stride, [1, 1], 1);
-  const [dh, dw] = intPair(op, 'dilation', opts.dilation, [1, 1], 1);
-  const outPad = opts.outputPadding === undefined ? undefined : intPair(op, 'outputPadding', opts.outputPadding, [0, 0], 0);
-  const [ph, pw] = paddingPair(op, opts.padding);
+  const [sh, sw] = intPair(op, 'stride', o.stride, [1, 1], 1);
+  const [dh, dw] = intPair(op, 'dilation', o.dilation, [1, 1], 1);
+  const outPad = o.outputPadding === undefined ? undefined : intPair(op, 'outputPadding', o.outputPadding, [0, 0], 0);
+  const [ph, pw] = paddingPair(op, o.padding);
   const [oh, pt] = transposeAxis(op, 'height', h, kh, sh, dh, ph, outPad?.[0]);
   const [ow, pl] = transposeAxis(op, 'width', wd, kw, sw, dw, pw, outPad?.[1]);
+  checkBias(op, o.bias, cout);
+  checkSize(op, [n, oh, ow, cout]);
   // The adjoint of the forward conv from [n,oh,ow,cout] to x's [n,h,wd,cin].
   const y = convInputGrad(x, w, { n, h: oh, w: ow, cin: cout, oh: h, ow: wd, cout: cin, kh, kw, sh, sw, pt, pl, dh, dw, groups: 1 });
-  return addBias(op, y, opts.bias);
+  return o.bias ? y.add(o.bias) : y;
 }

@@ -4,10 +4,11 @@
 import { allocHost, isDType, type DType, type TypedArray } from '../dtype';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { bufferNode, constNode, type ElementwiseDef, type LazyNode, Storage } from '../graph/ir';
-import { checkShape, shapeStr, sizeOf } from '../shape';
+import { checkShape, checkSize, shapeStr, sizeOf } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { BINARY, RANDOM } from './elementwise-table';
 import { broadcastNode, castNode, elementwiseNode, fullNode } from './node-builders';
+import { checkOptions, type OptionSpec } from './options';
 import { nextDraw } from './random';
 
 export interface CreateOptions {
@@ -24,26 +25,50 @@ export interface TensorOptions extends CreateOptions {
 
 export type NestedArray = number | boolean | readonly NestedArray[];
 
-function dtypeOption(op: string, opts: CreateOptions | undefined, fallback: DType): DType {
-  const d = opts?.dtype ?? fallback;
+const CREATE: OptionSpec = { dtype: 'string', requiresGrad: 'boolean' };
+const RANDOM_OPTIONS: OptionSpec = { ...CREATE, seed: 'number' };
+const TENSOR: OptionSpec = { ...CREATE, shape: 'shape' };
+
+/** The checked options of creation op `op` and the dtype they ask for (`fallback` if none). */
+function createOptions<O extends CreateOptions>(op: string, opts: O | undefined, fallback: DType, spec: OptionSpec = CREATE): { opts: Partial<O>; dtype: DType } {
+  const o = checkOptions(op, opts, spec);
+  const d = o.dtype ?? fallback;
   if (!isDType(d)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(d)} (expected 'float32', 'int32' or 'bool')`);
-  return d;
+  return { opts: o, dtype: d };
 }
 
-function finish(t: Tensor, opts: CreateOptions | undefined): Tensor {
+/** The checked options of a random op and its dtype: one of `allowed` (the first is the default). */
+function randomOptions(op: string, opts: RandomOptions | undefined, allowed: readonly DType[]): { opts: Partial<RandomOptions>; dtype: DType } {
+  const o = createOptions(op, opts, allowed[0], RANDOM_OPTIONS);
+  if (!allowed.includes(o.dtype)) throw new DTypeError(`${op}: dtype must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got '${o.dtype}' (cast the result instead)`);
+  return o;
+}
+
+/** Throws unless every value can be stored as `dtype`: int32 holds finite values in its range. */
+function checkValues(op: string, values: ArrayLike<number>, dtype: DType): void {
+  if (dtype !== 'int32') return;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v >= -2147483648 && v < 2147483648)) {
+      throw new ArgumentError(`${op}: value ${v} at flat index ${i} does not fit int32 (expected a finite number in [-2147483648, 2147483647])`);
+    }
+  }
+}
+
+function finish(op: string, t: Tensor, opts: CreateOptions | undefined): Tensor {
   if (opts?.requiresGrad) {
-    if (t.dtype !== 'float32') throw new DTypeError(`requiresGrad: only float32 tensors can require gradients, got ${t.dtype}`);
+    if (t.dtype !== 'float32') throw new DTypeError(`${op}: only float32 tensors can require gradients (requiresGrad), got ${t.dtype}`);
     t.requiresGrad = true;
   }
   return t;
 }
 
 /** A tensor holding `data` (already of `dtype`) with `shape`. */
-export function fromHost(data: TypedArray, shape: readonly number[], opts?: CreateOptions): Tensor {
+export function fromHost(data: TypedArray, shape: readonly number[], opts?: CreateOptions, op = 'tensor'): Tensor {
   const dtype: DType = data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? 'int32' : 'bool';
   const storage = new Storage(dtype, data.length);
   storage.host = data;
-  return finish(makeTensor(bufferNode(storage, shape)), opts);
+  return finish(op, makeTensor(bufferNode(storage, shape)), opts);
 }
 
 function inferShape(values: NestedArray): number[] {
@@ -77,71 +102,82 @@ function firstLeaf(values: NestedArray): unknown {
 /** `wg.tensor([[1, 2], [3, 4]])`, or a typed array with `opts.shape`. */
 export function tensor(values: NestedArray | TypedArray, opts?: TensorOptions): Tensor {
   if (ArrayBuffer.isView(values)) {
+    const view: ArrayBufferView = values;
+    if (view instanceof DataView || view instanceof BigInt64Array || view instanceof BigUint64Array) {
+      throw new ArgumentError(`tensor: expected a typed array of numbers, got a ${view.constructor.name}`);
+    }
     const fallback: DType = values instanceof Int32Array ? 'int32' : values instanceof Uint8Array ? 'bool' : 'float32';
-    const dtype = dtypeOption('tensor', opts, fallback);
-    const shape = opts?.shape ? checkShape('tensor', opts.shape) : [values.length];
+    const { opts: o, dtype } = createOptions('tensor', opts, fallback, TENSOR);
+    const shape = o.shape ? checkShape('tensor', o.shape) : [values.length];
     if (sizeOf(shape) !== values.length) throw new ShapeError(`tensor: shape ${shapeStr(shape)} needs ${sizeOf(shape)} values, got ${values.length}`);
+    checkValues('tensor', values, dtype);
     const data = allocHost(dtype, values.length);
     data.set(values);
-    return fromHost(data, shape, opts);
+    return fromHost(data, shape, o);
   }
-  const shape = inferShape(values);
+  if (typeof values !== 'number' && typeof values !== 'boolean' && !Array.isArray(values)) {
+    throw new ArgumentError(`tensor: values must be a number, a boolean, nested arrays of them or a typed array, got ${values === null ? 'null' : typeof values}`);
+  }
+  const { opts: o, dtype } = createOptions('tensor', opts, typeof firstLeaf(values) === 'boolean' ? 'bool' : 'float32', TENSOR);
+  const shape = checkSize('tensor', inferShape(values));
   const flat: number[] = [];
   flattenInto(values, shape, 0, flat);
-  if (opts?.shape && sizeOf(checkShape('tensor', opts.shape)) !== flat.length) {
-    throw new ShapeError(`tensor: shape ${shapeStr(opts.shape)} needs ${sizeOf(opts.shape)} values, got ${flat.length}`);
+  if (o.shape && sizeOf(checkShape('tensor', o.shape)) !== flat.length) {
+    throw new ShapeError(`tensor: shape ${shapeStr(o.shape)} needs ${sizeOf(o.shape)} values, got ${flat.length}`);
   }
-  const dtype = dtypeOption('tensor', opts, typeof firstLeaf(values) === 'boolean' ? 'bool' : 'float32');
-  if (flat.some((v) => Number.isNaN(v) && typeof v !== 'number')) throw new ArgumentError('tensor: values must be numbers or booleans');
+  checkValues('tensor', flat, dtype);
   const data = allocHost(dtype, flat.length);
   data.set(flat);
-  return fromHost(data, opts?.shape ? [...opts.shape] : shape, opts);
+  return fromHost(data, o.shape ? [...o.shape] : shape, o);
 }
 
-export function full(shape: readonly number[], value: number, opts?: CreateOptions): Tensor {
-  const s = checkShape('full', shape);
-  if (typeof value !== 'number') throw new ArgumentError(`full: value must be a number, got ${typeof value}`);
-  const dtype = dtypeOption('full', opts, 'float32');
-  return finish(makeTensor(fullNode(s, value, dtype)), opts);
+/** A constant tensor for creation op `op` (full and the zeros/ones family). */
+function constant(op: string, shape: readonly number[], value: number, opts: CreateOptions | undefined, fallback: DType = 'float32'): Tensor {
+  const s = checkShape(op, shape);
+  if (typeof value !== 'number') throw new ArgumentError(`${op}: value must be a number, got ${typeof value}`);
+  const o = createOptions(op, opts, fallback);
+  checkValues(op, [value], o.dtype);
+  return finish(op, makeTensor(fullNode(s, value, o.dtype)), o.opts);
 }
 
-export const zeros = (shape: readonly number[], opts?: CreateOptions) => full(shape, 0, opts);
-export const ones = (shape: readonly number[], opts?: CreateOptions) => full(shape, 1, opts);
-export const zerosLike = (t: Tensor, opts?: CreateOptions) => full(Tensor.check(t, 'zerosLike').shape, 0, { dtype: t.dtype, ...opts });
-export const onesLike = (t: Tensor, opts?: CreateOptions) => full(Tensor.check(t, 'onesLike').shape, 1, { dtype: t.dtype, ...opts });
+export const full = (shape: readonly number[], value: number, opts?: CreateOptions) => constant('full', shape, value, opts);
+export const zeros = (shape: readonly number[], opts?: CreateOptions) => constant('zeros', shape, 0, opts);
+export const ones = (shape: readonly number[], opts?: CreateOptions) => constant('ones', shape, 1, opts);
+export const zerosLike = (t: Tensor, opts?: CreateOptions) => constant('zerosLike', Tensor.check(t, 'zerosLike').shape, 0, opts, t.dtype);
+export const onesLike = (t: Tensor, opts?: CreateOptions) => constant('onesLike', Tensor.check(t, 'onesLike').shape, 1, opts, t.dtype);
 
 /** Values from `start` to `stop` (exclusive) by `step`; `arange(n)` counts from 0. */
 export function arange(start: number, stop?: number, step = 1, opts?: CreateOptions): Tensor {
   if (stop === undefined) [start, stop] = [0, start];
   if (![start, stop, step].every(Number.isFinite) || step === 0) throw new ArgumentError(`arange: start, stop and step must be finite and step non-zero, got ${start}, ${stop}, ${step}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const dtype = dtypeOption('arange', opts, 'float32');
+  checkSize('arange', [n]);
+  const { opts: o, dtype } = createOptions('arange', opts, 'float32');
+  checkValues('arange', [start, start + (n - 1) * step], dtype);
   const data = allocHost(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
-  return fromHost(data, [n], opts);
+  return fromHost(data, [n], o, 'arange');
 }
 
 export function linspace(start: number, stop: number, num: number, opts?: CreateOptions): Tensor {
   if (!Number.isFinite(start) || !Number.isFinite(stop) || !Number.isInteger(num) || num < 0) {
     throw new ArgumentError(`linspace: expected finite start and stop and an integer num ≥ 0, got ${start}, ${stop}, ${num}`);
   }
-  const data = new Float32Array(num);
+  checkSize('linspace', [num]);
+  const { opts: o, dtype } = createOptions('linspace', opts, 'float32');
+  checkValues('linspace', [start, stop], dtype);
+  const data = allocHost(dtype, num);
   for (let i = 0; i < num; i++) data[i] = num === 1 ? start : start + ((stop - start) * i) / (num - 1);
-  return fromHost(data, [num], opts);
+  return fromHost(data, [num], o, 'linspace');
 }
 
 export function eye(n: number, opts?: CreateOptions): Tensor {
   if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`eye: n must be an integer ≥ 0, got ${n}`);
-  const data = allocHost(dtypeOption('eye', opts, 'float32'), n * n);
+  checkSize('eye', [n, n]);
+  const { opts: o, dtype } = createOptions('eye', opts, 'float32');
+  const data = allocHost(dtype, n * n);
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
-  return fromHost(data, [n, n], opts);
-}
-
-/** The dtype option of a random op: one of `allowed` (the first is the default). */
-function randomDType(op: string, opts: RandomOptions | undefined, allowed: readonly DType[]): DType {
-  const d = dtypeOption(op, opts, allowed[0]);
-  if (!allowed.includes(d)) throw new DTypeError(`${op}: dtype must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got '${d}'`);
-  return d;
+  return fromHost(data, [n, n], o, 'eye');
 }
 
 /** The random node of `def` over `shape`: key and stream (and `extra`) are int32 runtime scalars. */
@@ -161,8 +197,8 @@ function randomNode(op: string, def: ElementwiseDef, shape: readonly number[], d
  */
 export function rand(shape: readonly number[], opts?: RandomOptions): Tensor {
   const s = checkShape('rand', shape);
-  const dtype = randomDType('rand', opts, ['float32']);
-  return finish(makeTensor(randomNode('rand', RANDOM.randomUniform, s, dtype, opts)), opts);
+  const { opts: o, dtype } = randomOptions('rand', opts, ['float32']);
+  return finish('rand', makeTensor(randomNode('rand', RANDOM.randomUniform, s, dtype, o)), o);
 }
 
 /**
@@ -174,8 +210,8 @@ export function rand(shape: readonly number[], opts?: RandomOptions): Tensor {
  */
 export function randn(shape: readonly number[], opts?: RandomOptions): Tensor {
   const s = checkShape('randn', shape);
-  const dtype = randomDType('randn', opts, ['float32']);
-  return finish(makeTensor(randomNode('randn', RANDOM.randomNormal, s, dtype, opts)), opts);
+  const { opts: o, dtype } = randomOptions('randn', opts, ['float32']);
+  return finish('randn', makeTensor(randomNode('randn', RANDOM.randomNormal, s, dtype, o)), o);
 }
 
 const INT32_MIN = -2147483648;
@@ -194,9 +230,9 @@ export function randint(low: number, high: number, shape: readonly number[], opt
     throw new ArgumentError(`randint: expected int32 integers low < high, got ${low}, ${high}`);
   }
   const s = checkShape('randint', shape);
-  const dtype = randomDType('randint', opts, ['int32', 'float32']);
+  const { opts: o, dtype } = randomOptions('randint', opts, ['int32', 'float32']);
   // The range is read as u32 on both backends: as int32 bits it may be negative.
-  const below = randomNode('randint', RANDOM.randomBelow, s, 'int32', opts, [(high - low) | 0]);
+  const below = randomNode('randint', RANDOM.randomBelow, s, 'int32', o, [(high - low) | 0]);
   const node = elementwiseNode(BINARY.add, [below, broadcastNode(constNode(low, 'int32'), s)], 'int32');
-  return finish(makeTensor(castNode(node, dtype)), opts);
+  return finish('randint', makeTensor(castNode(node, dtype)), o);
 }

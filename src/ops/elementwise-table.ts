@@ -7,18 +7,21 @@ import type { DType } from '../dtype';
 import type { ElementwiseDef, ElementwiseTypes } from '../graph/ir';
 import { randomBelow, randomNormal, randomUniform } from './threefry';
 
-/** A WGSL literal of `dtype`; non-finite floats are spelled as bit patterns. */
+/**
+ * A WGSL constant of `dtype`. Numbers pass through the prelude's `wg_f`/`wg_i`, so arithmetic
+ * on constants alone is evaluated at run time: WGSL rejects a constant expression whose value
+ * is not finite or overflows (`0.0 / 0.0`, `sqrt(-1.0)`) as an invalid shader.
+ */
 export function wgslLiteral(value: number, dtype: DType): string {
   if (dtype === 'bool') return value ? 'true' : 'false';
-  if (dtype === 'int32') return `${value | 0}i`;
+  if (dtype === 'int32') return `wg_i(${value | 0}i)`;
   // Non-finite constants are read at run time (shaders/prelude.wgsl): WGSL rejects them as literals.
   if (Number.isNaN(value)) return 'wg_nan()';
   if (value === Infinity) return 'wg_inf()';
   if (value === -Infinity) return '(-wg_inf())';
   const f = Math.fround(value);
   if (f !== 0 && Math.abs(f) < 1.1754943508222875e-38) return `bitcast<f32>(${new Uint32Array(new Float32Array([f]).buffer)[0]}u)`;
-  const s = f.toPrecision(9);
-  return `f32(${s})`;
+  return `wg_f(${f.toPrecision(9)})`;
 }
 
 export const SELU_ALPHA = 1.6732632423543772;
@@ -64,7 +67,7 @@ export const UNARY = rows(1, {
   // NaN stays NaN (as PyTorch): only values below zero become zero.
   relu: { cpu: ([x]) => (x < 0 ? 0 : x), wgsl: ([x], t) => `select(${x}, ${zero(t)}, ${x} < ${zero(t)})` },
   step: { cpu: ([x]) => (x >= 0 ? 1 : 0), wgsl: ([x], t) => `select(${zero(t)}, ${one(t)}, ${x} >= ${zero(t)})` },
-  exp: { cpu: ([x]) => Math.exp(x), wgsl: ([x]) => `exp(${x})` },
+  exp: { cpu: ([x]) => Math.exp(x), wgsl: ([x]) => `wg_exp(${x})` },
   log: { cpu: ([x]) => Math.log(x), wgsl: ([x]) => `wg_log(${x})` },
   sqrt: { cpu: ([x]) => Math.sqrt(x), wgsl: ([x]) => `sqrt(${x})` },
   rsqrt: { cpu: ([x]) => 1 / Math.sqrt(x), wgsl: ([x]) => `inverseSqrt(${x})` },

@@ -9,6 +9,7 @@ import { makeTensor, noGrad, Tensor, type GradFn, type TensorLike } from '../ten
 import { BINARY_GRAD, UNARY_GRAD, whereGrad } from './elementwise-grad';
 import { BINARY, COMPARISONS, FLOAT_UNARY, LOGICAL, UNARY, WHERE } from './elementwise-table';
 import { sumTo } from './movement';
+import { checkOptions } from './options';
 import { broadcastNode, castNode, elementwiseNode } from './node-builders';
 
 export type UnaryName = keyof typeof UNARY;
@@ -24,6 +25,7 @@ function unaryDType(name: string, dtype: DType): DType {
 export function unary(name: UnaryName, x: Tensor, param = 0): Tensor {
   x = Tensor.check(x, name);
   if (!Number.isFinite(param)) throw new ArgumentError(`${name}: parameter must be a finite number, got ${param}`);
+  if (name === 'neg' && x.dtype === 'bool') throw new DTypeError('neg: negation of a bool tensor is not supported (as PyTorch); use x.equal(false) for logical not, or cast to int32 first');
   const dtype = unaryDType(name, x.dtype);
   // floor/ceil/round of integers are the integers themselves.
   if (x.dtype !== 'float32' && (name === 'floor' || name === 'ceil' || name === 'round')) return x.cast('float32');
@@ -52,6 +54,9 @@ export function operand(x: TensorLike, other: TensorLike, op: string): Tensor {
 export function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
   const ta = operand(a, b, name);
   const tb = operand(b, a, name);
+  if (name === 'sub' && ta.dtype === 'bool' && tb.dtype === 'bool') {
+    throw new DTypeError('sub: subtraction of two bool tensors is not supported (as PyTorch); use a.notEqual(b) for logical xor, or cast to int32 first');
+  }
   const rule = BINARY_GRAD[name];
   return applyElementwise(BINARY[name], name, [ta, tb], binaryDTypes(name, ta.dtype, tb.dtype), 0, rule ? (g, y) => rule(g, ta, tb, y) : undefined);
 }
@@ -75,6 +80,7 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 }
 
 export function clip(x: Tensor, min: number, max: number): Tensor {
+  x = Tensor.check(x, 'clip');
   if (typeof min !== 'number' || typeof max !== 'number' || Number.isNaN(min) || Number.isNaN(max) || min > max) {
     throw new ArgumentError(`clip: expected numbers min ≤ max, got min=${min}, max=${max}`);
   }
@@ -92,8 +98,8 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return makeTensor(castNode(x.node, dtype));
 }
 
-export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  const approximate = opts.approximate ?? 'none';
-  if (approximate !== 'none' && approximate !== 'tanh') throw new ArgumentError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+export function gelu(x: Tensor, opts?: { approximate?: 'none' | 'tanh' }): Tensor {
+  x = Tensor.check(x, 'gelu');
+  const approximate = checkOptions('gelu', opts, { approximate: ['none', 'tanh'] }).approximate ?? 'none';
   return unary(approximate === 'tanh' ? 'geluTanh' : 'gelu', x);
 }

@@ -6,7 +6,7 @@ import { allocHost, type TypedArray } from '../dtype';
 import { ArgumentError, DTypeError } from '../errors';
 import { grid, WORKGROUP_SIZE } from '../graph/codegen';
 import { LazyNode, type KernelDef } from '../graph/ir';
-import { normAxis, sizeOf } from '../shape';
+import { checkSize, normAxis, shapeStr, sizeOf } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { arange } from './creation';
 import { scatterAdd } from './scatter';
@@ -47,12 +47,42 @@ export const GATHER: KernelDef<GatherAttrs> = {
   },
 };
 
-/** Takes slices of `x` along `axis` at `indices` (int32, any shape); out-of-range indices give 0. */
+/**
+ * The values of `t` when they are already on the host (made from values, read back, or realized
+ * on the CPU backend), looking through views that keep every value; null while they are lazy.
+ */
+function hostValues(t: Tensor): ArrayLike<number> | null {
+  let node = t.node;
+  while (node.op.kind === 'view' && (node.op.view.kind === 'reshape' || node.op.view.kind === 'permute' || node.op.view.kind === 'expand')) node = node.srcs[0];
+  return node.op.kind === 'buffer' ? node.op.storage.host : null;
+}
+
+/** Throws an ArgumentError naming `op` and the first index of `indices` outside [0, size), where their values are known. */
+function checkIndices(op: string, indices: Tensor, size: number, what: string): void {
+  const values = hostValues(indices);
+  if (!values) return;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < 0 || v >= size) throw new ArgumentError(`${op}: index ${v} (at flat position ${i} of the indices ${shapeStr(indices.shape)}) is out of range for ${what} of size ${size} (expected 0 ≤ index < ${size})`);
+  }
+}
+
+/**
+ * Takes slices of `x` along `axis` at `indices` (int32, any shape). Indices outside the axis are
+ * an ArgumentError at the call when their values are on the host (as PyTorch raises); indices
+ * computed lazily on the device are not read back to check, and give 0 there.
+ *
+ * ```ts
+ * wg.tensor([[1, 2], [3, 4]]).gather(wg.tensor([1], { dtype: 'int32' }), 1); // [[2], [4]]
+ * ```
+ */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   x = Tensor.check(x, 'gather');
   indices = Tensor.check(indices, 'gather');
   if (indices.dtype !== 'int32') throw new DTypeError(`gather: indices must be int32, got ${indices.dtype}`);
   const a = normAxis('gather', axis, x.rank);
+  checkIndices('gather', indices, x.shape[a], `axis ${a} of ${shapeStr(x.shape)}`);
+  checkSize('gather', [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)]);
   const attrs: GatherAttrs = {
     outer: sizeOf(x.shape.slice(0, a)),
     axis: x.shape[a],
@@ -65,10 +95,16 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   return makeTensor(node, [x, indices], (g) => [scatterAdd(g, indices, a, x.shape[a]), null]);
 }
 
-/** One-hot float32 rows of length `depth` for int32 `indices` (any shape). */
+/**
+ * One-hot float32 rows of length `depth` for int32 `indices` (any shape). Indices outside
+ * [0, depth) are an ArgumentError at the call when their values are on the host (as PyTorch);
+ * lazily computed ones give an all-zero row.
+ */
 export function oneHot(indices: Tensor, depth: number): Tensor {
   indices = Tensor.check(indices, 'oneHot');
   if (indices.dtype !== 'int32') throw new DTypeError(`oneHot: indices must be int32, got ${indices.dtype}`);
   if (!Number.isInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: depth must be an integer ≥ 1, got ${depth}`);
+  checkIndices('oneHot', indices, depth, 'depth');
+  checkSize('oneHot', [...indices.shape, depth]);
   return indices.expandDims(-1).equal(arange(0, depth, 1, { dtype: 'int32' })).cast('float32');
 }

@@ -2,10 +2,11 @@
 // (index arithmetic in whatever kernel consumes them).
 
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
-import { broadcastShapes, checkShape, normAxis, sameShape, shapeStr, sizeOf } from '../shape';
+import { broadcastShapes, checkShape, checkSize, normAxis, sameShape, shapeStr, sizeOf } from '../shape';
 import { LazyNode } from '../graph/ir';
 import { makeTensor, Tensor } from '../tensor';
 import { where } from './elementwise';
+import { describeValue } from './options';
 import { broadcastNode, fullNode, reshapeNode, viewNode } from './node-builders';
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -16,6 +17,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const unknown = shape.filter((d) => d === -1).length;
   if (unknown > 1) throw new ShapeError(`reshape: only one -1 is allowed, got ${shapeStr(shape)}`);
   const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  if (unknown && known === 0) {
+    throw new ShapeError(`reshape: the -1 in ${shapeStr(shape)} is ambiguous next to a size 0 (any size fits), as PyTorch; give every size for the ${shapeStr(x.shape)} tensor`);
+  }
   const out = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
   if (!out.every(Number.isInteger) || sizeOf(out) !== x.size) {
     throw new ShapeError(`reshape: cannot reshape a tensor of shape ${shapeStr(x.shape)} (${x.size} elements) into ${shapeStr(shape)}`);
@@ -33,6 +37,7 @@ export function flatten(x: Tensor, startAxis = 0): Tensor {
 
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   x = Tensor.check(x, 'transpose');
+  if (perm !== undefined && !Array.isArray(perm)) throw new ArgumentError(`transpose: perm must be an array of axes or undefined (reverse them), got ${describeValue(perm)}`);
   const p = perm ? [...perm] : x.shape.map((_, i) => x.rank - 1 - i);
   if (p.length !== x.rank || new Set(p.map((a) => normAxis('transpose', a, x.rank))).size !== x.rank) {
     throw new ArgumentError(`transpose: perm ${JSON.stringify(perm)} is not a permutation of the ${x.rank} axes of ${shapeStr(x.shape)}`);
@@ -55,6 +60,7 @@ export function expandDims(x: Tensor, axis: number): Tensor {
 
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   x = Tensor.check(x, 'squeeze');
+  if (axis !== undefined && typeof axis !== 'number' && !Array.isArray(axis)) throw new ArgumentError(`squeeze: axis must be a number, an array of them or undefined (every size-1 axis), got ${describeValue(axis)}`);
   const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : (typeof axis === 'number' ? [axis] : [...axis]).map((a) => normAxis('squeeze', a, x.rank));
   for (const a of axes) {
     if (x.shape[a] !== 1) throw new ShapeError(`squeeze: axis ${a} of shape ${shapeStr(x.shape)} has size ${x.shape[a]}, expected 1`);
@@ -83,6 +89,10 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
 /** `size[i] = -1` takes everything from `begin[i]` to the end; negative begins count from the end. */
 export function slice(x: Tensor, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
   x = Tensor.check(x, 'slice');
+  const numbers = (v: unknown) => typeof v === 'number' || (Array.isArray(v) && v.every((d) => typeof d === 'number'));
+  if (!numbers(begin) || (size !== undefined && !numbers(size))) {
+    throw new ArgumentError(`slice: begin and size must be numbers or arrays of numbers, got begin ${describeValue(begin)} and size ${describeValue(size)}`);
+  }
   const b = typeof begin === 'number' ? [begin] : [...begin];
   const s = size === undefined ? b.map(() => -1) : typeof size === 'number' ? [size] : [...size];
   if (b.length > x.rank || s.length !== b.length) {
@@ -113,6 +123,7 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
     throw new ArgumentError(`pad: paddings must be ${x.rank} pairs [before, after] of non-negative integers for shape ${shapeStr(x.shape)}, got ${JSON.stringify(paddings)}`);
   }
   if (!Number.isFinite(value)) throw new ArgumentError(`pad: value must be finite, got ${value}`);
+  checkSize('pad', x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]));
   if (paddings.every((p) => p[0] === 0 && p[1] === 0)) return x;
   const padded = padZero(x, paddings);
   if (value === 0) return padded;
@@ -159,6 +170,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     }
     if (t.dtype !== first.dtype) throw new DTypeError(`concat: dtypes ${ts.map((u) => u.dtype).join(', ')} differ; cast them to one dtype first`);
   }
+  checkSize('concat', first.shape.map((d, i) => (i === a ? ts.reduce((n, t) => n + t.shape[a], 0) : d)));
   const parts = ts.filter((t) => t.shape[a] > 0);
   if (parts.length <= 1) return parts[0] ?? first;
   const begins: number[] = [];
@@ -184,7 +196,9 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   const ts = xs.map((t) => Tensor.check(t, 'stack'));
   for (const t of ts) {
     if (!sameShape(t.shape, ts[0].shape)) throw new ShapeError(`stack: all tensors need one shape, got ${ts.map((u) => shapeStr(u.shape)).join(', ')}`);
+    if (t.dtype !== ts[0].dtype) throw new DTypeError(`stack: dtypes ${ts.map((u) => u.dtype).join(', ')} differ; cast them to one dtype first`);
   }
   const a = normAxis('stack', axis, ts[0].rank + 1);
+  checkSize('stack', [ts.length, ...ts[0].shape]);
   return concat(ts.map((t) => expandDims(t, a)), a);
 }

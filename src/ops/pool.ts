@@ -8,6 +8,7 @@ import { grid, WORKGROUP_SIZE } from '../graph/codegen';
 import { LazyNode, type KernelDef } from '../graph/ir';
 import { shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
+import { checkOptions, type OptionSpec } from './options';
 import { intPair, paddingPair, samePadding, type AxisPadding, type WindowGeometry } from './window';
 
 /** One pooling of x [n,h,w,c] → [n,oh,ow,c]. */
@@ -187,10 +188,11 @@ function poolAxis(op: string, axis: string, size: number, k: number, s: number, 
   return [Math.floor((size + 2 * p - k) / s) + 1, p];
 }
 
-function geometry(op: string, x: Tensor, opts: PoolOptions | undefined, includePad: boolean): PoolGeometry {
+const POOL_OPTIONS: OptionSpec = { kernelSize: 'number-or-pair', stride: 'number-or-pair', padding: 'padding' };
+
+function geometry(op: string, x: Tensor, opts: Partial<PoolOptions>, includePad: boolean): PoolGeometry {
   if (x.rank !== 4) throw new ShapeError(`${op}: expected x of shape [N,H,W,C] (rank 4), got ${shapeStr(x.shape)}`);
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: expected a float32 tensor, got ${x.dtype}`);
-  if (typeof opts !== 'object' || opts === null) throw new ArgumentError(`${op}: expected options { kernelSize, stride?, padding? }, got ${JSON.stringify(opts)}`);
   const [kh, kw] = intPair(op, 'kernelSize', opts.kernelSize, null, 1);
   const [sh, sw] = intPair(op, 'stride', opts.stride, [kh, kw], 1);
   const [ph, pw] = paddingPair(op, opts.padding);
@@ -209,16 +211,15 @@ function geometry(op: string, x: Tensor, opts: PoolOptions | undefined, includeP
  */
 export function maxPool2d(x: Tensor, opts: PoolOptions): Tensor {
   x = Tensor.check(x, 'maxPool2d');
-  const a = geometry('maxPool2d', x, opts, false);
+  const a = geometry('maxPool2d', x, checkOptions('maxPool2d', opts, POOL_OPTIONS, true), false);
   return makeTensor(kernel(MAX_POOL, [x], a, outShape(a)), [x], (g) => [maxPoolGrad(x, g, a)]);
 }
 
 /** Average pooling of NHWC `x`; `countIncludePad` chooses Keras (false) or PyTorch (true) edges. */
 export function avgPool2d(x: Tensor, opts: AvgPoolOptions): Tensor {
   x = Tensor.check(x, 'avgPool2d');
-  const include = opts?.countIncludePad ?? false;
-  if (typeof include !== 'boolean') throw new ArgumentError(`avgPool2d: countIncludePad must be a boolean, got ${JSON.stringify(include)}`);
-  return avgPool(x, geometry('avgPool2d', x, opts, include));
+  const o = checkOptions('avgPool2d', opts, { ...POOL_OPTIONS, countIncludePad: 'boolean' }, true);
+  return avgPool(x, geometry('avgPool2d', x, o, o.countIncludePad ?? false));
 }
 
 /** The mean over H and W of NHWC `x` [N,H,W,C] → [N,C] (one fused reduction). */

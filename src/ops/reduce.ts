@@ -3,12 +3,12 @@
 // reshapes them away (a view, so it fuses).
 
 import type { DType } from '../dtype';
-import { ArgumentError, DTypeError } from '../errors';
+import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { LazyNode, type ReduceName } from '../graph/ir';
-import { normAxes, normAxis } from '../shape';
+import { normAxes, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { where } from './elementwise';
-import { castNode } from './node-builders';
+import { castNode, fullNode } from './node-builders';
 
 export type Axis = number | readonly number[] | undefined;
 
@@ -17,11 +17,19 @@ function reduceDType(kind: ReduceName, dtype: DType): DType {
   return dtype === 'bool' ? 'int32' : dtype;
 }
 
+/** The shape of a reduction of `x` over `axes`: reduced axes kept as size 1, or dropped. */
+function reduceShape(x: Tensor, axes: readonly number[], keepDims: boolean): number[] {
+  return keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+}
+
 /** The reduce node over `axes` (kept as size 1), then the reshape keepDims asks for. */
 export function reduceOp(kind: ReduceName, x: Tensor, axes: readonly number[], keepDims: boolean): Tensor {
-  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const outShape = keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i));
+  const kept = reduceShape(x, axes, true);
+  const outShape = reduceShape(x, axes, keepDims);
   const dtype = reduceDType(kind, x.dtype);
+  // Nothing to reduce (only sum and prod get here): their identity, with no kernel, whose
+  // index arithmetic would divide by the zero-size axis.
+  if (count(x, axes) === 0) return makeTensor(fullNode(outShape, kind === 'prod' ? 1 : 0, dtype), [x], () => [x.mul(0)]);
   const src = castNode(x.node, kind === 'argmax' || kind === 'argmin' ? x.dtype : dtype);
   const node = new LazyNode({ kind: 'reduce', reduce: kind, axes }, [src], kept, dtype);
   const out = makeTensor(node, [x], (g, y) => reduceGrad(kind, x, axes, g, y));
@@ -59,9 +67,19 @@ function prodGrad(x: Tensor, axes: readonly number[]): Tensor {
   return where(zeros.equal(0), rest.div(nonzero), where(zeros.equal(1), oneZero, 0));
 }
 
-export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  x = Tensor.check(x, 'sum');
-  const axes = normAxes('sum', axis, x.rank);
+/** The checked tensor and sorted axes of reduction `op`; `nonEmpty`: refuse to reduce nothing. */
+function reduceArgs(op: string, x: Tensor, axis: Axis, keepDims: unknown, nonEmpty = false): { x: Tensor; axes: number[] } {
+  x = Tensor.check(x, op);
+  if (typeof keepDims !== 'boolean') throw new ArgumentError(`${op}: keepDims must be a boolean, got ${JSON.stringify(keepDims)}`);
+  const axes = normAxes(op, axis, x.rank);
+  if (nonEmpty && count(x, axes) === 0) {
+    throw new ShapeError(`${op}: cannot reduce over no elements (axes ${JSON.stringify(axes)} of shape ${shapeStr(x.shape)} hold none), as PyTorch; sum, mean and prod of nothing are defined`);
+  }
+  return { x, axes };
+}
+
+export function sum(input: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const { x, axes } = reduceArgs('sum', input, axis, keepDims);
   const count = axes.reduce((n, a) => n * x.shape[a], 1);
   if (count >= SPLIT_MIN_COUNT && x.size / count <= SPLIT_MAX_OUTPUTS) return twoPassSum(x, axes, count, keepDims);
   return reduceOp('sum', x, axes, keepDims);
@@ -90,62 +108,67 @@ function twoPassSum(x: Tensor, axes: readonly number[], count: number, keepDims:
     .pad([[0, 0], [0, chunks * SPLIT_CHUNK - count]])
     .reshape([outs, chunks, SPLIT_CHUNK]);
   const total = rows.sum(2).sum(1);
-  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  return total.reshape(keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i)));
+  return total.reshape(reduceShape(x, axes, keepDims));
 }
 
-export function prod(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  x = Tensor.check(x, 'prod');
-  return reduceOp('prod', x, normAxes('prod', axis, x.rank), keepDims);
+export function prod(input: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const { x, axes } = reduceArgs('prod', input, axis, keepDims);
+  return reduceOp('prod', x, axes, keepDims);
 }
 
-export function max(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  x = Tensor.check(x, 'max');
-  return reduceOp('max', x, normAxes('max', axis, x.rank), keepDims);
+/** The largest value over `axis`; NaN where a NaN is among them; an error over no elements. */
+export function max(input: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const { x, axes } = reduceArgs('max', input, axis, keepDims, true);
+  return reduceOp('max', x, axes, keepDims);
 }
 
-export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  x = Tensor.check(x, 'min');
-  return reduceOp('min', x, normAxes('min', axis, x.rank), keepDims);
+/** The smallest value over `axis`; NaN where a NaN is among them; an error over no elements. */
+export function min(input: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const { x, axes } = reduceArgs('min', input, axis, keepDims, true);
+  return reduceOp('min', x, axes, keepDims);
 }
 
 function count(x: Tensor, axes: readonly number[]): number {
   return axes.reduce((n, a) => n * x.shape[a], 1);
 }
 
-export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  x = Tensor.check(x, 'mean');
-  const axes = normAxes('mean', axis, x.rank);
+/** The mean over `axis` (NaN over no elements, as PyTorch). */
+export function mean(input: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const { x, axes } = reduceArgs('mean', input, axis, keepDims);
+  if (count(x, axes) === 0) return makeTensor(fullNode(reduceShape(x, axes, keepDims), NaN, 'float32'), [x], () => [x.mul(0)]);
   return sum(x.cast('float32'), axes, keepDims).div(count(x, axes));
 }
 
 /** Population variance (divides by N), as API.md asks. */
-export function variance(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  x = Tensor.check(x, 'variance');
-  const axes = normAxes('variance', axis, x.rank);
+export function variance(input: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const { x, axes } = reduceArgs('variance', input, axis, keepDims);
   const xf = x.cast('float32');
   const centered = xf.sub(mean(xf, axes, true));
   return mean(centered.square(), axes, keepDims);
 }
 
-/** log(Σ exp(x)), computed as max + log(Σ exp(x − max)) so large inputs do not overflow. */
-export function logSumExp(x: Tensor, axis?: Axis, keepDims = false): Tensor {
-  x = Tensor.check(x, 'logSumExp');
-  const axes = normAxes('logSumExp', axis, x.rank);
+/**
+ * log(Σ exp(x)), computed as max + log(Σ exp(x − max)) so large inputs do not overflow. As
+ * PyTorch: NaN where a NaN is summed, +Inf with an +Inf, −Inf over no elements or all −Inf.
+ */
+export function logSumExp(input: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const { x, axes } = reduceArgs('logSumExp', input, axis, keepDims);
   const xf = x.cast('float32');
+  if (count(x, axes) === 0) return xf.exp().sum(axes, keepDims).log();
   const m = max(xf, axes, true).detach();
-  // An all -inf slice would give -inf - -inf = NaN; shift by 0 there instead.
-  const shift = m.where(m.abs().less(Infinity), 0);
+  // An infinite max would give ∞ − ∞ = NaN; shift by 0 there instead (a NaN max stays NaN).
+  const shift = m.where(m.abs().notEqual(Infinity), 0);
   const out = xf.sub(shift).exp().sum(axes, true).log().add(shift);
-  return keepDims ? out : out.reshape(x.shape.filter((_, i) => !axes.includes(i)));
+  return keepDims ? out : out.reshape(reduceShape(x, axes, false));
 }
 
-function argReduce(kind: 'argmax' | 'argmin', x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
-  x = Tensor.check(x, kind);
+/** The index of the first extreme along `axis` (of the flattened tensor without one); NaN counts as the extreme, as PyTorch. */
+function argReduce(kind: 'argmax' | 'argmin', input: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
+  if (axis !== undefined && typeof axis !== 'number') throw new ArgumentError(`${kind}: axis must be a number or undefined (the flattened tensor), got ${axis === null ? 'null' : typeof axis}`);
+  const { x, axes } = reduceArgs(kind, input, axis, keepDims, true);
   if (x.dtype === 'bool') throw new DTypeError(`${kind}: bool tensors have no order; cast to int32 first`);
-  if (x.size === 0) throw new ArgumentError(`${kind}: cannot take the ${kind} of an empty tensor`);
   if (axis === undefined) return reduceOp(kind, x.reshape([-1]), [0], false);
-  return reduceOp(kind, x, [normAxis(kind, axis, x.rank)], keepDims);
+  return reduceOp(kind, x, axes, keepDims);
 }
 
 export function argmax(x: Tensor, axis?: number, keepDims = false): Tensor {

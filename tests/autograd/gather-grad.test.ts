@@ -12,14 +12,14 @@ beforeAll(initBoth);
 
 describe('gather gradient against finite differences', () => {
   for (let run = 0; run < 3; run++) {
-    it(`along every axis of a random rank-3 shape, with repeated and out-of-range indices (run ${run})`, async () => {
+    it(`along every axis of a random rank-3 shape, with repeated indices (run ${run})`, async () => {
       await useBackend('cpu');
       const next = rng(700 + run);
       const shape = randomShape(next, 3, 4);
       for (let axis = 0; axis < 3; axis++) {
         const n = shape[axis];
-        // Every row twice, one row three times, one index past the end.
-        const idx = wg.tensor([...Array.from({ length: n }, (_, i) => i), n - 1, 0, n, Math.floor(n / 2)], { dtype: 'int32' });
+        // Every row twice, one row three times (an index past the end is refused at the call).
+        const idx = wg.tensor([...Array.from({ length: n }, (_, i) => i), n - 1, 0, Math.floor(n / 2)], { dtype: 'int32' });
         await checkGradients((x) => x.gather(idx, axis).square(), [uniform(next, shape)]);
       }
     });
@@ -35,7 +35,7 @@ describe('gather gradient against finite differences', () => {
   it('of scatterAdd itself, whose gradient is a gather, and of a gather of a gather on WebGPU', async () => {
     await useBackend('cpu');
     const next = rng(720);
-    const idx = wg.tensor([3, 0, 3, 5], { dtype: 'int32' });
+    const idx = wg.tensor([3, 0, 3, 1], { dtype: 'int32' });
     await checkGradients((g) => scatterAdd(g, idx, 1, 4).square(), [uniform(next, [2, 4, 3])]);
     const b = wg.tensor([1, 2, 1, 0], { dtype: 'int32' });
     await checkGpuMatchesCpu((x) => x.gather(idx, 1).gather(b, 1).tanh(), [uniform(next, [2, 4])]);

@@ -55,9 +55,9 @@ describe('gather', () => {
 
   test('an elementwise chain after a float32 gather runs in its epilogue: one dispatch', async () => {
     const table = wg.tensor(seeded(12, 83), { shape: [4, 3] });
-    const ids = wg.tensor([2, -1, 0], { dtype: 'int32' });
+    const ids = wg.tensor([2, 3, 0], { dtype: 'int32' });
     const build = () => table.gather(ids).mul(2).add(1).clip(0, 1.5);
-    const expected = [2, -1, 0].flatMap((r) => [0, 1, 2].map((c) => Math.min(1.5, Math.max(0, (r < 0 ? 0 : seeded(12, 83)[r * 3 + c]) * 2 + 1))));
+    const expected = [2, 3, 0].flatMap((r) => [0, 1, 2].map((c) => Math.min(1.5, Math.max(0, seeded(12, 83)[r * 3 + c] * 2 + 1))));
     await checkBoth(build, expected);
     wg.realize(table.add(0), ids.add(0));
     const out = build();
@@ -66,8 +66,13 @@ describe('gather', () => {
     expect(wg.stats().dispatches).toBe(1);
   });
 
-  test('out-of-range indices give 0', async () => {
-    await checkBoth(() => wg.tensor([1, 2, 3]).gather(wg.tensor([-1, 3, 1], { dtype: 'int32' })), [0, 0, 2]);
+  test('out-of-range indices known at the call are an ArgumentError naming the first one', () => {
+    expect(() => wg.tensor([1, 2, 3]).gather(wg.tensor([1, 3, -1], { dtype: 'int32' }))).toThrow(/gather: index 3 .*axis 0 of \[3\] of size 3/);
+    expect(() => wg.tensor([1, 2, 3]).gather(wg.tensor([-1], { dtype: 'int32' }))).toThrow(wg.ArgumentError);
+  });
+
+  test('indices computed lazily on the device are not read back: out-of-range ones give 0', async () => {
+    await checkBoth(() => wg.tensor([1, 2, 3]).gather(wg.tensor([-2, 2, 0], { dtype: 'int32' }).add(1)), [0, 0, 2]);
   });
 
   test('an embedding-style lookup: rows of a table', async () => {
@@ -87,8 +92,13 @@ describe('oneHot', () => {
     expect(r.dtype).toBe('float32');
   });
 
-  test('indices of rank 2 and out-of-range indices (all-zero rows)', async () => {
-    const r = await checkBoth(() => wg.tensor([[1, 5], [-1, 0]], { dtype: 'int32' }).oneHot(2), [0, 1, 0, 0, 0, 0, 1, 0]);
+  test('indices of rank 2; lazily computed out-of-range indices give all-zero rows', async () => {
+    const r = await checkBoth(() => wg.tensor([[0, 4], [-2, -1]], { dtype: 'int32' }).add(1).oneHot(2), [0, 1, 0, 0, 0, 0, 1, 0]);
     expect(r.shape).toEqual([2, 2, 2]);
+  });
+
+  test('out-of-range indices known at the call are an ArgumentError (as PyTorch)', () => {
+    expect(() => wg.oneHot(wg.tensor([5, 6, 7], { dtype: 'int32' }), 3)).toThrow(/oneHot: index 5 .*depth of size 3/);
+    expect(() => wg.oneHot(wg.tensor([0, -1], { dtype: 'int32' }), 3)).toThrow(wg.ArgumentError);
   });
 });

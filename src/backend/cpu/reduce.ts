@@ -39,8 +39,10 @@ export function reduceCpu(kind: ReduceName, src: TypedArray, inShape: Shape, axe
         acc[o] = x < acc[o] || x !== x ? x : acc[o];
         break;
       default: {
-        // Positions of one output are visited in increasing order, so the first extreme wins ties.
-        if (best[o] < 0 || (kind === 'argmax' ? x > acc[o] : x < acc[o])) {
+        // Positions of one output are visited in increasing order, so the first extreme wins ties;
+        // a NaN is the extreme of both (as PyTorch), and the first NaN wins.
+        const a = acc[o];
+        if (best[o] < 0 || (a === a && (x !== x || (kind === 'argmax' ? x > a : x < a)))) {
           acc[o] = x;
           best[o] = r;
         }
