@@ -4,11 +4,12 @@
 
 import poolWgsl from '../../shaders/pool.wgsl?raw';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
-import { grid, WORKGROUP_SIZE } from '../graph/codegen';
+import { grid, WORKGROUP_SIZE } from '../graph/launch';
 import { LazyNode, type KernelDef } from '../graph/ir';
 import { shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { intPair, paddingPair, samePadding, type AxisPadding, type WindowGeometry } from './window';
+import { kernelNode } from './node-builders';
 
 /** One pooling of x [n,h,w,c] → [n,oh,ow,c]. */
 interface PoolGeometry extends WindowGeometry {
@@ -154,7 +155,7 @@ export const AVG_POOL_GRAD: KernelDef<PoolGeometry> = {
 // ---- differentiable kernel calls --------------------------------------------------------
 
 function kernel(def: KernelDef<PoolGeometry>, srcs: Tensor[], a: PoolGeometry, shape: number[]): LazyNode {
-  return new LazyNode({ kind: 'kernel', def: def as KernelDef, attrs: a }, srcs.map((s) => s.node), shape, 'float32');
+  return kernelNode(def, a, srcs.map((s) => s.node), shape, 'float32');
 }
 
 const outShape = (a: PoolGeometry) => [a.n, a.oh, a.ow, a.c];
