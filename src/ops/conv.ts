@@ -7,7 +7,7 @@ import conv2dWgsl from '../../shaders/conv2d.wgsl?raw';
 import transposeWgsl from '../../shaders/conv2d_transpose.wgsl?raw';
 import weightGradWgsl from '../../shaders/conv2d_weight_grad.wgsl?raw';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
-import { grid, WORKGROUP_SIZE } from '../graph/launch';
+import { gridFor } from '../graph/launch';
 import { LazyNode, type KernelDef } from '../graph/ir';
 import { shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
@@ -74,7 +74,7 @@ function geometryConstants(a: ConvGeometry): Record<string, number> {
 
 /** Launch of `threads` invocations in workgroups of 64, flattened over a 2-D grid. */
 function launch(code: string, entryPoint: string, threads: number, constants: Record<string, number>) {
-  const workgroups = grid(Math.ceil(threads / WORKGROUP_SIZE));
+  const workgroups = gridFor(threads);
   return { code, entryPoint, constants: { ...constants, GRID_X: workgroups[0] }, workgroups };
 }
 

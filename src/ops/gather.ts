@@ -4,7 +4,7 @@
 import gatherWgsl from '../../shaders/gather.wgsl?raw';
 import { allocHost, type TypedArray } from '../dtype';
 import { ArgumentError, DTypeError } from '../errors';
-import { grid, WORKGROUP_SIZE } from '../graph/launch';
+import { gridFor } from '../graph/launch';
 import type { KernelDef } from '../graph/ir';
 import { normAxis, sizeOf } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
@@ -38,7 +38,7 @@ export const GATHER: KernelDef<GatherAttrs> = {
   },
   gpu(node) {
     const { outer, axis, inner, count } = node.op.attrs;
-    const workgroups = grid(Math.ceil((outer * count * inner) / WORKGROUP_SIZE));
+    const workgroups = gridFor(outer * count * inner);
     return {
       code: gatherWgsl,
       entryPoint: 'main',

@@ -4,7 +4,7 @@
 
 import poolWgsl from '../../shaders/pool.wgsl?raw';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
-import { grid, WORKGROUP_SIZE } from '../graph/launch';
+import { gridFor } from '../graph/launch';
 import { LazyNode, type KernelDef } from '../graph/ir';
 import { shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
@@ -113,7 +113,7 @@ function avgPoolGradCpu(dy: Float32Array, a: PoolGeometry): Float32Array {
 // ---- GPU lowerings ----------------------------------------------------------------------
 
 function poolLaunch(entryPoint: string, a: PoolGeometry, threads: number) {
-  const workgroups = grid(Math.ceil(threads / WORKGROUP_SIZE));
+  const workgroups = gridFor(threads);
   const constants = {
     N: a.n, H: a.h, W: a.w, C: a.c, OH: a.oh, OW: a.ow, KH: a.kh, KW: a.kw, SH: a.sh, SW: a.sw, PT: a.pt, PL: a.pl,
     INCLUDE_PAD: Number(a.includePad), GRID_X: workgroups[0],
