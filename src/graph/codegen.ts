@@ -14,14 +14,12 @@ import threefry from '../../shaders/lib/threefry.wgsl?raw';
 import rowStats from '../../shaders/lib/row-stats.wgsl?raw';
 import prelude from '../../shaders/prelude.wgsl?raw';
 import type { DType } from '../dtype';
-import { wgslLiteral } from '../ops/elementwise-table';
+import { grid, storageType, wgslLiteral, wgslType, WORKGROUP_SIZE } from './launch';
 import { sizeOf, stridesOf, type Shape } from '../shape';
 import type { LazyNode, ReduceName, ViewOp } from './ir';
 import { runtimeScalar, scalarBlockDecl, scalarRead } from './scalars';
 import type { CustomKernel, FusedKernel } from './schedule';
 
-export const WORKGROUP_SIZE = 64;
-const MAX_GRID = 65535;
 
 export interface GeneratedKernel {
   readonly code: string;
@@ -34,21 +32,6 @@ export interface GeneratedKernel {
 export interface SplicedKernel {
   readonly code: string;
   readonly scalars: readonly LazyNode[];
-}
-
-export function wgslType(dtype: DType): string {
-  return dtype === 'float32' ? 'f32' : dtype === 'int32' ? 'i32' : 'bool';
-}
-
-/** Element type of a storage buffer holding `dtype` (bool is stored as u32). */
-export function storageType(dtype: DType): string {
-  return dtype === 'float32' ? 'f32' : dtype === 'int32' ? 'i32' : 'u32';
-}
-
-/** Splits a workgroup count over x and y so neither exceeds the device limit. */
-export function grid(count: number): [number, number, number] {
-  const x = Math.min(Math.max(count, 1), MAX_GRID);
-  return [x, Math.ceil(Math.max(count, 1) / x), 1];
 }
 
 /**

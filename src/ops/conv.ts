@@ -7,12 +7,12 @@ import conv2dWgsl from '../../shaders/conv2d.wgsl?raw';
 import transposeWgsl from '../../shaders/conv2d_transpose.wgsl?raw';
 import weightGradWgsl from '../../shaders/conv2d_weight_grad.wgsl?raw';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
-import { grid, WORKGROUP_SIZE } from '../graph/codegen';
+import { gridFor } from '../graph/launch';
 import { LazyNode, type KernelDef } from '../graph/ir';
 import { checkSize, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
-import { fullNode, reshapeNode } from './node-builders';
+import { fullNode, kernelNode, reshapeNode } from './node-builders';
 import { checkOptions, type OptionSpec } from './options';
 import { intPair, paddingPair, samePadding, type AxisPadding, type WindowGeometry } from './window';
 
@@ -75,7 +75,7 @@ function geometryConstants(a: ConvGeometry): Record<string, number> {
 
 /** Launch of `threads` invocations in workgroups of 64, flattened over a 2-D grid. */
 function launch(code: string, entryPoint: string, threads: number, constants: Record<string, number>) {
-  const workgroups = grid(Math.ceil(threads / WORKGROUP_SIZE));
+  const workgroups = gridFor(threads);
   return { code, entryPoint, constants: { ...constants, GRID_X: workgroups[0] }, workgroups };
 }
 
@@ -139,14 +139,14 @@ function convForward(x: Tensor, w: Tensor, a: ConvGeometry): Tensor {
   if (a.kh === 1 && a.kw === 1 && a.sh === 1 && a.sw === 1 && a.pt === 0 && a.pl === 0 && a.groups === 1 && a.oh === a.h && a.ow === a.w) {
     return x.reshape([-1, a.cin]).matmul(w.reshape([a.cin, a.cout])).reshape([a.n, a.oh, a.ow, a.cout]);
   }
-  const node = new LazyNode({ kind: 'kernel', def: CONV2D as KernelDef, attrs: a }, [x.node, w.node], [a.n, a.oh, a.ow, a.cout], 'float32');
+  const node = kernelNode(CONV2D, a, [x.node, w.node], [a.n, a.oh, a.ow, a.cout], 'float32');
   return makeTensor(node, [x, w], (g) => [convInputGrad(g, w, a), convWeightGrad(x, g, a)]);
 }
 
 /** dx of the forward conv `a` for output gradient `dy` (the transposed convolution). */
 function convInputGrad(dy: Tensor, w: Tensor, a: ConvGeometry): Tensor {
   if (a.cout === 0) return emptyConv(dy, w, [a.n, a.h, a.w, a.cin]);
-  const node = new LazyNode({ kind: 'kernel', def: CONV2D_INPUT_GRAD as KernelDef, attrs: a }, [dy.node, w.node], [a.n, a.h, a.w, a.cin], 'float32');
+  const node = kernelNode(CONV2D_INPUT_GRAD, a, [dy.node, w.node], [a.n, a.h, a.w, a.cin], 'float32');
   return makeTensor(node, [dy, w], (g) => [convForward(g, w, a), convWeightGrad(g, dy, a)]);
 }
 
@@ -159,7 +159,7 @@ function convWeightGrad(x: Tensor, dy: Tensor, a: ConvGeometry): Tensor {
   const split = Math.max(1, Math.min(Math.ceil(pixels / 256), Math.ceil(4096 / tiles)));
   const chunk = Math.ceil(pixels / split);
   const attrs: WeightGradAttrs = { ...a, split: Math.ceil(pixels / chunk), chunk };
-  const partial = new LazyNode({ kind: 'kernel', def: CONV2D_WEIGHT_GRAD as KernelDef, attrs }, [x.node, dy.node], [attrs.split, rows, a.cout], 'float32');
+  const partial = kernelNode(CONV2D_WEIGHT_GRAD, attrs, [x.node, dy.node], [attrs.split, rows, a.cout], 'float32');
   const summed = attrs.split === 1 ? partial : new LazyNode({ kind: 'reduce', reduce: 'sum', axes: [0] }, [partial], [1, rows, a.cout], 'float32');
   const node = reshapeNode(summed, [a.kh, a.kw, a.cin / a.groups, a.cout]);
   return makeTensor(node, [x, dy], (g) => [convInputGrad(dy, g, a), convForward(x, g, a)]);

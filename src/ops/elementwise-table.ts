@@ -5,24 +5,8 @@
 
 import type { DType } from '../dtype';
 import type { ElementwiseDef, ElementwiseTypes } from '../graph/ir';
+import { wgslLiteral } from '../graph/launch';
 import { randomBelow, randomNormal, randomUniform } from './threefry';
-
-/**
- * A WGSL constant of `dtype`. Numbers pass through the prelude's `wg_f`/`wg_i`, so arithmetic
- * on constants alone is evaluated at run time: WGSL rejects a constant expression whose value
- * is not finite or overflows (`0.0 / 0.0`, `sqrt(-1.0)`) as an invalid shader.
- */
-export function wgslLiteral(value: number, dtype: DType): string {
-  if (dtype === 'bool') return value ? 'true' : 'false';
-  if (dtype === 'int32') return `wg_i(${value | 0}i)`;
-  // Non-finite constants are read at run time (shaders/prelude.wgsl): WGSL rejects them as literals.
-  if (Number.isNaN(value)) return 'wg_nan()';
-  if (value === Infinity) return 'wg_inf()';
-  if (value === -Infinity) return '(-wg_inf())';
-  const f = Math.fround(value);
-  if (f !== 0 && Math.abs(f) < 1.1754943508222875e-38) return `bitcast<f32>(${new Uint32Array(new Float32Array([f]).buffer)[0]}u)`;
-  return `wg_f(${f.toPrecision(9)})`;
-}
 
 export const SELU_ALPHA = 1.6732632423543772;
 export const SELU_SCALE = 1.0507009873554805;

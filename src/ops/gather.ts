@@ -4,12 +4,13 @@
 import gatherWgsl from '../../shaders/gather.wgsl?raw';
 import { allocHost, type TypedArray } from '../dtype';
 import { ArgumentError, DTypeError } from '../errors';
-import { grid, WORKGROUP_SIZE } from '../graph/codegen';
-import { LazyNode, type KernelDef } from '../graph/ir';
+import { gridFor } from '../graph/launch';
+import type { KernelDef } from '../graph/ir';
 import { checkSize, normAxis, shapeStr, sizeOf } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { arange } from './creation';
 import { scatterAdd } from './scatter';
+import { kernelNode } from './node-builders';
 
 interface GatherAttrs {
   outer: number;
@@ -37,7 +38,7 @@ export const GATHER: KernelDef<GatherAttrs> = {
   },
   gpu(node) {
     const { outer, axis, inner, count } = node.op.attrs;
-    const workgroups = grid(Math.ceil((outer * count * inner) / WORKGROUP_SIZE));
+    const workgroups = gridFor(outer * count * inner);
     return {
       code: gatherWgsl,
       entryPoint: 'main',
@@ -90,7 +91,7 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
     count: indices.size,
   };
   const shape = [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)];
-  const node = new LazyNode({ kind: 'kernel', def: GATHER as KernelDef, attrs }, [x.node, indices.node], shape, x.dtype);
+  const node = kernelNode(GATHER, attrs, [x.node, indices.node], shape, x.dtype);
   // The gradient adds each slice of g back into the row it was read from.
   return makeTensor(node, [x, indices], (g) => [scatterAdd(g, indices, a, x.shape[a]), null]);
 }

@@ -6,12 +6,12 @@
 
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import { DTypeError, ShapeError } from '../errors';
-import { grid } from '../graph/codegen';
+import { grid } from '../graph/launch';
 import { LazyNode, type GpuLaunch, type GpuTarget, type KernelDef } from '../graph/ir';
 import { broadcastShapes, shapeStr, sizeOf, type Shape } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { sumTo } from './movement';
-import { broadcastNode, fullNode, reshapeNode } from './node-builders';
+import { broadcastNode, fullNode, reshapeNode, kernelNode } from './node-builders';
 
 /** The product's sizes; operand X holds batchX matrices (1 or the batch, or a trailing factor). */
 export interface MatmulAttrs {
@@ -181,7 +181,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     aOp = { node: reshapeNode(aOp.node, [1, batch * m, k]), count: 1 };
     attrs = { ...attrs, batch: 1, m: batch * m, batchA: 1 };
   }
-  const node = new LazyNode({ kind: 'kernel', def: MATMUL as KernelDef, attrs }, [aOp.node, bOp.node], [attrs.batch, attrs.m, n], 'float32');
+  const node = kernelNode(MATMUL, attrs, [aOp.node, bOp.node], [attrs.batch, attrs.m, n], 'float32');
   return makeTensor(reshapeNode(node, [...batchShape, m, n]), [a, b], (g) => [
     sumTo(g.matmul(b.transpose(swapLast(b.rank))), a.shape),
     sumTo(a.transpose(swapLast(a.rank)).matmul(g), b.shape),

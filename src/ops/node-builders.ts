@@ -2,7 +2,7 @@
 // elementwise nodes. They check nothing: the tensor-level ops check arguments first.
 
 import type { DType } from '../dtype';
-import { LazyNode, constNode, type ElementwiseDef, type ViewOp } from '../graph/ir';
+import { LazyNode, constNode, type ElementwiseDef, type KernelDef, type ViewOp } from '../graph/ir';
 import { sameShape, sizeOf, type Shape } from '../shape';
 import { castNumber, UNARY } from './elementwise-table';
 
@@ -38,4 +38,9 @@ export function castNode(src: LazyNode, dtype: DType): LazyNode {
 /** A constant of `shape` (a scalar node viewed through a broadcast). */
 export function fullNode(shape: Shape, value: number, dtype: DType): LazyNode {
   return broadcastNode(constNode(castNumber(value, dtype), dtype), shape);
+}
+
+/** A node of the hand-written kernel `def` with its attributes, typed against each other. */
+export function kernelNode<A>(def: KernelDef<A>, attrs: A, srcs: readonly LazyNode[], shape: Shape, dtype: DType): LazyNode {
+  return new LazyNode({ kind: 'kernel', def: def as unknown as KernelDef, attrs }, srcs, shape, dtype);
 }

@@ -4,12 +4,13 @@
 
 import poolWgsl from '../../shaders/pool.wgsl?raw';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
-import { grid, WORKGROUP_SIZE } from '../graph/codegen';
+import { gridFor } from '../graph/launch';
 import { LazyNode, type KernelDef } from '../graph/ir';
 import { shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { checkOptions, type OptionSpec } from './options';
 import { intPair, paddingPair, samePadding, type AxisPadding, type WindowGeometry } from './window';
+import { kernelNode } from './node-builders';
 
 /** One pooling of x [n,h,w,c] → [n,oh,ow,c]. */
 interface PoolGeometry extends WindowGeometry {
@@ -113,7 +114,7 @@ function avgPoolGradCpu(dy: Float32Array, a: PoolGeometry): Float32Array {
 // ---- GPU lowerings ----------------------------------------------------------------------
 
 function poolLaunch(entryPoint: string, a: PoolGeometry, threads: number) {
-  const workgroups = grid(Math.ceil(threads / WORKGROUP_SIZE));
+  const workgroups = gridFor(threads);
   const constants = {
     N: a.n, H: a.h, W: a.w, C: a.c, OH: a.oh, OW: a.ow, KH: a.kh, KW: a.kw, SH: a.sh, SW: a.sw, PT: a.pt, PL: a.pl,
     INCLUDE_PAD: Number(a.includePad), GRID_X: workgroups[0],
@@ -155,7 +156,7 @@ export const AVG_POOL_GRAD: KernelDef<PoolGeometry> = {
 // ---- differentiable kernel calls --------------------------------------------------------
 
 function kernel(def: KernelDef<PoolGeometry>, srcs: Tensor[], a: PoolGeometry, shape: number[]): LazyNode {
-  return new LazyNode({ kind: 'kernel', def: def as KernelDef, attrs: a }, srcs.map((s) => s.node), shape, 'float32');
+  return kernelNode(def, a, srcs.map((s) => s.node), shape, 'float32');
 }
 
 const outShape = (a: PoolGeometry) => [a.n, a.oh, a.ow, a.c];

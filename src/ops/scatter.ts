@@ -6,11 +6,12 @@
 import scatterAddWgsl from '../../shaders/scatter_add.wgsl?raw';
 import scatterBucketsWgsl from '../../shaders/scatter_buckets.wgsl?raw';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
-import { grid } from '../graph/codegen';
-import { LazyNode, type KernelDef } from '../graph/ir';
+import { grid } from '../graph/launch';
+import type { KernelDef } from '../graph/ir';
 import { normAxis, shapeStr, sizeOf } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { gather } from './gather';
+import { kernelNode } from './node-builders';
 
 interface ScatterAttrs {
   outer: number;
@@ -116,7 +117,7 @@ export function scatterAdd(g: Tensor, indices: Tensor, axis: number, size: numbe
   const after = g.shape.slice(a + indices.rank);
   const attrs: ScatterAttrs = { outer: sizeOf(before), axis: size, inner: sizeOf(after), count: indices.size };
   const shape = [...before, size, ...after];
-  const buckets = new LazyNode({ kind: 'kernel', def: SCATTER_BUCKETS as KernelDef, attrs }, [indices.node], [bucketsLength(indices.size)], 'int32');
-  const node = new LazyNode({ kind: 'kernel', def: SCATTER_ADD as KernelDef, attrs }, [g.node, indices.node, buckets], shape, 'float32');
+  const buckets = kernelNode(SCATTER_BUCKETS, attrs, [indices.node], [bucketsLength(indices.size)], 'int32');
+  const node = kernelNode(SCATTER_ADD, attrs, [g.node, indices.node, buckets], shape, 'float32');
   return makeTensor(node, [g, indices], (gg) => [gather(gg, indices, a), null]);
 }

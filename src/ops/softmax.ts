@@ -6,11 +6,11 @@ import crossEntropyGradWgsl from '../../shaders/cross-entropy-grad.wgsl?raw';
 import crossEntropyWgsl from '../../shaders/cross-entropy.wgsl?raw';
 import softmaxWgsl from '../../shaders/softmax.wgsl?raw';
 import { DTypeError, ShapeError } from '../errors';
-import { grid } from '../graph/codegen';
-import { LazyNode, type GpuLaunch, type GpuTarget, type KernelDef } from '../graph/ir';
+import { grid } from '../graph/launch';
+import type { GpuLaunch, GpuTarget, KernelDef } from '../graph/ir';
 import { normAxis, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
-import { reshapeNode } from './node-builders';
+import { reshapeNode, kernelNode } from './node-builders';
 
 interface RowAttrs {
   rows: number;
@@ -98,7 +98,7 @@ export const SOFTMAX_CROSS_ENTROPY_GRAD: KernelDef<RowAttrs> = {
 function lastAxisSoftmax(x: Tensor, log: boolean): Tensor {
   const cols = x.shape[x.rank - 1];
   const attrs: SoftmaxAttrs = { rows: x.size / cols, cols, log };
-  const node = new LazyNode({ kind: 'kernel', def: SOFTMAX as KernelDef, attrs }, [reshapeNode(x.node, [attrs.rows, cols])], [attrs.rows, cols], 'float32');
+  const node = kernelNode(SOFTMAX, attrs, [reshapeNode(x.node, [attrs.rows, cols])], [attrs.rows, cols], 'float32');
   return makeTensor(reshapeNode(node, x.shape), [x], (g, y) =>
     log ? [g.sub(y.exp().mul(g.sum(-1, true)))] : [y.mul(g.sub(g.mul(y).sum(-1, true)))],
   );
@@ -141,9 +141,9 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): Tensor {
   }
   const x = logits.cast('float32');
   const attrs: RowAttrs = { rows: logits.shape[0], cols: logits.shape[1] };
-  const node = new LazyNode({ kind: 'kernel', def: SOFTMAX_CROSS_ENTROPY as KernelDef, attrs }, [x.node, labels.node], [attrs.rows], 'float32');
+  const node = kernelNode(SOFTMAX_CROSS_ENTROPY, attrs, [x.node, labels.node], [attrs.rows], 'float32');
   return makeTensor(node, [x, labels], (g) => {
-    const grad = new LazyNode({ kind: 'kernel', def: SOFTMAX_CROSS_ENTROPY_GRAD as KernelDef, attrs }, [x.node, labels.node, g.node], x.shape, 'float32');
+    const grad = kernelNode(SOFTMAX_CROSS_ENTROPY_GRAD, attrs, [x.node, labels.node, g.node], x.shape, 'float32');
     return [makeTensor(grad), null];
   });
 }

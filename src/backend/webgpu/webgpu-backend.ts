@@ -3,7 +3,7 @@
 // Readback goes through pooled staging buffers.
 
 import { allocHost, type TypedArray } from '../../dtype';
-import { storageType } from '../../graph/codegen';
+import { storageType } from '../../graph/launch';
 import { describeOp, LazyNode, Storage, type GpuTarget } from '../../graph/ir';
 import { kernelBindings, kernelOutputs, schedule, type Kernel } from '../../graph/schedule';
 import { stats, type Backend } from '../backend';

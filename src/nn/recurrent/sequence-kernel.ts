@@ -2,10 +2,11 @@
 // batch row, each looping over the time steps), wrapping a kernel call as a tensor, and the
 // states each step started from (for the recurrent weight's gradient).
 
-import { grid } from '../../graph/codegen';
-import { LazyNode, type GpuLaunch, type KernelDef } from '../../graph/ir';
+import { grid } from '../../graph/launch';
+import type { GpuLaunch, KernelDef } from '../../graph/ir';
 import { concat } from '../../ops/movement';
 import { makeTensor, type GradFn, type Tensor } from '../../tensor';
+import { kernelNode } from '../../ops/node-builders';
 
 /** Batch rows, time steps and units of one recurrent layer call. */
 export interface SequenceAttrs {
@@ -22,7 +23,7 @@ export function sequenceLaunch(code: string, entryPoint: string, a: SequenceAttr
 
 /** A call of kernel `def` on `inputs` as a tensor of `shape`, with `vjp` when given. */
 export function sequenceCall<A extends SequenceAttrs>(def: KernelDef<A>, attrs: A, inputs: readonly Tensor[], shape: readonly number[], vjp?: GradFn['vjp']): Tensor {
-  const node = new LazyNode({ kind: 'kernel', def: def as KernelDef, attrs }, inputs.map((x) => x.node), shape, 'float32');
+  const node = kernelNode(def, attrs, inputs.map((x) => x.node), shape, 'float32');
   return makeTensor(node, inputs, vjp);
 }
 
