@@ -1,7 +1,8 @@
-// The training step the memory tests and the step benchmark share: an MLP (ReLU hidden layers,
-// softmax cross-entropy), autograd, and plain SGD on every parameter, realized together with
-// the loss in one realize. Takes the webgrad module as an argument so Node tests and browser
-// pages each pass their own entry.
+// The training steps the memory tests, the optimizer tests and the step benchmark share: an MLP
+// (ReLU hidden layers, softmax cross-entropy) stepped by hand-written SGD (new parameters, one
+// realize) or by an optimizer in the PyTorch loop (zeroGrad, backward, step: in place, one
+// realize). Takes the webgrad module as an argument so Node tests and browser pages each pass
+// their own entry.
 
 import type * as Webgrad from '../src/index';
 import type { Tensor } from '../src/index';
@@ -14,6 +15,8 @@ export interface Mlp {
   readonly x: Tensor;
   /** One-hot targets [batch, classes]. */
   readonly y: Tensor;
+  /** The same targets as int32 class indices [batch]. */
+  readonly labels: Tensor;
 }
 
 /** An MLP of layer `sizes` (input first) with He-initialized kernels and one random batch. */
@@ -25,22 +28,28 @@ export function createMlp(wg: Wg, sizes: readonly number[], batch: number, seed 
       params.push(wg.zeros([sizes[i + 1]]));
     }
     const x = wg.randn([batch, sizes[0]], { seed: seed + 100 });
-    const y = wg.oneHot(wg.randint(0, sizes[sizes.length - 1], [batch], { seed: seed + 200 }), sizes[sizes.length - 1]).cast('float32');
-    wg.realize(...params, x, y);
-    return { params, x, y };
+    const labels = wg.randint(0, sizes[sizes.length - 1], [batch], { seed: seed + 200 });
+    const y = wg.oneHot(labels, sizes[sizes.length - 1]).cast('float32');
+    wg.realize(...params, x, y, labels);
+    return { params, x, y, labels };
   });
   for (const p of made.params) p.requiresGrad_();
   return made;
 }
 
-/** The mean cross-entropy of the model on its batch. */
-export function lossOf(mlp: Mlp): Tensor {
+/** The model's logits on its batch. */
+export function logitsOf(mlp: Mlp): Tensor {
   let h = mlp.x;
   for (let i = 0; i < mlp.params.length; i += 2) {
     h = h.matmul(mlp.params[i]).add(mlp.params[i + 1]);
     if (i + 2 < mlp.params.length) h = h.relu();
   }
-  return h.logSoftmax(-1).mul(mlp.y).sum(-1).mean().neg();
+  return h;
+}
+
+/** The mean cross-entropy of the model on its batch, written out (log-softmax · one-hot). */
+export function lossOf(mlp: Mlp): Tensor {
+  return logitsOf(mlp).logSoftmax(-1).mul(mlp.y).sum(-1).mean().neg();
 }
 
 /**
@@ -65,4 +74,27 @@ export function trainStep(wg: Wg, mlp: Mlp, lr: number): Tensor {
   for (const p of mlp.params) p.dispose();
   mlp.params = next.map((t) => t.requiresGrad_());
   return loss;
+}
+
+/** What the PyTorch loop needs of an optimizer. */
+export interface Stepper {
+  zeroGrad(): void;
+  step(): void;
+}
+
+/**
+ * One step of the PyTorch loop, no tidy, no dispose: zeroGrad, loss, backward, step (which
+ * updates the parameters in place in one realize, the loss riding along). Returns the loss.
+ */
+export function optimizerStep(opt: Stepper, loss: () => Tensor): Tensor {
+  opt.zeroGrad();
+  const l = loss();
+  l.backward();
+  opt.step();
+  return l;
+}
+
+/** One optimizer step of the MLP on its batch with the library's fused cross-entropy. */
+export function mlpOptimizerStep(wg: Wg, mlp: Mlp, opt: Stepper): Tensor {
+  return optimizerStep(opt, () => wg.losses.crossEntropy(logitsOf(mlp), mlp.labels));
 }

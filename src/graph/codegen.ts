@@ -8,6 +8,7 @@
 
 import fusedTemplate from '../../shaders/fused.wgsl?raw';
 import convGeometry from '../../shaders/lib/conv-geometry.wgsl?raw';
+import recurrent from '../../shaders/lib/recurrent.wgsl?raw';
 import rowStats from '../../shaders/lib/row-stats.wgsl?raw';
 import prelude from '../../shaders/prelude.wgsl?raw';
 import type { DType } from '../dtype';
@@ -57,6 +58,7 @@ export function fillSlots(template: string, slots: Record<string, string>): stri
 const SHADER_LIBRARY: ReadonlyMap<string, string> = new Map([
   ['conv-geometry', convGeometry],
   ['row-stats', rowStats],
+  ['recurrent', recurrent],
 ]);
 
 /** Replaces each `//!INCLUDE NAME` line of a hand-written kernel with shaders/lib/NAME.wgsl. */

@@ -1,0 +1,40 @@
+// What the recurrent sequence kernels share: their sizes, their launch (one workgroup of 64 per
+// batch row, each looping over the time steps), wrapping a kernel call as a tensor, and the
+// states each step started from (for the recurrent weight's gradient).
+
+import { grid } from '../../graph/codegen';
+import { LazyNode, type GpuLaunch, type KernelDef } from '../../graph/ir';
+import { concat } from '../../ops/movement';
+import { makeTensor, type GradFn, type Tensor } from '../../tensor';
+
+/** Batch rows, time steps and units of one recurrent layer call. */
+export interface SequenceAttrs {
+  readonly b: number;
+  readonly t: number;
+  readonly h: number;
+}
+
+/** The launch of `entryPoint` of a sequence shader: one workgroup per batch row. */
+export function sequenceLaunch(code: string, entryPoint: string, a: SequenceAttrs, extra: Record<string, number> = {}): GpuLaunch {
+  const workgroups = grid(a.b);
+  return { code, entryPoint, constants: { B: a.b, T: a.t, H: a.h, GRID_X: workgroups[0], ...extra }, workgroups };
+}
+
+/** A call of kernel `def` on `inputs` as a tensor of `shape`, with `vjp` when given. */
+export function sequenceCall<A extends SequenceAttrs>(def: KernelDef<A>, attrs: A, inputs: readonly Tensor[], shape: readonly number[], vjp?: GradFn['vjp']): Tensor {
+  const node = new LazyNode({ kind: 'kernel', def: def as KernelDef, attrs }, inputs.map((x) => x.node), shape, 'float32');
+  return makeTensor(node, inputs, vjp);
+}
+
+/** The state each step started from: [h0, h_0, …, h_{T−2}] as [B, T, H], from h0 and the outputs h [B, T, H]. */
+export function previousStates(h0: Tensor, hs: Tensor): Tensor {
+  const [b, t, h] = hs.shape;
+  const first = h0.reshape([b, 1, h]);
+  return t === 1 ? first : concat([first, hs.slice([0, 0, 0], [b, t - 1, h])], 1);
+}
+
+/** xᵀ·y over all batch rows and steps: [B, T, P] and [B, T, Q] → [P, Q] (a weight's gradient). */
+export function overSteps(x: Tensor, y: Tensor): Tensor {
+  const rows = x.shape[0] * x.shape[1];
+  return x.reshape([rows, x.shape[2]]).transpose().matmul(y.reshape([rows, y.shape[2]]));
+}
