@@ -1,6 +1,6 @@
 // Replacing a parameter's or a buffer's value while keeping the tensor object, so optimizers,
-// state dicts and layers that hold it see the new value. Until the core's `assign` lands this
-// re-points the tensor at the value's node; the value is computed with the next realize.
+// state dicts and layers that hold it see the new value: an in-place `assign`, computed with the
+// next realize.
 
 import { ShapeError } from '../errors';
 import { sameShape, shapeStr } from '../shape';
@@ -11,6 +11,6 @@ export function overwrite(target: Tensor, value: Tensor, op: string): void {
   if (!sameShape(target.shape, value.shape) || target.dtype !== value.dtype) {
     throw new ShapeError(`${op}: a ${shapeStr(target.shape)} ${target.dtype} tensor cannot take a ${shapeStr(value.shape)} ${value.dtype} value`);
   }
-  target.node = value.detach().node;
-  if (target.node.op.kind !== 'buffer') realizeWithNext(target);
+  target.assign(value.detach());
+  realizeWithNext(target);
 }
