@@ -16,6 +16,7 @@ export async function runPage(page, timeoutMs) {
     logLevel: 'error',
     server: { middlewareMode: true, hmr: false, watch: null },
     appType: 'custom',
+    optimizeDeps: { noDiscovery: true, entries: [] },
   });
   let run;
   try {
