@@ -6,8 +6,8 @@
 
 import { barChart } from '../demo/shared/charts';
 import { $, param, startPage } from '../demo/shared/page';
-import { crossCheck, measure, type BenchRow, type Mode } from './measure';
-import { workloads, type Engine, type Workload } from './workloads';
+import { crossCheck, measure, type BenchRow } from './measure';
+import { workloadsOf, type Engine, type Mode, type Workload } from './workloads';
 
 /** Every engine the page can run, each loaded by a dynamic import. */
 const engines: Record<string, () => Promise<Engine>> = {
@@ -76,8 +76,7 @@ function drawCharts(rows: BenchRow[], chosenEngines: string[]): void {
     box.append(el);
     return el;
   };
-  const ran = [...new Set(rows.map((r) => r.workload))];
-  const wl = workloads.filter((w) => ran.includes(w.id));
+  const wl = [...new Map(rows.map((r) => [r.workload, { id: r.workload, name: r.name }])).values()];
   const speedups = wl.map((w) => {
     const ms = (e: string) => rows.find((r) => r.workload === w.id && r.engine === e)?.medianMs ?? null;
     const gpu = ms('webgrad-webgpu');
@@ -146,14 +145,16 @@ async function main(): Promise<void> {
   const urlEngines = param('engines')?.split(',');
   const pick = urlWorkloads();
   checkboxes($('#engines'), Object.keys(engines).map((e) => ({ value: e, label: e })), (e) => (urlEngines ? urlEngines.includes(e) : e.startsWith('webgrad') || e === 'tfjs-wasm'));
-  checkboxes($('#workloads'), workloads.map((w) => ({ value: w.id, label: w.name })), (id) => pick(workloads.find((w) => w.id === id)!));
+  const full = workloadsOf('full');
+  checkboxes($('#workloads'), full.map((w) => ({ value: w.id, label: w.name })), (id) => pick(full.find((w) => w.id === id)!));
   const modeSelect = $<HTMLSelectElement>('#mode');
   if (param('mode') === 'quick') modeSelect.value = 'quick';
   let last: BenchRow[] = [];
   const go = async () => {
     $<HTMLButtonElement>('#run').disabled = true;
     const chosen = checked($('#workloads'));
-    last = await run(checked($('#engines')), workloads.filter((w) => chosen.includes(w.id)), modeSelect.value as Mode);
+    const mode = modeSelect.value as Mode;
+    last = await run(checked($('#engines')), workloadsOf(mode).filter((w) => chosen.includes(w.id)), mode);
     page.__results = last;
     $<HTMLButtonElement>('#run').disabled = false;
     $<HTMLButtonElement>('#download').disabled = false;

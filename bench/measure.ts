@@ -2,7 +2,7 @@
 // steps, then the median of timed steps, each waited for (its check value read back); GFLOP/s
 // from the workload's FLOPs, dispatches per step where the engine counts them.
 
-import { workloadData, type Engine, type Workload, type WorkloadId } from './workloads';
+import { workloadData, type Engine, type Mode, type Workload, type WorkloadId } from './workloads';
 
 /** One cell of the benchmark: an engine on a workload. */
 export interface BenchRow {
@@ -23,8 +23,7 @@ export interface BenchRow {
   note?: string;
 }
 
-/** quick: one warm-up and two timed steps (tests); full: more, within a time budget. */
-export type Mode = 'quick' | 'full';
+/** quick: the first step and two timed ones; full: warm-up, then more within a time budget. */
 const plan = { quick: { warmup: 0, min: 2, max: 2, budgetMs: 0 }, full: { warmup: 2, min: 5, max: 30, budgetMs: 3000 } } as const;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -33,7 +32,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 export async function measure(engine: Engine, workload: Workload, mode: Mode): Promise<BenchRow> {
   const row: BenchRow = { workload: workload.id, name: workload.name, engine: engine.name, firstMs: null, medianMs: null, gflops: null, dispatches: null, check: null, runs: 0, agrees: null };
   try {
-    const prepared = await engine.prepare(workload, workloadData(workload.id));
+    const prepared = await engine.prepare(workload, workloadData(workload));
     try {
       const t0 = performance.now();
       row.check = await prepared.step();

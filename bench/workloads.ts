@@ -12,6 +12,10 @@ export interface Workload {
   kind: 'forward' | 'train';
   /** Floating-point operations of one step (matmul and conv multiply-adds × 2; a train step counts forward + two backward products). */
   flops: number;
+  /** The batch (for W1 the matrix size); W6 also has its sequence length. */
+  batch: number;
+  size?: number;
+  steps?: number;
 }
 
 /** A host array and its shape. */
@@ -42,23 +46,36 @@ export interface Engine {
   dispatchesOf?(step: PreparedStep): Promise<number>;
 }
 
-export const MLP_SIZES = [784, 256, 128, 10] as const;
-export const LSTM = { batch: 32, steps: 32, features: 32, units: 128 } as const;
-export const CONV = { batch: 32, size: 32, cin: 16, cout: 32 } as const;
 export const ADAM = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
+export const LSTM_SIZES = { features: 32, units: 128 } as const;
+export const CONV_CHANNELS = { cin: 16, cout: 32 } as const;
+
+/** quick: the same workloads at small sizes (tests, a first look); full: the issue's sizes. */
+export type Mode = 'quick' | 'full';
+
+/** The batch sizes (and matmul sizes, LSTM steps) of each mode. */
+const sizes = {
+  full: { matmul: [256, 512, 1024], mlp: 128, cnnTrain: 64, cnnInfer: 256, conv: 32, lstmBatch: 32, lstmSteps: 32 },
+  quick: { matmul: [64, 128, 256], mlp: 32, cnnTrain: 4, cnnInfer: 8, conv: 2, lstmBatch: 4, lstmSteps: 8 },
+} as const;
 
 const mlpFlops = (b: number) => 2 * b * (784 * 256 + 256 * 128 + 128 * 10);
 const cnnFlops = (b: number) => 2 * b * (28 * 28 * 32 * 9 + 14 * 14 * 64 * 9 * 32 + 3136 * 128 + 128 * 10);
-const lstmFlops = 2 * LSTM.batch * LSTM.steps * (LSTM.features + LSTM.units) * 4 * LSTM.units;
+const lstmFlops = (b: number, t: number) => 2 * b * t * (LSTM_SIZES.features + LSTM_SIZES.units) * 4 * LSTM_SIZES.units;
 
-export const workloads: readonly Workload[] = [
-  ...([256, 512, 1024] as const).map((n): Workload => ({ id: `W1-${n}`, name: `W1 matmul ${n}`, kind: 'forward', flops: 2 * n ** 3 })),
-  { id: 'W2', name: 'W2 MLP train (Adam, b128)', kind: 'train', flops: 3 * mlpFlops(128) },
-  { id: 'W3', name: 'W3 CNN train (Adam, b64)', kind: 'train', flops: 3 * cnnFlops(64) },
-  { id: 'W4', name: 'W4 CNN inference (b256)', kind: 'forward', flops: cnnFlops(256) },
-  { id: 'W5', name: 'W5 conv2d 3×3 16→32 (b32)', kind: 'forward', flops: 2 * CONV.batch * CONV.size ** 2 * CONV.cout * 9 * CONV.cin },
-  { id: 'W6', name: 'W6 LSTM(128) train (32 steps, b32)', kind: 'train', flops: 3 * lstmFlops },
-];
+/** The workloads of `mode`, W1 with one row per matrix size. */
+export function workloadsOf(mode: Mode): Workload[] {
+  const z = sizes[mode];
+  const ids = ['W1-256', 'W1-512', 'W1-1024'] as const;
+  return [
+    ...z.matmul.map((n, i): Workload => ({ id: ids[i]!, name: `W1 matmul ${n}`, kind: 'forward', flops: 2 * n ** 3, size: n, batch: n })),
+    { id: 'W2', name: `W2 MLP train (Adam, b${z.mlp})`, kind: 'train', flops: 3 * mlpFlops(z.mlp), batch: z.mlp },
+    { id: 'W3', name: `W3 CNN train (Adam, b${z.cnnTrain})`, kind: 'train', flops: 3 * cnnFlops(z.cnnTrain), batch: z.cnnTrain },
+    { id: 'W4', name: `W4 CNN inference (b${z.cnnInfer})`, kind: 'forward', flops: cnnFlops(z.cnnInfer), batch: z.cnnInfer },
+    { id: 'W5', name: `W5 conv2d 32×32 3×3 16→32 (b${z.conv})`, kind: 'forward', flops: 2 * z.conv * 32 * 32 * 32 * 9 * 16, batch: z.conv },
+    { id: 'W6', name: `W6 LSTM(128) train (${z.lstmSteps} steps, b${z.lstmBatch})`, kind: 'train', flops: 3 * lstmFlops(z.lstmBatch, z.lstmSteps), batch: z.lstmBatch, steps: z.lstmSteps },
+  ];
+}
 
 /** Uniform values in [lo, hi) from a fixed seed (an LCG: the same numbers in every engine and browser). */
 function uniform(shape: number[], seed: number, lo = -1, hi = 1): HostArray {
@@ -97,34 +114,33 @@ const cnnParams = (): Record<string, HostArray> => ({
 });
 
 /** The host data of a workload: the same for every engine. */
-export function workloadData(id: WorkloadId): WorkloadData {
-  switch (id) {
+export function workloadData(w: Workload): WorkloadData {
+  const b = w.batch;
+  switch (w.id) {
     case 'W1-256':
     case 'W1-512':
-    case 'W1-1024': {
-      const n = Number(id.slice(3));
-      return { inputs: { a: uniform([n, n], 1), b: uniform([n, n], 2) }, params: {} };
-    }
+    case 'W1-1024':
+      return { inputs: { a: uniform([b, b], 1), b: uniform([b, b], 2) }, params: {} };
     case 'W2': {
-      const { labels, oneHot } = classes(128, 3);
+      const { labels, oneHot } = classes(b, 3);
       return {
-        inputs: { x: uniform([128, 784], 4, 0, 1), y: oneHot },
+        inputs: { x: uniform([b, 784], 4, 0, 1), y: oneHot },
         labels,
         params: { w1: kernel([784, 256], 5), b1: zeros([256]), w2: kernel([256, 128], 6), b2: zeros([128]), w3: kernel([128, 10], 7), b3: zeros([10]) },
       };
     }
     case 'W3': {
-      const { labels, oneHot } = classes(64, 8);
-      return { inputs: { x: uniform([64, 28, 28, 1], 9, 0, 1), y: oneHot }, labels, params: cnnParams() };
+      const { labels, oneHot } = classes(b, 8);
+      return { inputs: { x: uniform([b, 28, 28, 1], 9, 0, 1), y: oneHot }, labels, params: cnnParams() };
     }
     case 'W4':
-      return { inputs: { x: uniform([256, 28, 28, 1], 10, 0, 1) }, params: cnnParams() };
+      return { inputs: { x: uniform([b, 28, 28, 1], 10, 0, 1) }, params: cnnParams() };
     case 'W5':
-      return { inputs: { x: uniform([CONV.batch, CONV.size, CONV.size, CONV.cin], 15), w: kernel([3, 3, CONV.cin, CONV.cout], 16) }, params: {} };
+      return { inputs: { x: uniform([b, 32, 32, CONV_CHANNELS.cin], 15), w: kernel([3, 3, CONV_CHANNELS.cin, CONV_CHANNELS.cout], 16) }, params: {} };
     case 'W6': {
-      const { batch, steps, features, units } = LSTM;
+      const { features, units } = LSTM_SIZES;
       return {
-        inputs: { x: uniform([batch, steps, features], 17), y: uniform([batch, 1], 18) },
+        inputs: { x: uniform([b, w.steps!, features], 17), y: uniform([b, 1], 18) },
         params: { kernel: kernel([features, 4 * units], 19), recurrentKernel: kernel([units, 4 * units], 20), bias: zeros([4 * units]), wd: kernel([units, 1], 21), bd: zeros([1]) },
       };
     }

@@ -4,7 +4,7 @@
 // reference-counted: every function consumes its arguments, `.ref` keeps one for another use.
 
 import { defaultDevice, init, jit, lax, nn, numpy as np, tree, valueAndGrad } from '@jax-js/jax';
-import { ADAM, LSTM, transposeHost, type Engine, type HostArray, type PreparedStep, type Workload, type WorkloadData } from '../workloads';
+import { ADAM, LSTM_SIZES, transposeHost, type Engine, type HostArray, type PreparedStep, type Workload, type WorkloadData } from '../workloads';
 
 type Params = Record<string, np.Array>;
 
@@ -43,7 +43,8 @@ function mlpLogits(x: np.Array, p: Params): np.Array {
 
 /** The last hidden state of an LSTM (gates i, f, g, o) over x [batch, time, features]. */
 function lstmLast(x: np.Array, p: Params): np.Array {
-  const { batch, steps, features, units: u } = LSTM;
+  const [batch, steps, features] = x.shape as [number, number, number];
+  const u = LSTM_SIZES.units;
   const xw = np.matmul(x.reshape([batch * steps, features]), p.kernel!).add(p.bias!).reshape([batch, steps, 4 * u]);
   const xs = np.unstack(xw, 1);
   const r = p.recurrentKernel!;

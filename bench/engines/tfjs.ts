@@ -2,7 +2,7 @@
 // ops, trained with `tf.train.adam` through `minimize`, from the same host data and weights.
 
 import * as tf from '@tensorflow/tfjs';
-import { ADAM, LSTM, type Engine, type HostArray, type PreparedStep, type Workload, type WorkloadData } from '../workloads';
+import { ADAM, LSTM_SIZES, type Engine, type HostArray, type PreparedStep, type Workload, type WorkloadData } from '../workloads';
 
 const upload = (a: HostArray): tf.Tensor => tf.tensor(a.values, a.shape);
 
@@ -47,7 +47,8 @@ const crossEntropy = (logits: tf.Tensor, oneHot: tf.Tensor): tf.Scalar => tf.neg
 
 /** The last hidden state of an LSTM (gates i, f, g, o) over x [batch, time, features]. */
 function lstmLast(x: tf.Tensor, k: tf.Tensor, r: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const { batch, steps, features, units: u } = LSTM;
+  const [batch, steps, features] = x.shape as [number, number, number];
+  const u = LSTM_SIZES.units;
   const xw = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [batch * steps, features]), k as tf.Tensor2D), b), [batch, steps, 4 * u]);
   let h: tf.Tensor = tf.zeros([batch, u]);
   let c: tf.Tensor = tf.zeros([batch, u]);

@@ -3,7 +3,7 @@
 // counted by `wg.stats()`.
 
 import * as wg from 'webgrad';
-import { ADAM, LSTM, type Engine, type HostArray, type PreparedStep, type Workload, type WorkloadData } from '../workloads';
+import { ADAM, LSTM_SIZES, type Engine, type HostArray, type PreparedStep, type Workload, type WorkloadData } from '../workloads';
 
 const upload = (a: HostArray): wg.Tensor => wg.tensor(a.values, { shape: a.shape });
 
@@ -74,7 +74,7 @@ function prepare(workload: Workload, data: WorkloadData): PreparedStep {
       return training(Object.values(p), () => wg.losses.crossEntropy(cnnLogits(inputs.x!, p), labels), [labels, ...Object.values(inputs)]);
     }
     case 'W6': {
-      const lstm = wg.layers.lstm({ units: LSTM.units, inputShape: [LSTM.steps, LSTM.features] });
+      const lstm = wg.layers.lstm({ units: LSTM_SIZES.units, inputShape: data.inputs.x!.shape.slice(1) });
       const p = uploadAll(data.params, true);
       lstm.loadStateDict({ kernel: p.kernel!, recurrentKernel: p.recurrentKernel!, bias: p.bias! });
       const head = [p.wd!, p.bd!];
@@ -88,16 +88,20 @@ function prepare(workload: Workload, data: WorkloadData): PreparedStep {
 /** webgrad on `backend`, initialized now. */
 export async function load(backend: 'webgpu' | 'cpu'): Promise<Engine> {
   await wg.init({ backend });
-  return {
+  const engine: Engine = {
     name: `webgrad-${backend}`,
     prepare: async (workload, data) => {
       await wg.setBackend(backend);
       return prepare(workload, data);
     },
-    async dispatchesOf(step) {
+  };
+  // The CPU backend runs kernels as loops: there is nothing to dispatch.
+  if (backend === 'webgpu') {
+    engine.dispatchesOf = async (step) => {
       wg.resetStats();
       await step.step();
       return wg.stats().dispatches;
-    },
-  };
+    };
+  }
+  return engine;
 }

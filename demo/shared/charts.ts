@@ -8,8 +8,15 @@ const palette = ['#3057d5', '#e8710a', '#2e7d32', '#c62828', '#8e24aa', '#00838f
 /** The i-th series colour, the same on every chart of the site. */
 export const colour = (i: number): string => palette[i % palette.length]!;
 
+/**
+ * The width of a chart placed in `el`: its `.charts` grid's column (one column under 700 px,
+ * two above, as site.css lays them out), or `el`'s own width outside a grid.
+ */
 function width(el: HTMLElement): number {
-  return Math.max(280, Math.min(el.clientWidth || 600, 900));
+  const grid = el.closest<HTMLElement>('.charts');
+  const outer = (grid ?? el).clientWidth || 600;
+  const columns = grid && outer >= 700 ? 2 : 1;
+  return Math.max(260, Math.floor((outer - 16 * (columns - 1)) / columns));
 }
 
 /** A live line chart: `set(x, ys)` redraws with new data (one array per series). */
