@@ -5,7 +5,7 @@
 
 import * as wg from 'webgrad';
 import { lineChart } from './shared/charts';
-import { Classifier, makeOptimizer, type ActivationChoice, type OptimizerChoice, type Stepper } from './shared/classifier';
+import { makeOptimizer, Mlp, type ActivationChoice, type OptimizerChoice, type Stepper } from './shared/mlp';
 import { dataset2d, seededRandom, type DatasetName, type Points2d } from './shared/datasets2d';
 import { drawHeatmap, heatmapGrid } from './shared/heatmap';
 import { $, param, runPage, startPage, type PageCheck } from './shared/page';
@@ -49,7 +49,7 @@ function readSettings(): Settings {
 class Run {
   readonly train: Points2d;
   readonly test: Points2d;
-  readonly model: Classifier;
+  readonly model: Mlp;
   readonly opt: Stepper;
   readonly curve = { step: [] as number[], train: [] as number[], test: [] as number[] };
   steps = 0;
@@ -59,7 +59,7 @@ class Run {
   constructor(readonly s: Settings) {
     ({ train: this.train, test: this.test } = dataset2d(s.dataset, POINTS, s.noise, s.trainShare, 1));
     wg.seed(3);
-    this.model = new Classifier({ inputs: 2, hidden: s.hidden, classes: 2, activation: s.activation, l2: s.l2, dropout: s.dropout });
+    this.model = new Mlp({ inputs: 2, hidden: s.hidden, outputs: 2, activation: s.activation, l2: s.l2, dropout: s.dropout });
     this.opt = makeOptimizer(s.optimizer, this.model.parameters(), s.lr);
   }
 

@@ -1,32 +1,33 @@
-// A small MLP classifier over feature vectors, in the PyTorch style on webgrad's public API:
-// dense layers (optional L2 on kernels), dropout between hidden layers in training, two or more
-// logits; and the optimizers the demos offer by name. Shared by the playground and its test.
+// A small MLP over feature vectors, in the PyTorch style on webgrad's public API: dense layers
+// (optional L2 on kernels), dropout between hidden layers in training, a linear output layer
+// (logits or a regression value); and the optimizers the demos offer by name.
 
 import * as wg from 'webgrad';
 
 export type ActivationChoice = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 export type OptimizerChoice = 'sgd' | 'momentum' | 'nesterov' | 'rmsprop' | 'adam';
 
-export interface ClassifierOptions {
+export interface MlpOptions {
   inputs: number;
   hidden: readonly number[];
-  classes: number;
+  /** Output units: classes for logits, 1 for a regression. */
+  outputs: number;
   activation: ActivationChoice;
   l2: number;
   dropout: number;
 }
 
-/** The MLP: `logits(x, training)`; `parameters()` for an optimizer; `penalty()` the L2 term. */
-export class Classifier extends wg.nn.Module {
+/** The MLP: `logits(x, training)` (the output layer's values); `parameters()` for an optimizer; `penalty()` the L2 term. */
+export class Mlp extends wg.nn.Module {
   readonly stack: wg.nn.Module[];
 
-  constructor(private readonly opts: ClassifierOptions) {
+  constructor(private readonly opts: MlpOptions) {
     super();
     const sizes = [opts.inputs, ...opts.hidden];
     const reg = opts.l2 > 0 ? { kernelRegularizer: wg.regularizers.l2(opts.l2) } : {};
     this.stack = [
       ...opts.hidden.map((units, i) => wg.layers.dense({ units, activation: opts.activation, inputShape: [sizes[i]!], ...reg })),
-      wg.layers.dense({ units: opts.classes, inputShape: [sizes[sizes.length - 1]!], ...reg }),
+      wg.layers.dense({ units: opts.outputs, inputShape: [sizes[sizes.length - 1]!], ...reg }),
     ];
   }
 
