@@ -34,6 +34,8 @@ export interface LineChartOptions {
   logY?: boolean;
   /** Draw points only (no line) for the series at these indices. */
   pointsOnly?: readonly number[];
+  /** The palette index of the first series (to match another chart's colours). */
+  firstColour?: number;
 }
 
 /** A line chart in `el` with one line per entry of `opts.series`. */
@@ -42,9 +44,10 @@ export function lineChart(el: HTMLElement, opts: LineChartOptions): LineChart {
     { label: opts.xLabel },
     ...opts.series.map((label, i): uPlot.Series => {
       const dots = opts.pointsOnly?.includes(i) ?? false;
+      const c = colour(i + (opts.firstColour ?? 0));
       return dots
-        ? { label, stroke: colour(i), width: 0, paths: () => null, points: { show: true, size: 4, fill: colour(i) } }
-        : { label, stroke: colour(i), width: 2, points: { show: false }, spanGaps: true };
+        ? { label, stroke: c, width: 0, paths: () => null, points: { show: true, size: 4, fill: c } }
+        : { label, stroke: c, width: 2, points: { show: false }, spanGaps: true };
     }),
   ];
   const plot = new uPlot(

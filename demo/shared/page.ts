@@ -61,15 +61,20 @@ function header(): void {
  */
 export async function startPage(): Promise<wg.InitResult> {
   header();
-  const gpuMissing = !('gpu' in navigator) || !(await navigator.gpu.requestAdapter());
+  const found = 'gpu' in navigator ? await navigator.gpu.requestAdapter() : null;
+  const gpuMissing = !found;
   const info = await wg.init(gpuMissing ? { backend: 'cpu' } : { backend: requestedBackend() ?? 'webgpu' });
   const line = document.querySelector('#adapter');
   if (line) {
     line.className = 'adapter';
-    const a = info.adapter;
+    const a = found?.info;
+    const named = a ? [a.vendor, a.architecture, a.description].filter(Boolean).join(' · ') || '(not described)' : '';
+    const software = a && /swiftshader/i.test(`${a.vendor} ${a.description} ${a.architecture}`) ? ' — a software adapter: the "GPU" is the CPU.' : '';
     const what = gpuMissing
       ? 'No WebGPU adapter in this browser: the CPU backend runs instead (WebGPU needs Chromium, or another browser with WebGPU enabled, on https or localhost).'
-      : `WebGPU adapter: ${[a.vendor, a.architecture, a.description].filter(Boolean).join(' · ') || '(not described)'}${/swiftshader/i.test(`${a.vendor} ${a.description} ${a.architecture}`) ? ' — a software adapter: the "GPU" is the CPU.' : ''}`;
+      : info.backend === 'cpu'
+        ? `CPU backend, as chosen (WebGPU adapter available: ${named}).`
+        : `WebGPU adapter: ${named}${software}`;
     line.textContent = what;
     const label = Object.assign(document.createElement('label'), { textContent: 'backend ' });
     const select = document.createElement('select');
