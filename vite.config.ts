@@ -3,13 +3,45 @@
 // i.e. the home page `index.html`, demo/*.html and bench/index.html, and the browser test page
 // `tests/browser/index.html`), `vite build` (the library: a browser and a Node bundle) and `vitest`.
 
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import systemPaths from './config/system-paths.json' with { type: 'json' };
 
 const nodeExternals = ['webgpu', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+/**
+ * Serves the system data set folders (config/system-paths.json) under /datasets/NAME/, so pages
+ * load Fashion-MNIST with `wg.data.fashionMnist()`; a missing file is a 404 saying what to install.
+ */
+function datasetFolders(): Plugin {
+  const folders: Record<string, { dir: string; install: string }> = {
+    'fashion-mnist': { dir: systemPaths.fashionMnist, install: 'apt-get install dataset-fashion-mnist' },
+    mnist: { dir: systemPaths.mnist, install: `put the MNIST IDX files in ${systemPaths.mnist}` },
+  };
+  return {
+    name: 'webgrad-datasets',
+    configureServer(server) {
+      server.middlewares.use('/datasets', (req, res) => {
+        const [, name = '', file = ''] = /^\/([^/]+)\/([^/?]*)/.exec(req.url ?? '') ?? [];
+        const folder = folders[name];
+        const path = folder && file === basename(file) ? join(folder.dir, file) : '';
+        if (path && existsSync(path) && statSync(path).isFile()) {
+          res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': statSync(path).size });
+          createReadStream(path).pipe(res);
+          return;
+        }
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end(folder ? `${file} is not in ${folder.dir}: ${folder.install}\n` : `no data set "${name}" (known: ${Object.keys(folders).join(', ')})\n`);
+      });
+    },
+  };
+}
+
 export default defineConfig({
+  plugins: [datasetFolders()],
   resolve: {
     // wgsl_reflect's `main` is CommonJS in a "type": "module" package, which Node refuses to
     // load; its `module` build works everywhere.

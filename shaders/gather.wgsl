@@ -1,6 +1,7 @@
 // Gather along one axis: out[o, j, i] = x[o, indices[j], i] for x viewed as [OUTER, AXIS, INNER]
 // and COUNT indices. Indices outside [0, AXIS) give 0. Values are copied as raw 32-bit words,
-// so one kernel serves every dtype.
+// so one kernel serves every dtype; a float32 gather may carry a fused elementwise epilogue (the
+// words pass through it as f32; for other dtypes it stays the identity and is never spliced).
 
 override OUTER: u32;
 override AXIS: u32;
@@ -12,6 +13,10 @@ override GRID_X: u32;
 @group(0) @binding(1) var<storage, read> indices: array<i32>;
 @group(0) @binding(2) var<storage, read_write> out: array<u32>;
 
+//!EPILOGUE_BEGIN
+fn epilogue(v: f32, idx: u32) -> f32 { return v; }
+//!EPILOGUE_END
+
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let t = (wid.y * GRID_X + wid.x) * 64u + lid.x;
@@ -21,8 +26,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let o = t / (INNER * COUNT);
   let a = indices[j];
   if (a < 0 || u32(a) >= AXIS) {
-    out[t] = 0u;
+    out[t] = bitcast<u32>(epilogue(0.0, t));
     return;
   }
-  out[t] = x[(o * AXIS + u32(a)) * INNER + i];
+  out[t] = bitcast<u32>(epilogue(bitcast<f32>(x[(o * AXIS + u32(a)) * INNER + i]), t));
 }

@@ -6,11 +6,6 @@
 // the gate gradients dG [B, T, 4H] (pre-activation), and a last row per batch [dh0, dc0, 0, 0].
 //!INCLUDE recurrent
 
-override B: u32;
-override T: u32;
-override H: u32;
-override GRID_X: u32;
-
 @group(0) @binding(0) var<storage, read> xw: array<f32>;
 @group(0) @binding(1) var<storage, read> u: array<f32>;
 @group(0) @binding(2) var<storage, read> h0: array<f32>;

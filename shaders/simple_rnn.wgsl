@@ -3,11 +3,6 @@
 // (the derivative from the output), [B, T+1, H] with a last row per batch dh0 = dA_0·Uᵀ.
 // ACT: 0 tanh, 1 relu, 2 sigmoid, 3 linear.
 //!INCLUDE recurrent
-
-override B: u32;
-override T: u32;
-override H: u32;
-override GRID_X: u32;
 override ACT: u32;
 
 @group(0) @binding(0) var<storage, read> xw: array<f32>;

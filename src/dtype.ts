@@ -3,8 +3,6 @@
 export type DType = 'float32' | 'int32' | 'bool';
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 
-export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
-
 export function isDType(x: unknown): x is DType {
   return x === 'float32' || x === 'int32' || x === 'bool';
 }

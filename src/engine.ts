@@ -2,9 +2,10 @@
 
 import { resetStats as reset, stats as counters, type BackendName, type Stats } from './backend/backend';
 import type { LazyNode } from './graph/ir';
-import { tensorsIn, tidy } from './lifetime';
-import { activeBackend, ensureInit, isInitialized, switchBackend, webgpuBackend } from './runtime';
-import { liveTensors, realizeNodes, realizeRoots, storagesOf, Tensor } from './tensor';
+import { liveTensorCount, tensorsIn, tidy } from './lifetime';
+import { activeBackend, ensureInit, isInitialized, switchBackend } from './runtime';
+import { realizeRoots } from './graph/realize';
+import { liveTensors, realizeNodes, storagesOf, Tensor } from './tensor';
 
 export { init, type InitOptions, type InitResult } from './runtime';
 
@@ -40,29 +41,19 @@ export interface MemoryInfo {
   peakBytes: number;
 }
 
-let cpuPeakBytes = 0;
-
 /**
  * Memory in use. On WebGPU: `liveBytes` are device buffers held (by tensors, or by work in
  * flight), `pooledBytes` idle buffers kept for reuse, `peakBytes` the high-water mark of both
- * together. On the CPU backend: the bytes of the host arrays live tensors read.
+ * together. On the CPU backend: the bytes of the host arrays storages hold. `liveTensors` counts
+ * every tensor handle not yet disposed or collected, lazy ones that hold no buffer included.
  *
  * ```ts
  * const { liveBytes, pooledBytes } = wg.memory();
  * ```
  */
 export function memory(): MemoryInfo {
-  const tensors = liveTensors();
-  const gpu = webgpuBackend();
-  if (gpu && isInitialized() && activeBackend().name === 'webgpu') {
-    const { liveBytes, pooledBytes, peakBytes } = gpu.pool;
-    return { liveTensors: tensors.length, liveBytes, pooledBytes, peakBytes };
-  }
-  let liveBytes = 0;
-  const hosts = new Set(tensors.flatMap(storagesOf).flatMap((s) => (s.host ? [s.host] : [])));
-  for (const h of hosts) liveBytes += h.byteLength;
-  cpuPeakBytes = Math.max(cpuPeakBytes, liveBytes);
-  return { liveTensors: tensors.length, liveBytes, pooledBytes: 0, peakBytes: cpuPeakBytes };
+  const bytes = isInitialized() ? activeBackend().memory() : { liveBytes: 0, pooledBytes: 0, peakBytes: 0 };
+  return { liveTensors: liveTensorCount(), ...bytes };
 }
 
 /**

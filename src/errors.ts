@@ -25,3 +25,5 @@ export class StaleTensorError extends WebgradError {}
 export class DeviceLostError extends WebgradError {}
 /** The device could not allocate the memory a computation needs. */
 export class OutOfMemoryError extends WebgradError {}
+/** The browser's storage quota (IndexedDB) was exceeded while saving. */
+export class StorageQuotaError extends WebgradError {}

@@ -14,8 +14,6 @@ export { tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye, 
 export type { CreateOptions, RandomOptions, TensorOptions, NestedArray } from './ops/creation';
 export { seed } from './ops/random';
 export * from './ops/functions';
-export * as losses from './losses/index';
-export * as optim from './optim/index';
 export { batchNorm, layerNorm } from './nn/functional/normalization';
 export type { BatchNormOptions, LayerNormOptions } from './nn/functional/normalization';
 export { dropout } from './nn/functional/dropout';
@@ -25,3 +23,9 @@ export * as nn from './nn/index';
 export * as layers from './nn/layers/index';
 export * as initializers from './nn/initializers';
 export * as regularizers from './nn/regularizers';
+export * as losses from './losses/index';
+export * as optim from './optim/index';
+export * as io from './io';
+export * as data from './data';
+export { sequential, Sequential, History, loadModel, metrics, callbacks } from './train/index';
+export type { AnyLayer, CompileOptions, OptimizerName, FitOptions, EvaluateOptions, PredictOptions } from './train/index';

@@ -19,7 +19,7 @@ const live = new Set<WeakRef<Tensor>>();
 const entries = new WeakMap<Tensor, Entry>();
 const finalizer = new FinalizationRegistry<Entry>((e) => {
   live.delete(e.ref);
-  e.cell.node.release();
+  e.cell.node.unhold();
 });
 
 /** Tensors created while each open tidy scope runs, innermost last. */
@@ -42,6 +42,11 @@ export function untrackTensor(t: Tensor): void {
   live.delete(entry.ref);
   finalizer.unregister(entry);
   entries.delete(t);
+}
+
+/** How many tensors are not yet disposed or collected. */
+export function liveTensorCount(): number {
+  return live.size;
 }
 
 /** Every tensor not yet disposed or collected. */

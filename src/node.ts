@@ -5,8 +5,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import systemPaths from '../config/system-paths.json' with { type: 'json' };
 import { setGpuProvider } from './backend/webgpu/device';
+import { setHostFiles } from './io/host-files';
+import { nodeFiles } from './io/node-files';
 
 export * from './index';
+
+setHostFiles(nodeFiles);
 
 // Dawn aborts on a later mapAsync if the object create() returned is collected while its
 // device lives, so the GPU object is held for the life of the process.

@@ -3,8 +3,9 @@
 // only place that waits for the device.
 
 import { allocHost, type DType, type TypedArray } from './dtype';
-import { ArgumentError, DisposedError, ShapeError, StaleTensorError } from './errors';
-import { findStaleRead, LazyNode, topoSort, type Storage } from './graph/ir';
+import { ArgumentError, DisposedError, ShapeError } from './errors';
+import { LazyNode, topoSort, type Storage } from './graph/ir';
+import { realize, realizeForRead, realizeWithNext as realizeWithNextNode } from './graph/realize';
 import { ensureInit, activeBackend } from './runtime';
 import { sameShape, shapeStr, sizeOf, type Shape } from './shape';
 import * as ew from './ops/elementwise';
@@ -29,6 +30,15 @@ export interface GradFn {
 
 let gradEnabled = true;
 
+/** Gradients `backward()` made for a leaf: the leaf owns them (see `Tensor.grad`). */
+const ownedGrads = new WeakSet<Tensor>();
+
+/** @internal Marks `g` as a gradient its leaf owns: released when the leaf replaces or drops it. */
+export function ownGrad(g: Tensor): Tensor {
+  ownedGrads.add(g);
+  return g;
+}
+
 function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const before = gradEnabled;
   gradEnabled = enabled;
@@ -49,9 +59,6 @@ export function enableGrad<T>(fn: () => T): T {
   return withGradMode(true, fn);
 }
 
-export function isGradEnabled(): boolean {
-  return gradEnabled;
-}
 
 export { liveTensors } from './lifetime';
 
@@ -91,7 +98,7 @@ export class Tensor {
   constructor(node: LazyNode) {
     this.shape = node.shape;
     this.dtype = node.dtype;
-    node.retain();
+    node.hold();
     this.cell = { node };
     trackTensor(this, this.cell);
   }
@@ -100,6 +107,15 @@ export class Tensor {
   get node(): LazyNode {
     return this.cell.node;
   }
+  /** @internal Points this tensor at `node` (same shape and dtype): a move into an arena. */
+  rebind(node: LazyNode): void {
+    if (node.dtype !== this.dtype || !sameShape(node.shape, this.shape)) throw new Error('rebind: shape or dtype differs');
+    node.hold();
+    const old = this.cell.node;
+    this.cell.node = node;
+    old.unhold();
+  }
+
   /**
    * In-place update: this tensor keeps its identity and its buffer and takes `value`'s contents
    * (same shape and dtype; a number fills it). Lazy like every op: the write happens at the next
@@ -124,9 +140,9 @@ export class Tensor {
     // `value` is not turned into this tensor's buffer.
     const next = new LazyNode({ kind: 'view', view: { kind: 'reshape' } }, [v.node], this.shape, this.dtype);
     next.target = storage;
-    next.retain();
+    next.hold();
     this.cell.node = next;
-    current.release();
+    current.unhold();
     return this;
   }
 
@@ -151,7 +167,7 @@ export class Tensor {
     Tensor.check(this, 'data');
     const backend = await ensureInit();
     if (this.size === 0) return allocHost(this.dtype, 0);
-    await realizeNodesAsync([this.node]);
+    await realizeForRead(backend, [this.node]);
     Tensor.check(this, 'data');
     const op = this.node.op;
     if (op.kind !== 'buffer') throw new Error('data: realize left a lazy node');
@@ -189,10 +205,12 @@ export class Tensor {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    // A leaf's gradient goes with it.
+    if (this.leafGrad && ownedGrads.has(this.leafGrad)) this.leafGrad.dispose();
     this.leafGrad = null;
     this.gradFn = null;
     untrackTensor(this);
-    this.cell.node.release();
+    this.cell.node.unhold();
   }
 
   // ---- autograd -------------------------------------------------------------------------
@@ -206,6 +224,9 @@ export class Tensor {
   /**
    * The gradient accumulated into this leaf by `backward()` (lazy, like any tensor), or null.
    * Only leaves hold gradients: reading it on a computed tensor throws, where PyTorch warns.
+   * The leaf owns the gradients `backward()` makes: they survive `tidy`, and are disposed when
+   * the leaf is, when a later `backward()` replaces them, or when `grad` is set to null (so a
+   * loop that never disposes anything does not grow). Read a gradient before dropping it.
    */
   get grad(): Tensor | null {
     if (this.gradFn) {
@@ -216,6 +237,7 @@ export class Tensor {
     return this.leafGrad;
   }
   set grad(g: Tensor | null) {
+    const before = this.leafGrad;
     if (g !== null) {
       Tensor.check(g, 'grad');
       if (this.gradFn) throw new ArgumentError(`grad: cannot assign .grad of a ${shapeStr(this.shape)} tensor that is not a leaf`);
@@ -224,6 +246,9 @@ export class Tensor {
       }
     }
     this.leafGrad = g;
+    // A gradient backward() made is released as soon as the leaf lets go of it (replaced or set
+    // to null); a graph that already reads it keeps what it needs.
+    if (before && before !== g && ownedGrads.has(before)) before.dispose();
   }
 
   /**
@@ -330,77 +355,14 @@ export class Tensor {
   }
 }
 
-/** Computes `nodes` on the active backend; each becomes a buffer node in place. */
-/**
- * Tensors to compute with the next realize, whatever it asks for. backward() puts its output
- * here: the forward values the loss needs are computed for the gradients anyway, so the loss
- * costs a reduction or two in that plan, where reading it after the update would recompute
- * the whole forward pass (the PyTorch loop `loss.backward(); step(); await loss.item()`).
- */
-const rideAlong = new Set<WeakRef<Tensor>>();
-
-/** @internal Computes `t` in the next realize's plan (see `rideAlong`). */
+/** @internal Computes `t` in the next realize's plan (see src/graph/realize.ts). */
 export function realizeWithNext(t: Tensor): void {
-  rideAlong.add(new WeakRef(t));
+  realizeWithNextNode(t.node);
 }
 
-/**
- * @internal The nodes a realize of `nodes` computes: those not yet realized, then the tensors
- * waiting to ride along (which then stop waiting). Also what warmup compiles, so keys match.
- */
-export function realizeRoots(nodes: readonly LazyNode[]): LazyNode[] {
-  const all = [...nodes];
-  for (const ref of rideAlong) {
-    const t = ref.deref();
-    if (t && !t.disposed) all.push(t.node);
-  }
-  rideAlong.clear();
-  return [...new Set(all)].filter((n) => n.op.kind !== 'buffer');
-}
-
-/** Throws StaleTensorError when the graph of `roots` reads contents `assign` has overwritten. */
-function assertFresh(roots: readonly LazyNode[]): void {
-  const stale = findStaleRead(topoSort(roots));
-  if (!stale) return;
-  const root = roots.find((r) => topoSort([r]).includes(stale.reader)) ?? roots[0];
-  const { source } = stale;
-  throw new StaleTensorError(
-    `realize: the ${shapeStr(root.shape)} ${root.dtype} tensor being computed was built from the old contents of a ${shapeStr(source.shape)} ${source.dtype} tensor that assign() has overwritten since ` +
-      '(as PyTorch\'s "modified by an inplace operation"); build the computation again from the updated tensor, or realize it before the assign',
-  );
-}
-
-/** The storages came back for `todo`: each node becomes a buffer, an assigned storage a new version. */
-function settle(todo: readonly LazyNode[], storages: readonly Storage[]): void {
-  todo.forEach((n, i) => {
-    const op = n.op;
-    if (op.kind === 'buffer') {
-      // Realized by someone else while compiling: keep theirs, drop ours.
-      if (op.storage !== storages[i]) storages[i].release();
-      return;
-    }
-    if (n.target) n.target.version++;
-    n.becomeBuffer(storages[i]);
-  });
-}
-
+/** @internal Computes `nodes` on the active backend now; each becomes a buffer node in place. */
 export function realizeNodes(nodes: readonly LazyNode[]): void {
-  const todo = realizeRoots(nodes);
-  if (todo.length === 0) return;
-  assertFresh(todo);
-  settle(todo, activeBackend().execute(todo));
-}
-
-/** As `realizeNodes`, compiling a new graph's pipelines without blocking where the backend can. */
-export async function realizeNodesAsync(nodes: readonly LazyNode[]): Promise<void> {
-  const todo = realizeRoots(nodes);
-  if (todo.length === 0) return;
-  assertFresh(todo);
-  const backend = activeBackend();
-  // Compiling may yield to other code; the check runs again right before the run, since nothing
-  // may overwrite a storage between the freshness check and the kernels that read it.
-  const storages = backend.executeAsync ? await backend.executeAsync(todo, () => assertFresh(todo)) : backend.execute(todo);
-  settle(todo, storages);
+  realize(activeBackend(), nodes);
 }
 
 /** The storages a tensor's graph reads (for moving data between backends). */

@@ -6,7 +6,7 @@ import { ArgumentError, DisposedError, DTypeError, ShapeError } from '../errors'
 import { keep } from '../lifetime';
 import { fullNode } from '../ops/node-builders';
 import { sameShape, shapeStr } from '../shape';
-import { makeTensor, noGrad, realizeWithNext, Tensor } from '../tensor';
+import { makeTensor, noGrad, ownGrad, realizeWithNext, Tensor } from '../tensor';
 
 /** The tensors `root` was computed from that require gradients, each before its inputs. */
 function reverseTopo(root: Tensor): Tensor[] {
@@ -92,7 +92,7 @@ export function backward(root: Tensor, grad?: Tensor): void {
     const before = leaf.grad;
     // A fresh handle per leaf (leaves that received the same gradient stay independent), kept
     // past enclosing tidy scopes: it lives as long as the leaf holds it.
-    leaf.grad = keep(before ? noGrad(() => before.add(g)) : makeTensor(g.node));
+    leaf.grad = ownGrad(keep(before ? noGrad(() => before.add(g)) : makeTensor(g.node)));
   }
   realizeWithNext(root);
 }

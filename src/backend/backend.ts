@@ -24,6 +24,8 @@ export interface Backend {
   read(storage: Storage): Promise<TypedArray>;
   /** One line per kernel that executing `roots` would run. */
   explain(roots: readonly LazyNode[]): string[];
+  /** Bytes the backend holds: live (held by storages or work in flight), pooled for reuse, and the peak of both. */
+  memory(): { liveBytes: number; pooledBytes: number; peakBytes: number };
   /** Copies device data to the host so another backend can take the storage over. */
   download(storage: Storage): Promise<void>;
 }

@@ -1,20 +1,23 @@
 // The one code generator: turns a FusedKernel into WGSL by filling the slots of
 // shaders/fused.wgsl. Each view becomes index arithmetic on i32 index variables; each
 // elementwise node becomes one `let`; a reduce becomes a loop (or a workgroup tree reduction
-// when few outputs each reduce many values). Shapes are baked in as constants, so the source
-// text is the kernel's structural key. The same emitter writes the `epilogue` function that
+// when few outputs each reduce many values). Shapes are baked in as constants, numbers are
+// read from the kernel's scalar block (src/graph/scalars.ts), so the source text is the
+// kernel's structural key. The same emitter writes the `epilogue` function that
 // hand-written kernels splice in (the elementwise chain fused onto their output), after their
 // `//!INCLUDE` lines are replaced by the shared pieces in shaders/lib (WGSL has no includes).
 
 import fusedTemplate from '../../shaders/fused.wgsl?raw';
 import convGeometry from '../../shaders/lib/conv-geometry.wgsl?raw';
 import recurrent from '../../shaders/lib/recurrent.wgsl?raw';
+import threefry from '../../shaders/lib/threefry.wgsl?raw';
 import rowStats from '../../shaders/lib/row-stats.wgsl?raw';
 import prelude from '../../shaders/prelude.wgsl?raw';
 import type { DType } from '../dtype';
 import { wgslLiteral } from '../ops/elementwise-table';
 import { sizeOf, stridesOf, type Shape } from '../shape';
 import type { LazyNode, ReduceName, ViewOp } from './ir';
+import { runtimeScalar, scalarBlockDecl, scalarRead } from './scalars';
 import type { CustomKernel, FusedKernel } from './schedule';
 
 export const WORKGROUP_SIZE = 64;
@@ -23,6 +26,14 @@ const MAX_GRID = 65535;
 export interface GeneratedKernel {
   readonly code: string;
   readonly workgroups: readonly [number, number, number];
+  /** The nodes whose numbers fill the scalar block, in slot order (empty: no block). */
+  readonly scalars: readonly LazyNode[];
+}
+
+/** A fused epilogue: the hand-written kernel's final code and the scalars its epilogue reads. */
+export interface SplicedKernel {
+  readonly code: string;
+  readonly scalars: readonly LazyNode[];
 }
 
 export function wgslType(dtype: DType): string {
@@ -72,14 +83,15 @@ export function resolveIncludes(code: string): string {
 
 /**
  * The code of a hand-written kernel with its fused epilogue spliced into the `EPILOGUE` block:
- * the prelude, the epilogue inputs' bindings (after the kernel's inputs and output) and
+ * the prelude, the epilogue inputs' bindings (after the kernel's inputs and output), its scalar
+ * block (group 1, so the kernel's own binding numbers stay) and
  * `fn epilogue(v: f32, idx: u32) -> f32`. Without an epilogue the code is returned unchanged.
  */
-export function spliceEpilogue(code: string, kernel: CustomKernel): string {
-  if (!kernel.epilogue) return code;
+export function spliceEpilogue(code: string, kernel: CustomKernel): SplicedKernel {
+  if (!kernel.epilogue) return { code, scalars: [] };
   if (!/\/\/!EPILOGUE_BEGIN/.test(code)) throw new Error(`codegen: ${describeKernel(kernel)} has an epilogue but its shader has no //!EPILOGUE_BEGIN block`);
   const emitter = new FusedEmitter(kernel.epilogue, { value: kernel.node, bindingBase: kernel.node.srcs.length + 1 });
-  return fillSlots(code, { EPILOGUE: emitter.epilogue() });
+  return { code: fillSlots(code, { EPILOGUE: emitter.epilogue() }), scalars: emitter.scalars };
 }
 
 function describeKernel(k: CustomKernel): string {
@@ -121,6 +133,11 @@ class FusedEmitter {
   private readonly inputArray = new Map<LazyNode, string>();
   /** Prefix of input buffer names: `in` in generated kernels, `ep_in` in epilogues. */
   private readonly inputName: string;
+  /** The runtime scalars read so far, in slot order. */
+  readonly scalars: LazyNode[] = [];
+  private readonly scalarSlots = new Map<LazyNode, number>();
+  /** Whether a random row was emitted (the code then needs shaders/lib/threefry.wgsl). */
+  private random = false;
 
   constructor(
     private readonly kernel: FusedKernel,
@@ -147,8 +164,9 @@ class FusedEmitter {
     this.line('let idx = i32(flat);');
     const value = this.emit(root, this.rootCtx(root.shape));
     return [
-      prelude,
+      this.library(),
       ...bindings,
+      ...this.scalarBlock(),
       'fn epilogue(v: f32, flat: u32) -> f32 {',
       `  ${this.scopes[0].lines.join('\n  ')}`,
       `  return ${value};`,
@@ -187,13 +205,33 @@ class FusedEmitter {
     });
 
     const code = fillSlots(fusedTemplate, {
-      PRELUDE: prelude,
-      BINDINGS: bindings.join('\n'),
+      PRELUDE: this.library(),
+      BINDINGS: [...bindings, ...this.scalarBlock()].join('\n'),
       SHARED: this.shared.join('\n'),
       INDEX: index.join('\n  '),
       BODY: this.scopes[0].lines.join('\n  '),
     });
-    return { code, workgroups };
+    return { code, workgroups, scalars: this.scalars };
+  }
+
+  /** The prelude, and the random generator when a random row is used. */
+  private library(): string {
+    return this.random ? `${prelude}\n${threefry}` : prelude;
+  }
+
+  /** The scalar block's declaration, when the code reads any runtime scalar. */
+  private scalarBlock(): string[] {
+    return this.scalars.length ? [scalarBlockDecl(this.scalars.length)] : [];
+  }
+
+  /** The WGSL expression of `node`'s runtime scalar: its slot in the block. */
+  private scalar(node: LazyNode): string {
+    let slot = this.scalarSlots.get(node);
+    if (slot === undefined) {
+      slot = this.scalars.push(node) - 1;
+      this.scalarSlots.set(node, slot);
+    }
+    return scalarRead(node, slot);
   }
 
   private line(s: string) {
@@ -245,11 +283,16 @@ class FusedEmitter {
     const op = node.op;
     switch (op.kind) {
       case 'const':
-        return wgslLiteral(op.value, node.dtype);
+        return runtimeScalar(node) === null ? wgslLiteral(op.value, node.dtype) : this.scalar(node);
       case 'view':
         return this.view(node, op.view, ctx);
       case 'elementwise': {
         const args = node.srcs.map((s) => this.emit(s, ctx));
+        if (op.def.usesParam) args.push(this.scalar(node));
+        if (op.def.random) {
+          this.random = true;
+          args.push(`u32(${linearIndex(node.shape, ctx)})`);
+        }
         const v = this.fresh('v');
         const types = { in: node.srcs.map((s) => s.dtype), out: node.dtype, param: op.param };
         this.line(`let ${v}: ${wgslType(node.dtype)} = ${op.def.wgsl(args, types)};`);
@@ -264,9 +307,7 @@ class FusedEmitter {
   }
 
   private load(array: string, node: LazyNode, ctx: IndexCtx): string {
-    const strides = stridesOf(node.shape);
-    const terms = node.shape.flatMap((d, i) => (d === 1 ? [] : [strides[i] === 1 ? ctx.idx[i] : `${ctx.idx[i]} * ${strides[i]}`]));
-    let lin = terms.length ? terms.join(' + ') : '0';
+    let lin = linearIndex(node.shape, ctx);
     if (ctx.valid) lin = `select(0, ${lin}, ${ctx.valid})`;
     const v = this.fresh('x');
     const raw = `${array}[u32(${lin})]`;
@@ -275,6 +316,7 @@ class FusedEmitter {
   }
 
   private view(node: LazyNode, view: ViewOp, ctx: IndexCtx): string {
+    if (view.kind === 'concat') return this.concat(node, view.axis, ctx);
     const src = node.srcs[0];
     const out = node.shape;
     const inn = src.shape;
@@ -302,6 +344,30 @@ class FusedEmitter {
         if (out.length === inn.length && out.every((d, i) => d === inn[i])) return this.emit(src, ctx);
         return this.emit(src, this.newCtx(this.reshapeIndex(out, inn, ctx.idx), ctx.valid));
     }
+  }
+
+  /**
+   * A concat: a binary search over the sources' ranges of `axis`, each branch reading only its
+   * source, so every output element reads one value whatever the number of sources.
+   */
+  private concat(node: LazyNode, axis: number, ctx: IndexCtx): string {
+    const v = this.fresh('v');
+    this.line(`var ${v}: ${wgslType(node.dtype)};`);
+    const starts = [0];
+    for (const s of node.srcs) starts.push(starts[starts.length - 1] + s.shape[axis]);
+    const branch = (lo: number, hi: number): string[] => {
+      if (hi - lo === 1) {
+        this.scopes.push({ lines: [], memo: new Map() });
+        const idx = ctx.idx.map((x, a) => (a === axis && starts[lo] ? `(${x} - ${starts[lo]})` : x));
+        this.line(`${v} = ${this.emit(node.srcs[lo], this.newCtx(idx, ctx.valid))};`);
+        return this.scopes.pop()!.lines;
+      }
+      const mid = (lo + hi) >> 1;
+      const indent = (l: string) => `  ${l}`;
+      return [`if (${ctx.idx[axis]} < ${starts[mid]}) {`, ...branch(lo, mid).map(indent), '} else {', ...branch(mid, hi).map(indent), '}'];
+    };
+    for (const l of branch(0, node.srcs.length)) this.line(l);
+    return v;
   }
 
   /** Source indices of a reshape: direct when only size-1 axes differ, else via the flat index. */
@@ -387,6 +453,13 @@ class FusedEmitter {
     this.line(`let ${v} = ${isArg ? 'wg_arg[0]' : 'wg_acc[0]'};`);
     return v;
   }
+}
+
+/** The flat index, in a contiguous array of `shape`, of the element at `ctx` (an i32 expression). */
+function linearIndex(shape: Shape, ctx: IndexCtx): string {
+  const strides = stridesOf(shape);
+  const terms = shape.flatMap((d, i) => (d === 1 ? [] : [strides[i] === 1 ? ctx.idx[i] : `${ctx.idx[i]} * ${strides[i]}`]));
+  return terms.length ? terms.join(' + ') : '0';
 }
 
 /** The WGSL name of a generated kernel's output `j`. */

@@ -8,17 +8,16 @@ import type { Shape } from '../shape';
 /**
  * Where a realized tensor's values live. The host array is the CPU backend's buffer; `device`
  * is a backend's handle (a GPUBuffer for WebGPU). Either may be missing until it is needed.
+ * A storage may be a range of another (`base`, from element `offset`): an arena, where one kernel
+ * updates many tensors at once; such a view shares the base's memory, version and lifetime.
  */
 export class Storage {
-  host: TypedArray | null = null;
-  device: DeviceBuffer | null = null;
-  /** Set once the last holder let go (see LazyNode.release): reading it is a use after dispose. */
-  released = false;
-  /**
-   * Bumped each time `assign` overwrites the contents in place. A graph edge records the version
-   * it was built against (LazyNode.srcVersions), so realize can refuse stale reads.
-   */
-  version = 0;
+  /** Bytes of host arrays held by storages not yet released (the CPU backend's memory). */
+  static liveHostBytes = 0;
+  private ownHost: TypedArray | null = null;
+  private ownDevice: DeviceBuffer | null = null;
+  private ownVersion = 0;
+  private isReleased = false;
   /**
    * Held buffer nodes on this storage, plus lazy `assign` nodes waiting to write it (see
    * LazyNode.retain): the storage is released when the last one lets go.
@@ -27,7 +26,55 @@ export class Storage {
   constructor(
     readonly dtype: DType,
     readonly size: number,
-  ) {}
+    /** The storage this one is a range of, or null. */
+    readonly base: Storage | null = null,
+    /** The first element of the range in `base`. */
+    readonly offset = 0,
+  ) {
+    if (base) {
+      if (base.base) throw new Error('Storage: a view of a view');
+      if (offset < 0 || offset + size > base.size) throw new Error(`Storage: range ${offset}+${size} outside a storage of ${base.size}`);
+      base.hold();
+    }
+  }
+
+  /** The host array (a view's is a subarray of the base's). */
+  get host(): TypedArray | null {
+    if (!this.base) return this.ownHost;
+    return this.base.host?.subarray(this.offset, this.offset + this.size) ?? null;
+  }
+  set host(h: TypedArray | null) {
+    if (this.base) throw new Error('Storage: a view takes its host array from its base');
+    Storage.liveHostBytes += (h?.byteLength ?? 0) - (this.ownHost?.byteLength ?? 0);
+    this.ownHost = h;
+  }
+
+  /** The device buffer (a view's is its base's; backends bind it at the view's offset). */
+  get device(): DeviceBuffer | null {
+    return this.base ? this.base.device : this.ownDevice;
+  }
+  set device(d: DeviceBuffer | null) {
+    if (this.base) throw new Error('Storage: a view takes its device buffer from its base');
+    this.ownDevice = d;
+  }
+
+  /** Set once the last holder let go (see LazyNode.release): reading it is a use after dispose. */
+  get released(): boolean {
+    return this.isReleased || (this.base?.released ?? false);
+  }
+
+  /**
+   * Bumped each time `assign` overwrites the contents in place (a view's write bumps its base).
+   * A graph edge records the version it was built against (LazyNode.srcVersions), so realize can
+   * refuse stale reads.
+   */
+  get version(): number {
+    return this.base ? this.base.version : this.ownVersion;
+  }
+  set version(v: number) {
+    if (this.base) this.base.version = v;
+    else this.ownVersion = v;
+  }
 
   hold(): void {
     this.holders++;
@@ -38,12 +85,16 @@ export class Storage {
     if (--this.holders <= 0) this.release();
   }
 
-  /** Gives the device buffer back to its pool and drops the host copy. */
+  /** Gives the device buffer back to its pool and drops the host copy (a view lets go of its base). */
   release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.device?.release();
-    this.device = null;
+    if (this.isReleased) return;
+    this.isReleased = true;
+    if (this.base) {
+      this.base.drop();
+      return;
+    }
+    this.ownDevice?.release();
+    this.ownDevice = null;
     this.host = null;
   }
 }
@@ -55,13 +106,17 @@ export interface DeviceBuffer {
   release(): void;
 }
 
-/** Movement ops: each is index arithmetic from an output position to a source position. */
+/**
+ * Movement ops: each is index arithmetic from an output position to a source position. A concat
+ * is the one view with several sources: source k fills the k-th range of `axis`.
+ */
 export type ViewOp =
   | { kind: 'reshape' }
   | { kind: 'permute'; perm: readonly number[] }
   | { kind: 'expand' }
   | { kind: 'shrink'; begin: readonly number[] }
-  | { kind: 'pad'; before: readonly number[] };
+  | { kind: 'pad'; before: readonly number[] }
+  | { kind: 'concat'; axis: number };
 
 export type ReduceName = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 
@@ -76,6 +131,13 @@ export interface ElementwiseTypes {
 export interface ElementwiseDef {
   readonly name: string;
   readonly arity: 1 | 2 | 3;
+  /** Reads `param`: WGSL gets it (a runtime scalar, src/graph/scalars.ts) as the argument after the sources. */
+  readonly usesParam?: boolean;
+  /**
+   * A counter-based random draw (src/ops/threefry.ts): gets its own flat element index as the
+   * last argument (WGSL: a u32), and its WGSL calls shaders/lib/threefry.wgsl.
+   */
+  readonly random?: boolean;
   cpu(args: number[], types: ElementwiseTypes): number;
   wgsl(args: string[], types: ElementwiseTypes): string;
 }
@@ -157,6 +219,11 @@ export class LazyNode {
    * assigned tensor keeps its buffer) instead of a fresh one.
    */
   target: Storage | null = null;
+  /**
+   * Live tensors on this node (a part of `refs`). A readback realize keeps the value of a node a
+   * tensor holds when its kernels write it anyway (src/graph/realize.ts).
+   */
+  handles = 0;
   constructor(
     public op: NodeOp,
     public srcs: readonly LazyNode[],
@@ -197,6 +264,18 @@ export class LazyNode {
         for (const s of n.srcs) stack.push(s);
       }
     }
+  }
+
+  /** A tensor takes this node: retain, counted as a handle. */
+  hold(): void {
+    this.handles++;
+    this.retain();
+  }
+
+  /** A tensor lets go of this node. */
+  unhold(): void {
+    this.handles--;
+    this.release();
   }
 
   /** Drops a holder. The last one lets go of what `retain` held. */

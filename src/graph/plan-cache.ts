@@ -1,15 +1,19 @@
 // The plan cache's key: a canonical walk of the lazy graph from its roots, writing each node's
 // op (with its parameters), shape, dtype and sources by position, with buffer leaves as numbered
-// input slots. Two graphs with equal keys schedule into the same kernels and buffer plan, so a
-// backend compiles a plan once per key. Building the key must stay far cheaper than scheduling.
+// input slots and runtime scalars (src/graph/scalars.ts) as numbered scalar slots, not values.
+// Two graphs with equal keys schedule into the same kernels and buffer plan, so a backend
+// compiles a plan once per key. Building the key must stay far cheaper than scheduling.
 
 import { LazyNode, topoSort, type NodeOp } from './ir';
+import { runtimeScalar } from './scalars';
 
 /** A graph's structural key and its buffer leaves, in slot order. */
 export interface GraphSignature {
   readonly key: string;
   /** The buffer nodes the graph reads: slot i of a compiled plan binds leaves[i]. */
   readonly leaves: readonly LazyNode[];
+  /** The nodes carrying runtime scalars: a run of a compiled plan reads scalar i from scalars[i]. */
+  readonly scalars: readonly LazyNode[];
   /** Each node's canonical position (sources before users); the same on every equal-key graph. */
   readonly index: ReadonlyMap<LazyNode, number>;
 }
@@ -32,21 +36,23 @@ function attrsKey(attrs: unknown): string {
   return k;
 }
 
-function opKey(op: NodeOp): string {
+/** The key of an op; `runtime` says its number is a runtime scalar, written as `$` (its slot is its order). */
+function opKey(op: NodeOp, runtime: boolean): string {
   switch (op.kind) {
     case 'buffer':
       return 'B';
     case 'const':
-      return `c${Object.is(op.value, -0) ? "-0" : op.value}`;
+      return runtime ? 'c$' : `c${op.value}`;
     case 'view': {
       const v = op.view;
       if (v.kind === 'permute') return `vp${v.perm.join(',')}`;
       if (v.kind === 'shrink') return `vs${v.begin.join(',')}`;
       if (v.kind === 'pad') return `vd${v.before.join(',')}`;
+      if (v.kind === 'concat') return `vc${v.axis}`;
       return v.kind === 'reshape' ? 'vr' : 've';
     }
     case 'elementwise':
-      return `e${objectId(op.def)}:${op.param}`;
+      return `e${objectId(op.def)}:${runtime ? '$' : op.param}`;
     case 'reduce':
       return `r${op.reduce}:${op.axes.join(',')}`;
     case 'kernel':
@@ -59,10 +65,13 @@ export function graphSignature(roots: readonly LazyNode[]): GraphSignature {
   const order = topoSort(roots);
   const index = new Map<LazyNode, number>();
   const leaves: LazyNode[] = [];
+  const scalars: LazyNode[] = [];
   const parts: string[] = [];
   for (const n of order) {
     index.set(n, index.size);
-    let p = `${opKey(n.op)} ${n.dtype} ${n.shape.join('x')}`;
+    const runtime = runtimeScalar(n) !== null;
+    if (runtime) scalars.push(n);
+    let p = `${opKey(n.op, runtime)} ${n.dtype} ${n.shape.join('x')}`;
     if (n.op.kind === 'buffer') p += ` #${leaves.push(n) - 1}`;
     for (const s of n.srcs) p += ` ${index.get(s)}`;
     parts.push(p);
@@ -75,7 +84,7 @@ export function graphSignature(roots: readonly LazyNode[]): GraphSignature {
     return `>${reading.join(',') || '-'}`;
   };
   parts.push(`roots ${roots.map((r) => `${index.get(r)}${targetKey(r)}`).join(' ')}`);
-  return { key: parts.join(';'), leaves, index };
+  return { key: parts.join(';'), leaves, scalars, index };
 }
 
 /** A least-recently-used map from graph keys to compiled plans. */
@@ -106,9 +115,5 @@ export class PlanCache<P> {
     this.plans.delete(key);
     this.plans.set(key, plan);
     while (this.plans.size > this.capacity) this.plans.delete(this.plans.keys().next().value!);
-  }
-
-  clear(): void {
-    this.plans.clear();
   }
 }

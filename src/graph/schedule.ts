@@ -167,7 +167,9 @@ export function schedule(roots: readonly LazyNode[], opts: ScheduleOptions): Ker
     kernels.push(buildFused(node, materialized, consumers, opts.maxBuffers, true));
   }
   const merged = mergeOutputs(kernels.reverse(), rootSet, materialized, opts.maxBuffers);
-  for (const k of merged) if (k.kind === 'fused') k.aliases = inPlaceAliases(k, order);
+  merged.forEach((k, i) => {
+    if (k.kind === 'fused') k.aliases = inPlaceAliases(k, order, merged.slice(i + 1));
+  });
   return merged;
 }
 
@@ -199,15 +201,18 @@ function readsAtOwnIndex(k: FusedKernel, leaf: LazyNode): boolean {
 
 /**
  * The inputs of `k` that are the old contents of a storage one of its outputs assigns, when the
- * whole kernel reads them at its own index: they are read through that output's binding.
+ * whole kernel reads them at its own index: they are read through that output's binding. Not
+ * when a `later` kernel reads the old contents too: that output is then written through a copy
+ * (writePlan), and its binding does not hold the old contents.
  */
-function inPlaceAliases(k: FusedKernel, order: readonly LazyNode[]): Map<LazyNode, LazyNode> {
+function inPlaceAliases(k: FusedKernel, order: readonly LazyNode[], later: readonly Kernel[]): Map<LazyNode, LazyNode> {
   const aliases = new Map<LazyNode, LazyNode>();
   for (const out of k.outputs) {
     if (!out.target) continue;
     const olds = k.inputs.filter((n) => n.op.kind === 'buffer' && n.op.storage === out.target);
     if (olds.length !== 1 || !readsAtOwnIndex(k, olds[0])) continue;
     if (order.some((n) => n !== olds[0] && n.op.kind === 'buffer' && n.op.storage === out.target)) continue;
+    if (later.some((kk) => kk.inputs.includes(olds[0]))) continue;
     aliases.set(olds[0], out);
   }
   return aliases;

@@ -1,17 +1,19 @@
-// wg.initializers: Keras's weight initializers, by name or as objects. Values are drawn on the
-// host from the seeded generator (wg.seed), so every backend starts from the same weights.
-// Fans follow Keras: a kernel [..., in, out] has fanIn = in · receptive field, fanOut = out · it.
+// wg.initializers: Keras's weight initializers, by name or as objects. Random ones draw from
+// the device generator (wg.seed's stream, the same numbers on every backend); orthogonal draws
+// the same stream on the host for its QR. Fans follow Keras: a kernel [..., in, out] has
+// fanIn = in · receptive field and fanOut = out · receptive field.
 
 import { ArgumentError } from '../errors';
-import { fromHost } from '../ops/creation';
-import { generator, normals } from '../ops/random';
+import { fromHost, full, rand, randn } from '../ops/creation';
+import { nextDraw } from '../ops/random';
+import { randomNormal as normalAt } from '../ops/threefry';
 import { sizeOf, type Shape } from '../shape';
 import type { Tensor } from '../tensor';
 
 /** Creates the initial value of a weight of a given shape. */
 export interface Initializer {
   readonly className: string;
-  /** A new float32 tensor of `shape` (not requiring gradients). */
+  /** A new float32 tensor of `shape` (lazy; not requiring gradients). */
   init(shape: Shape): Tensor;
   getConfig(): Record<string, unknown>;
 }
@@ -35,17 +37,18 @@ export function fans(shape: Shape): [fanIn: number, fanOut: number] {
   return [shape[shape.length - 2] * receptive, shape[shape.length - 1] * receptive];
 }
 
-function make(className: string, config: Record<string, unknown>, draw: (shape: Shape) => Float32Array): Initializer {
-  return { className, init: (shape) => fromHost(draw(shape), shape), getConfig: () => ({ ...config }) };
+function make(className: string, config: Record<string, unknown>, init: (shape: Shape) => Tensor): Initializer {
+  return { className, init, getConfig: () => ({ ...config }) };
 }
 
-/** Normal samples redrawn until within two standard deviations (Keras's truncated normal). */
-function truncatedNormals(n: number, next: () => number): Float32Array {
-  const out = normals(n, next);
-  for (let i = 0; i < n; i++) {
-    while (Math.abs(out[i]) > 2) out[i] = normals(1, next)[0];
-  }
-  return out;
+/** Redraws of values beyond ±2σ before the last ones are clipped (0.0455³ ≈ 1e-4 of them). */
+const TRUNCATION_REDRAWS = 3;
+
+/** Unit normals redrawn where beyond two standard deviations (Keras's truncated normal). */
+function truncatedNormal(shape: Shape, seed: number | undefined): Tensor {
+  let z = randn(shape, { seed });
+  for (let r = 1; r <= TRUNCATION_REDRAWS; r++) z = randn(shape, { seed: seed === undefined ? undefined : seed + r }).where(z.abs().greater(2), z);
+  return z.clip(-2, 2);
 }
 
 type Mode = 'fanIn' | 'fanOut' | 'fanAvg';
@@ -56,15 +59,12 @@ function varianceScaling(className: string, scale: number, mode: Mode, distribut
     const [fanIn, fanOut] = fans(shape);
     const fan = mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
     const variance = scale / Math.max(1, fan);
-    const next = generator(opts.seed);
-    const n = sizeOf(shape);
     if (distribution === 'uniform') {
       const limit = Math.sqrt(3 * variance);
-      return Float32Array.from({ length: n }, () => (2 * next() - 1) * limit);
+      return rand(shape, { seed: opts.seed }).mul(2 * limit).sub(limit);
     }
     // 0.8796… is the standard deviation of a unit normal truncated at ±2.
-    const std = Math.sqrt(variance) / 0.87962566103423978;
-    return truncatedNormals(n, next).map((v) => v * std);
+    return truncatedNormal(shape, opts.seed).mul(Math.sqrt(variance) / 0.87962566103423978);
   });
 }
 
@@ -76,18 +76,15 @@ export const lecunNormal = (opts: SeedOption = {}) => varianceScaling('LecunNorm
 export const lecunUniform = (opts: SeedOption = {}) => varianceScaling('LecunUniform', 1, 'fanIn', 'uniform', opts);
 
 /** Every element `value`. */
-export const constant = ({ value = 0 }: { value?: number } = {}) => make('Constant', { value }, (shape) => new Float32Array(sizeOf(shape)).fill(value));
-export const zeros = () => make('Zeros', {}, (shape) => new Float32Array(sizeOf(shape)));
-export const ones = () => make('Ones', {}, (shape) => new Float32Array(sizeOf(shape)).fill(1));
+export const constant = ({ value = 0 }: { value?: number } = {}) => make('Constant', { value }, (shape) => full(shape, value));
+export const zeros = () => make('Zeros', {}, (shape) => full(shape, 0));
+export const ones = () => make('Ones', {}, (shape) => full(shape, 1));
 
 export const randomNormal = ({ mean = 0, stddev = 0.05, seed }: { mean?: number; stddev?: number; seed?: number } = {}) =>
-  make('RandomNormal', { mean, stddev, seed }, (shape) => normals(sizeOf(shape), generator(seed)).map((v) => mean + stddev * v));
+  make('RandomNormal', { mean, stddev, seed }, (shape) => randn(shape, { seed }).mul(stddev).add(mean));
 
 export const randomUniform = ({ minval = -0.05, maxval = 0.05, seed }: { minval?: number; maxval?: number; seed?: number } = {}) =>
-  make('RandomUniform', { minval, maxval, seed }, (shape) => {
-    const next = generator(seed);
-    return Float32Array.from({ length: sizeOf(shape) }, () => minval + (maxval - minval) * next());
-  });
+  make('RandomUniform', { minval, maxval, seed }, (shape) => rand(shape, { seed }).mul(maxval - minval).add(minval));
 
 /**
  * A (semi-)orthogonal matrix: the Q of a QR decomposition of normal samples, signs fixed by R's
@@ -98,9 +95,11 @@ export const orthogonal = ({ gain = 1, seed }: { gain?: number; seed?: number } 
     if (shape.length < 2) throw new ArgumentError(`orthogonal: needs a shape of rank ≥ 2, got [${shape.join(', ')}]`);
     const cols = shape[shape.length - 1];
     const rows = sizeOf(shape) / cols;
-    // Orthonormalize the columns of a tall [m, k] normal matrix (modified Gram–Schmidt).
+    // Orthonormalize the columns of a tall [m, k] normal matrix (modified Gram–Schmidt), drawn
+    // on the host from the stream wg.randn would use.
     const [m, k] = rows >= cols ? [rows, cols] : [cols, rows];
-    const a = Float64Array.from(normals(m * k, generator(seed)));
+    const { key, stream } = nextDraw('orthogonal', seed);
+    const a = Float64Array.from({ length: m * k }, (_, i) => normalAt(key, stream, i));
     for (let j = 0; j < k; j++) {
       for (let p = 0; p < j; p++) {
         let dot = 0;
@@ -114,7 +113,7 @@ export const orthogonal = ({ gain = 1, seed }: { gain?: number; seed?: number } 
     }
     const out = new Float32Array(rows * cols);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? a[r * k + c] : a[c * k + r]);
-    return out;
+    return fromHost(out, shape);
   });
 
 const BY_NAME: Readonly<Record<InitializerName, () => Initializer>> = {

@@ -5,7 +5,7 @@
 import { ArgumentError, ShapeError } from '../errors';
 import { zeros } from '../ops/creation';
 import { shapeStr } from '../shape';
-import { noGrad, Tensor } from '../tensor';
+import { noGrad, realizeWithNext, Tensor } from '../tensor';
 import { getInitializer, type InitializerSpec } from './initializers';
 import { Module } from './module';
 import type { Regularizer } from './regularizers';
@@ -29,7 +29,8 @@ export interface InputSpec {
 
 const nameCounts = new Map<string, number>();
 
-function autoName(base: string): string {
+/** A Keras-style name per kind: `dense`, `dense_1`, …; Sequential models name themselves with it too. */
+export function autoName(base: string): string {
   const n = nameCounts.get(base) ?? 0;
   nameCounts.set(base, n + 1);
   return n === 0 ? base : `${base}_${n}`;
@@ -74,7 +75,7 @@ export abstract class Layer<Opts extends LayerOptions = LayerOptions, Out = Tens
   }
 
   /** Creates the parameters for inputs of `inputShape` (batch axis first, may be null). Once. */
-  build(inputShape: LayerShape): void {
+  override build(inputShape: LayerShape): void {
     if (this.built) return;
     if (!Array.isArray(inputShape) || !inputShape.every((d) => d === null || (Number.isInteger(d) && d >= 0))) {
       throw new ArgumentError(`${this.where()}: build needs a shape of sizes or null, got ${JSON.stringify(inputShape)}`);
@@ -135,21 +136,31 @@ export abstract class Layer<Opts extends LayerOptions = LayerOptions, Out = Tens
     return d;
   }
 
-  /** A new trainable weight drawn by `spec`. */
+  /** A new trainable weight drawn by `spec` (a leaf; see `keep`). */
   protected weight(shape: readonly number[], spec: InitializerSpec): Tensor {
-    return getInitializer(spec, this.name).init(shape).requiresGrad_();
+    return this.keep(getInitializer(spec, this.name).init(shape).requiresGrad_());
+  }
+
+  /**
+   * `t` (a layer's weight or state, drawn lazily on the device) computed with the next realize,
+   * whatever it computes, so it becomes a buffer of its own once instead of being drawn again by
+   * every graph that reads it.
+   */
+  protected keep(t: Tensor): Tensor {
+    realizeWithNext(t);
+    return t;
   }
 
   /**
    * The output shape by building the lazy graph of `forward` on a zero input (nothing runs;
    * for layers whose size rules live in their op, like conv and pooling).
    */
-  protected traceShape(inputShape: LayerShape): LayerShape {
+  protected traceShape(inputShape: LayerShape, run: (x: Tensor) => Tensor): LayerShape {
     if (inputShape.slice(1).some((d) => d === null)) {
       throw new ShapeError(`${this.where()}: needs known sizes past the batch axis, got ${formatShape(inputShape)}`);
     }
     const probe = zeros(inputShape.map((d) => d ?? 1) as number[]);
-    const y = noGrad(() => this.forward(probe)) as unknown as Tensor;
+    const y = noGrad(() => run(probe));
     const shape = [inputShape[0], ...y.shape.slice(1)];
     y.dispose();
     probe.dispose();

@@ -5,7 +5,7 @@
 import { ArgumentError, ShapeError } from '../errors';
 import { zeros } from '../ops/creation';
 import { sameShape, shapeStr } from '../shape';
-import { Tensor } from '../tensor';
+import { noGrad, Tensor } from '../tensor';
 import { overwrite } from './overwrite';
 
 /** A parameter is a leaf that requires gradients (computed tensors in fields are not). */
@@ -41,6 +41,28 @@ export class Module {
   /** Calls the module: `forward` (layers also build themselves and check the input first). */
   apply(x: Tensor, opts?: unknown): unknown {
     return this.forward(x, opts);
+  }
+
+  /**
+   * Creates every lazily built parameter by tracing `forward` on a zero input of `inputShape`
+   * (batch axis null or a size) in eval mode: the lazy graph is built and dropped, nothing runs,
+   * no statistic moves. Layers override it with their own build.
+   *
+   * ```ts
+   * net.build([null, 784]); // net.parameters() now holds every layer's weights
+   * ```
+   */
+  build(inputShape: readonly (number | null)[]): void {
+    const modes = this.namedModules().map(([, m]): [Module, boolean] => [m, m.training]);
+    this.eval();
+    const probe = zeros(inputShape.map((d) => d ?? 1));
+    try {
+      // Nothing is realized, so the traced outputs hold no device memory.
+      noGrad(() => this.forward(probe));
+    } finally {
+      probe.dispose();
+      for (const [m, mode] of modes) m.training = mode;
+    }
   }
 
   /** Marks field `name` as a buffer (non-trainable state kept in the state dict). */
@@ -146,7 +168,7 @@ export class Module {
         throw new ShapeError(`loadStateDict: '${name}' has shape ${shapeStr(target.shape)} in the module, ${shapeStr(value.shape)} in the state dict`);
       }
     }
-    for (const [name, target] of own) overwrite(target, given.get(name)!, 'loadStateDict');
+    for (const [name, target] of own) overwrite(target, given.get(name)!);
   }
 
   /** Penalties this module itself adds to the loss (layers: their regularizers). */

@@ -1,13 +1,14 @@
 // Creating tensors: from values (uploaded once), constants (lazy: a broadcast scalar, no upload)
-// and seeded random draws.
+// and random draws (lazy: a Threefry node that fuses into its consumer, no upload).
 
 import { allocHost, isDType, type DType, type TypedArray } from '../dtype';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
-import { bufferNode, Storage } from '../graph/ir';
+import { bufferNode, constNode, type ElementwiseDef, type LazyNode, Storage } from '../graph/ir';
 import { checkShape, shapeStr, sizeOf } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
-import { fullNode } from './node-builders';
-import { generator, normals } from './random';
+import { BINARY, RANDOM } from './elementwise-table';
+import { broadcastNode, castNode, elementwiseNode, fullNode } from './node-builders';
+import { nextDraw } from './random';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -136,27 +137,66 @@ export function eye(n: number, opts?: CreateOptions): Tensor {
   return fromHost(data, [n, n], opts);
 }
 
-/** Uniform samples in [0, 1). */
+/** The dtype option of a random op: one of `allowed` (the first is the default). */
+function randomDType(op: string, opts: RandomOptions | undefined, allowed: readonly DType[]): DType {
+  const d = dtypeOption(op, opts, allowed[0]);
+  if (!allowed.includes(d)) throw new DTypeError(`${op}: dtype must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got '${d}'`);
+  return d;
+}
+
+/** The random node of `def` over `shape`: key and stream (and `extra`) are int32 runtime scalars. */
+function randomNode(op: string, def: ElementwiseDef, shape: readonly number[], dtype: DType, opts: RandomOptions | undefined, extra: number[] = []): LazyNode {
+  const { key, stream } = nextDraw(op, opts?.seed);
+  const srcs = [key, stream, ...extra].map((v) => broadcastNode(constNode(v, 'int32'), shape));
+  return elementwiseNode(def, srcs, dtype);
+}
+
+/**
+ * Uniform samples in [0, 1), drawn on the device (Threefry 2x32-20) from the global stream
+ * (`wg.seed`) or `opts.seed`. Lazy: it fuses into its consumer and uploads nothing.
+ *
+ * ```ts
+ * const mask = wg.rand(x.shape).greaterEqual(0.5); // x.mul(mask): one kernel
+ * ```
+ */
 export function rand(shape: readonly number[], opts?: RandomOptions): Tensor {
   const s = checkShape('rand', shape);
-  const next = generator(opts?.seed);
-  const data = new Float32Array(sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = next();
-  return fromHost(data, s, opts);
+  const dtype = randomDType('rand', opts, ['float32']);
+  return finish(makeTensor(randomNode('rand', RANDOM.randomUniform, s, dtype, opts)), opts);
 }
 
-/** Standard normal samples. */
+/**
+ * Standard normal samples (Box–Muller from two uniforms), drawn on the device like `rand`.
+ *
+ * ```ts
+ * const w = wg.randn([784, 128], { seed: 0 }).mul(0.05);
+ * ```
+ */
 export function randn(shape: readonly number[], opts?: RandomOptions): Tensor {
   const s = checkShape('randn', shape);
-  return fromHost(normals(sizeOf(s), generator(opts?.seed)), s, opts);
+  const dtype = randomDType('randn', opts, ['float32']);
+  return finish(makeTensor(randomNode('randn', RANDOM.randomNormal, s, dtype, opts)), opts);
 }
 
-/** Integers uniform in [low, high). */
+const INT32_MIN = -2147483648;
+const INT32_LIMIT = 2147483648;
+
+/**
+ * Integers uniform in [low, high) (int32 by default; `dtype: 'float32'` casts them), drawn on
+ * the device like `rand`: exact, with a bias below (high − low) / 2³² per value.
+ *
+ * ```ts
+ * const labels = wg.randint(0, 10, [64]);
+ * ```
+ */
 export function randint(low: number, high: number, shape: readonly number[], opts?: RandomOptions): Tensor {
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) throw new ArgumentError(`randint: expected integers low < high, got ${low}, ${high}`);
+  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low || low < INT32_MIN || high > INT32_LIMIT) {
+    throw new ArgumentError(`randint: expected int32 integers low < high, got ${low}, ${high}`);
+  }
   const s = checkShape('randint', shape);
-  const next = generator(opts?.seed);
-  const data = new Int32Array(sizeOf(s));
-  for (let i = 0; i < data.length; i++) data[i] = low + Math.floor(next() * (high - low));
-  return fromHost(data, s, opts);
+  const dtype = randomDType('randint', opts, ['int32', 'float32']);
+  // The range is read as u32 on both backends: as int32 bits it may be negative.
+  const below = randomNode('randint', RANDOM.randomBelow, s, 'int32', opts, [(high - low) | 0]);
+  const node = elementwiseNode(BINARY.add, [below, broadcastNode(constNode(low, 'int32'), s)], 'int32');
+  return finish(makeTensor(castNode(node, dtype)), opts);
 }

@@ -5,6 +5,7 @@
 
 import type { DType } from '../dtype';
 import type { ElementwiseDef, ElementwiseTypes } from '../graph/ir';
+import { randomBelow, randomNormal, randomUniform } from './threefry';
 
 /** A WGSL literal of `dtype`; non-finite floats are spelled as bit patterns. */
 export function wgslLiteral(value: number, dtype: DType): string {
@@ -44,13 +45,8 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-function powReal(a: number, b: number): number {
-  return Math.pow(a, b);
-}
-
 const zero = (t: ElementwiseTypes) => wgslLiteral(0, t.out);
 const one = (t: ElementwiseTypes) => wgslLiteral(1, t.out);
-const p = (t: ElementwiseTypes) => wgslLiteral(t.param, 'float32');
 
 type Row = Omit<ElementwiseDef, 'arity'>;
 function rows<K extends string>(arity: 1 | 2 | 3, table: Record<K, Omit<Row, 'name'>>): Record<K, ElementwiseDef> {
@@ -80,8 +76,8 @@ export const UNARY = rows(1, {
   round: { cpu: ([x]) => roundHalfEven(x), wgsl: ([x]) => `round(${x})` },
   sigmoid: { cpu: ([x]) => sigmoid(x), wgsl: ([x]) => `wg_sigmoid(${x})` },
   tanh: { cpu: ([x]) => Math.tanh(x), wgsl: ([x]) => `tanh(clamp(${x}, -15.0, 15.0))` },
-  leakyRelu: { cpu: ([x], t) => (x > 0 ? x : x * t.param), wgsl: ([x], t) => `select(${x} * ${p(t)}, ${x}, ${x} > 0.0)` },
-  elu: { cpu: ([x], t) => (x > 0 ? x : t.param * Math.expm1(x)), wgsl: ([x], t) => `select(${p(t)} * (exp(min(${x}, 0.0)) - 1.0), ${x}, ${x} > 0.0)` },
+  leakyRelu: { usesParam: true, cpu: ([x], t) => (x > 0 ? x : x * t.param), wgsl: ([x, a]) => `select(${x} * ${a}, ${x}, ${x} > 0.0)` },
+  elu: { usesParam: true, cpu: ([x], t) => (x > 0 ? x : t.param * Math.expm1(x)), wgsl: ([x, a]) => `select(${a} * (exp(min(${x}, 0.0)) - 1.0), ${x}, ${x} > 0.0)` },
   selu: {
     cpu: ([x]) => SELU_SCALE * (x > 0 ? x : SELU_ALPHA * Math.expm1(x)),
     wgsl: ([x]) => `(${wgslLiteral(SELU_SCALE, 'float32')} * select(${wgslLiteral(SELU_ALPHA, 'float32')} * (exp(min(${x}, 0.0)) - 1.0), ${x}, ${x} > 0.0))`,
@@ -128,7 +124,7 @@ export const BINARY = rows(2, {
   sub: { cpu: ([a, b]) => a - b, wgsl: ([a, b]) => `(${a} - ${b})` },
   mul: { cpu: ([a, b], t) => (t.out === 'int32' ? Math.imul(a, b) : a * b), wgsl: ([a, b]) => `(${a} * ${b})` },
   div: { cpu: ([a, b]) => a / b, wgsl: ([a, b]) => `(${a} / ${b})` },
-  pow: { cpu: ([a, b]) => powReal(a, b), wgsl: ([a, b], t) => (t.out === 'int32' ? `i32(round(wg_pow(f32(${a}), f32(${b}))))` : `wg_pow(${a}, ${b})`) },
+  pow: { cpu: ([a, b]) => Math.pow(a, b), wgsl: ([a, b], t) => (t.out === 'int32' ? `i32(round(wg_pow(f32(${a}), f32(${b}))))` : `wg_pow(${a}, ${b})`) },
   maximum: { cpu: ([a, b]) => (a !== a || b !== b ? NaN : Math.max(a, b)), wgsl: ([a, b], t) => `${t.out === 'float32' ? 'wg_' : ''}max(${a}, ${b})` },
   minimum: { cpu: ([a, b]) => (a !== a || b !== b ? NaN : Math.min(a, b)), wgsl: ([a, b], t) => `${t.out === 'float32' ? 'wg_' : ''}min(${a}, ${b})` },
   equal: { cpu: ([a, b]) => (a === b ? 1 : 0), wgsl: ([a, b]) => `(${a} == ${b})` },
@@ -154,4 +150,19 @@ export const WHERE: ElementwiseDef = {
   arity: 3,
   cpu: ([c, a, b]) => (c ? a : b),
   wgsl: ([c, a, b]) => `select(${b}, ${a}, ${c})`,
+};
+
+/**
+ * Random draws (Threefry 2x32-20): the sources are the int32 seed and stream (runtime scalars,
+ * so a new draw reuses the pipeline), then `randomBelow`'s range; the last argument is the
+ * element's flat index, its counter. Float results for uniform and normal, int32 for below.
+ */
+export const RANDOM = {
+  ...rows(2, {
+    randomUniform: { random: true, cpu: ([s, st, i]) => randomUniform(s, st, i), wgsl: ([s, st, i]) => `wg_random_uniform(${s}, ${st}, ${i})` },
+    randomNormal: { random: true, cpu: ([s, st, i]) => randomNormal(s, st, i), wgsl: ([s, st, i]) => `wg_random_normal(${s}, ${st}, ${i})` },
+  }),
+  ...rows(3, {
+    randomBelow: { random: true, cpu: ([s, st, r, i]) => randomBelow(s, st, r, i), wgsl: ([s, st, r, i]) => `wg_random_below(${s}, ${st}, ${r}, ${i})` },
+  }),
 };

@@ -1,4 +1,5 @@
-// gather (take along one axis by int32 indices) as a hand-written kernel, and oneHot.
+// gather (take along one axis by int32 indices) as a hand-written kernel, and oneHot. gather's
+// gradient is scatterAdd (src/ops/scatter.ts).
 
 import gatherWgsl from '../../shaders/gather.wgsl?raw';
 import { allocHost, type TypedArray } from '../dtype';
@@ -8,6 +9,7 @@ import { LazyNode, type KernelDef } from '../graph/ir';
 import { normAxis, sizeOf } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { arange } from './creation';
+import { scatterAdd } from './scatter';
 
 interface GatherAttrs {
   outer: number;
@@ -18,6 +20,7 @@ interface GatherAttrs {
 
 export const GATHER: KernelDef<GatherAttrs> = {
   name: 'gather',
+  epilogue: true,
   cpu([x, indices], node) {
     const { outer, axis, inner, count } = node.op.attrs;
     const out: TypedArray = allocHost(node.dtype, outer * count * inner);
@@ -58,16 +61,8 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   };
   const shape = [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)];
   const node = new LazyNode({ kind: 'kernel', def: GATHER as KernelDef, attrs }, [x.node, indices.node], shape, x.dtype);
-  return makeTensor(node, [x, indices], (g) => [gatherGrad(g, indices, x.shape, a), null]);
-}
-
-/** The gradient of gather: a one-hot matrix product that scatters g back along `axis`. */
-function gatherGrad(g: Tensor, indices: Tensor, shape: readonly number[], axis: number): Tensor {
-  const outer = sizeOf(shape.slice(0, axis));
-  const inner = sizeOf(shape.slice(axis + 1));
-  const hot = oneHot(indices.reshape([-1]), shape[axis]); // [count, A]
-  const g3 = g.reshape([outer, indices.size, inner]);
-  return hot.transpose().matmul(g3).reshape(shape);
+  // The gradient adds each slice of g back into the row it was read from.
+  return makeTensor(node, [x, indices], (g) => [scatterAdd(g, indices, a, x.shape[a]), null]);
 }
 
 /** One-hot float32 rows of length `depth` for int32 `indices` (any shape). */

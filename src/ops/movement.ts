@@ -1,10 +1,11 @@
-// Movement ops: reshape, transpose, broadcast, slice, pad and friends, all views (index
-// arithmetic in whatever kernel consumes them), plus concat and stack built from pads.
+// Movement ops: reshape, transpose, broadcast, slice, pad, concat, stack and friends, all views
+// (index arithmetic in whatever kernel consumes them).
 
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { broadcastShapes, checkShape, normAxis, sameShape, shapeStr, sizeOf } from '../shape';
+import { LazyNode } from '../graph/ir';
 import { makeTensor, Tensor } from '../tensor';
-import { binary, where } from './elementwise';
+import { where } from './elementwise';
 import { broadcastNode, fullNode, reshapeNode, viewNode } from './node-builders';
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -120,6 +121,33 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
   return where(inside, padded, makeTensor(fullNode([], value, x.dtype)));
 }
 
+/**
+ * Sources one concat view reads at most: with its output, 8 storage buffers, the number every
+ * WebGPU device allows a kernel. Longer concats are trees of these; the scheduler materializes
+ * as few subtrees as the device's own limit needs.
+ */
+const CONCAT_GROUP = 7;
+
+function concatNode(srcs: readonly LazyNode[], axis: number): LazyNode {
+  if (srcs.length === 1) return srcs[0];
+  if (srcs.length > CONCAT_GROUP) {
+    const groups: LazyNode[] = [];
+    for (let i = 0; i < srcs.length; i += CONCAT_GROUP) groups.push(concatNode(srcs.slice(i, i + CONCAT_GROUP), axis));
+    return concatNode(groups, axis);
+  }
+  const shape = [...srcs[0].shape];
+  shape[axis] = srcs.reduce((n, s) => n + s.shape[axis], 0);
+  return new LazyNode({ kind: 'view', view: { kind: 'concat', axis } }, srcs, shape, srcs[0].dtype);
+}
+
+/**
+ * Joins tensors along an existing axis: a view (each output element reads one source), so it
+ * fuses into its consumer and costs time linear in the output, however many tensors it joins.
+ *
+ * ```ts
+ * wg.concat([wg.ones([2, 1]), wg.zeros([2, 3])], 1); // [2, 4]
+ * ```
+ */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError('concat: expected a non-empty array of tensors');
   const ts = xs.map((t) => Tensor.check(t, 'concat'));
@@ -131,19 +159,26 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     }
     if (t.dtype !== first.dtype) throw new DTypeError(`concat: dtypes ${ts.map((u) => u.dtype).join(', ')} differ; cast them to one dtype first`);
   }
-  if (ts.length === 1) return first;
-  const total = ts.reduce((n, t) => n + t.shape[a], 0);
+  const parts = ts.filter((t) => t.shape[a] > 0);
+  if (parts.length <= 1) return parts[0] ?? first;
+  const begins: number[] = [];
   let offset = 0;
-  let out: Tensor | null = null;
-  for (const t of ts) {
-    const paddings = t.shape.map((_, i) => (i === a ? ([offset, total - offset - t.shape[a]] as [number, number]) : ([0, 0] as [number, number])));
+  for (const t of parts) {
+    begins.push(offset);
     offset += t.shape[a];
-    const p = padZero(t, paddings);
-    out = out === null ? p : binary(first.dtype === 'bool' ? 'logicalOr' : 'add', out, p);
   }
-  return out!;
+  // Each part's gradient is its slice of the upstream gradient.
+  const grads = (g: Tensor) => parts.map((t, k) => slice(g, t.shape.map((_, i) => (i === a ? begins[k] : 0)), t.shape));
+  return makeTensor(concatNode(parts.map((t) => t.node), a), parts, grads);
 }
 
+/**
+ * Joins tensors of one shape along a new axis (a concat of their `expandDims(axis)`).
+ *
+ * ```ts
+ * wg.stack([wg.ones([2]), wg.zeros([2])], 1); // [[1, 0], [1, 0]]
+ * ```
+ */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError('stack: expected a non-empty array of tensors');
   const ts = xs.map((t) => Tensor.check(t, 'stack'));

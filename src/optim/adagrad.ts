@@ -1,9 +1,9 @@
 // Adagrad with learning-rate decay and L2 weight decay, exactly torch.optim.Adagrad: the update
 // rule as one pure elementwise function, and the optimizer.
 
-import type { Tensor, TensorLike } from '../tensor';
+import type { Tensor } from '../tensor';
 import { nonNegative, positive } from './checks';
-import { Optimizer, runtimeScalar, stateBuffer, withDefaults, type BaseOptions, type LearningRate, type Params } from './optimizer';
+import { Optimizer, stateBuffer, withDefaults, type BaseOptions, type LearningRate, type Params } from './optimizer';
 
 export interface AdagradOptions {
   lr?: LearningRate;
@@ -25,7 +25,7 @@ export interface AdagradState {
 
 export interface AdagradScalars {
   /** lr / (1 + (t − 1)·lrDecay). */
-  clr: TensorLike;
+  clr: number;
   eps: number;
   weightDecay: number;
 }
@@ -56,7 +56,7 @@ export class Adagrad extends Optimizer<Resolved, AdagradState, AdagradScalars> {
   }
 
   protected scalars(o: Resolved, lr: number, step: number): AdagradScalars {
-    return { clr: runtimeScalar(lr / (1 + (step - 1) * o.lrDecay)), eps: o.eps, weightDecay: o.weightDecay };
+    return { clr: lr / (1 + (step - 1) * o.lrDecay), eps: o.eps, weightDecay: o.weightDecay };
   }
 }
 

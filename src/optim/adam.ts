@@ -2,9 +2,9 @@
 // torch.optim.Adam / AdamW: the update as one pure elementwise function, and the optimizer.
 
 import { ArgumentError } from '../errors';
-import type { Tensor, TensorLike } from '../tensor';
+import type { Tensor } from '../tensor';
 import { nonNegative, positive, unitInterval } from './checks';
-import { Optimizer, runtimeScalar, stateBuffer, withDefaults, type BaseOptions, type LearningRate, type Params } from './optimizer';
+import { Optimizer, stateBuffer, withDefaults, type BaseOptions, type LearningRate, type Params } from './optimizer';
 
 export interface AdamOptions {
   lr?: LearningRate;
@@ -30,16 +30,16 @@ export interface AdamState {
 
 export interface AdamScalars {
   /** lr / (1 − β₁ᵗ). */
-  stepSize: TensorLike;
+  stepSize: number;
   /** √(1 − β₂ᵗ). */
-  bias2Sqrt: TensorLike;
+  bias2Sqrt: number;
   beta1: number;
   beta2: number;
   eps: number;
   /** L2 penalty added to the gradient (Adam). */
   l2: number;
   /** Factor the parameter is multiplied by first, 1 − lr·λ (AdamW), or 1. */
-  decay: TensorLike;
+  decay: number;
   amsgrad: boolean;
 }
 
@@ -53,8 +53,8 @@ export function adamRule(p: Tensor, g: Tensor, state: AdamState, s: AdamScalars)
   const expAvgSq = state.expAvgSq.mul(s.beta2).add(grad.mul(grad).mul(1 - s.beta2));
   const maxExpAvgSq = s.amsgrad && state.maxExpAvgSq ? state.maxExpAvgSq.maximum(expAvgSq) : undefined;
   const denom = (maxExpAvgSq ?? expAvgSq).sqrt().div(s.bias2Sqrt).add(s.eps);
-  const decayed = s.decay === 1 ? p : p.mul(s.decay);
-  const next = decayed.sub(expAvg.div(denom).mul(s.stepSize));
+  // Always multiplied (by 1 for Adam): the step's graph keeps one structure whatever the lr.
+  const next = p.mul(s.decay).sub(expAvg.div(denom).mul(s.stepSize));
   return { p: next, state: maxExpAvgSq ? { expAvg, expAvgSq, maxExpAvgSq } : { expAvg, expAvgSq } };
 }
 
@@ -94,13 +94,13 @@ export abstract class AdamFamily extends Optimizer<AdamResolved, AdamState, Adam
     const [beta1, beta2] = o.betas;
     const decays = this.decoupled && o.weightDecay !== 0;
     return {
-      stepSize: runtimeScalar(lr / (1 - beta1 ** step)),
-      bias2Sqrt: runtimeScalar(Math.sqrt(1 - beta2 ** step)),
+      stepSize: lr / (1 - beta1 ** step),
+      bias2Sqrt: Math.sqrt(1 - beta2 ** step),
       beta1,
       beta2,
       eps: o.eps,
       l2: this.decoupled ? 0 : o.weightDecay,
-      decay: decays ? runtimeScalar(1 - lr * o.weightDecay) : 1,
+      decay: decays ? 1 - lr * o.weightDecay : 1,
       amsgrad: o.amsgrad,
     };
   }

@@ -4,7 +4,7 @@
 import { ArgumentError } from '../errors';
 import { keep } from '../lifetime';
 import { full } from '../ops/creation';
-import { noGrad, realizeWithNext, Tensor } from '../tensor';
+import { noGrad, ownGrad, realizeWithNext, Tensor } from '../tensor';
 import { nonNegative } from './checks';
 import type { ParameterSource } from './optimizer';
 
@@ -14,11 +14,10 @@ function gradsOf(op: string, params: readonly Tensor[] | ParameterSource): Tenso
   return list.filter((p) => Tensor.check(p, op).grad !== null);
 }
 
-/** Replaces `p.grad` with `f(p.grad)` (kept past tidy scopes, as backward's gradients are). */
+/** Replaces `p.grad` with `f(p.grad)`, owned by `p` and kept past tidy scopes as backward's gradients are. */
 function replaceGrad(p: Tensor, f: (g: Tensor) => Tensor): void {
   const g = p.grad!;
-  p.grad = keep(noGrad(() => f(g)));
-  g.dispose();
+  p.grad = ownGrad(keep(noGrad(() => f(g))));
 }
 
 /**

@@ -1,7 +1,7 @@
 // `wg.optim`: the optimizers, learning-rate schedules and gradient clipping of API.md "Optimizers".
 
 export { Optimizer } from './optimizer';
-export type { LearningRate, ParameterSource, ParamGroup, ParamGroupSpec, Params, ParamState } from './optimizer';
+export type { LearningRate, ParameterSource, ParamGroup, ParamGroupSpec, Params, ParamState, StateTensors, UpdateJob, UpdateRule } from './optimizer';
 export { SGD } from './sgd';
 export type { SGDOptions, SGDState } from './sgd';
 export { Adam } from './adam';

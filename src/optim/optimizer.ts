@@ -1,13 +1,13 @@
 // The Optimizer base class: parameter groups (PyTorch's param_groups), per-parameter state, the
 // learning rate (a number or a schedule) and step(). Each optimizer gives one pure elementwise
-// update rule; step() runs it on every parameter that has a gradient and hands all results to
-// applyUpdates, the one place that writes parameters and state (one realize, one submit).
+// update rule; step() gathers the parameters that have a gradient and hands them to
+// applyUpdates, which runs the rule and writes parameters and state in place (one realize).
 
 import { realize } from '../engine';
 import { ArgumentError } from '../errors';
 import { keep, tidy } from '../lifetime';
 import { tensor } from '../ops/creation';
-import { noGrad, Tensor, type TensorLike } from '../tensor';
+import { noGrad, Tensor } from '../tensor';
 import { nonNegative } from './checks';
 import type { Schedule } from './schedules';
 
@@ -46,21 +46,16 @@ export type ParamState<S extends StateTensors> = S & { step: number };
  */
 export type UpdateRule<S extends StateTensors, C> = (p: Tensor, g: Tensor, state: S, scalars: C) => { p: Tensor; state: S };
 
-/** One write of `applyUpdates`: `target` takes `value`'s contents. */
-export interface Update {
-  readonly target: Tensor;
-  readonly value: Tensor;
+/** One parameter's update of a step: the rule's inputs. */
+export interface UpdateJob<S extends StateTensors, C> {
+  readonly p: Tensor;
+  readonly g: Tensor;
+  readonly state: ParamState<S>;
+  /** Shared by every job of one group and step count (the same object). */
+  readonly scalars: C;
 }
 
 const isSource = (x: unknown): x is ParameterSource => typeof x === 'object' && x !== null && typeof (x as ParameterSource).parameters === 'function';
-
-/**
- * A number that changes from step to step (a scheduled learning rate, a bias correction),
- * passed as a one-element tensor so the step's graph keeps its structure and its cached plan.
- */
-export function runtimeScalar(value: number): TensorLike {
-  return tensor(value);
-}
 
 /** A state tensor of `p`'s shape filled with `value`, already a buffer (no kernel to fill it). */
 export function stateBuffer(p: Tensor, value = 0): Tensor {
@@ -68,17 +63,14 @@ export function stateBuffer(p: Tensor, value = 0): Tensor {
 }
 
 /**
- * Writes every update and computes them all in one realize: parameters and state are updated
- * together, in one plan and one submit, with whatever else rides along (the loss).
- */
-export function applyUpdates(updates: readonly Update[]): void {
-  for (const { target, value } of updates) target.assign(value);
-  realize(...updates.map((u) => u.target));
-}
-
-/**
  * The base of SGD, Adam, AdamW, RMSprop and Adagrad. Subclasses give their defaults, checks,
  * initial state, per-step scalars and update rule.
+ *
+ * ```ts
+ * const opt = new wg.optim.Adam([{ params: net.body, lr: 1e-4 }, { params: net.head }], { lr: 1e-3 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ * opt.state.get(net.head[0])?.expAvg; // the first moment, a tensor
+ * ```
  */
 export abstract class Optimizer<O extends BaseOptions, S extends StateTensors, C> {
   /** The parameter groups with their options (PyTorch's `param_groups`). */
@@ -109,7 +101,7 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateTensors, C
   protected abstract readonly rule: UpdateRule<S, C>;
 
   /** The learning rate of `group` at this step. */
-  lrOf(group: ParamGroup<O>): number {
+  private lrOf(group: ParamGroup<O>): number {
     const lr = typeof group.lr === 'function' ? group.lr(this.iterations) : group.lr;
     if (typeof lr !== 'number' || !(lr >= 0) || !Number.isFinite(lr)) {
       throw new ArgumentError(`${this.name}.step: the learning rate must be a finite number ≥ 0, got ${String(lr)} at step ${this.iterations}`);
@@ -122,10 +114,10 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateTensors, C
    * state, in place, in one realize. Synchronous: it enqueues the work and returns.
    */
   step(): void {
-    tidy(() => {
-      const updates: Update[] = [];
-      const seen = new Set<Tensor>();
+    tidy(() =>
       noGrad(() => {
+        const jobs: UpdateJob<S, C>[] = [];
+        const seen = new Set<Tensor>();
         for (const group of this.paramGroups) {
           const lr = this.lrOf(group);
           const byStep = new Map<number, C>();
@@ -138,32 +130,40 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateTensors, C
             state.step++;
             let c = byStep.get(state.step);
             if (c === undefined) byStep.set(state.step, (c = this.scalars(group, lr, state.step)));
-            const next = this.rule(p, g, state, c);
-            updates.push({ target: p, value: next.p });
-            for (const k of Object.keys(next.state)) {
-              const target = state[k];
-              const value = next.state[k];
-              if (target instanceof Tensor && value) updates.push({ target, value });
-            }
+            jobs.push({ p, g, state, scalars: c });
           }
         }
-      });
-      if (seen.size === 0) {
-        throw new ArgumentError(`${this.name}.step: the optimizer holds no parameters (an empty list, or a module that has not built its parameters yet)`);
+        if (seen.size === 0) {
+          throw new ArgumentError(`${this.name}.step: the optimizer holds no parameters (an empty list, or a module that has not built its parameters yet)`);
+        }
+        this.iterations++;
+        if (jobs.length > 0) this.applyUpdates(jobs);
+      }),
+    );
+  }
+
+  /**
+   * Runs the rule for every job and writes the results in place, parameters and state together,
+   * in one realize (one plan, one submit, with whatever rides along: the loss). The one place a
+   * step touches the device, so a multi-tensor update can replace it alone.
+   */
+  protected applyUpdates(jobs: readonly UpdateJob<S, C>[]): void {
+    const written: Tensor[] = [];
+    for (const { p, g, state, scalars } of jobs) {
+      const next = this.rule(p, g, state, scalars);
+      written.push(p.assign(next.p));
+      for (const k of Object.keys(next.state)) {
+        const target = state[k];
+        const value = next.state[k];
+        if (target instanceof Tensor && value) written.push(target.assign(value));
       }
-      this.iterations++;
-      if (updates.length > 0) applyUpdates(updates);
-    });
+    }
+    realize(...written);
   }
 
   /** Drops every parameter's gradient (PyTorch's `zero_grad(set_to_none=True)`), freeing it. */
   zeroGrad(): void {
-    for (const group of this.paramGroups) {
-      for (const p of paramsOf(this.name, group)) {
-        p.grad?.dispose();
-        p.grad = null;
-      }
-    }
+    for (const group of this.paramGroups) for (const p of paramsOf(this.name, group)) p.grad = null;
   }
 
   private stateOf(p: Tensor, options: O): ParamState<S> {

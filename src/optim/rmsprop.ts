@@ -1,9 +1,9 @@
 // RMSprop with momentum, centering and L2 weight decay, exactly torch.optim.RMSprop: the update
 // rule as one pure elementwise function, and the optimizer.
 
-import type { Tensor, TensorLike } from '../tensor';
+import type { Tensor } from '../tensor';
 import { nonNegative, positive } from './checks';
-import { Optimizer, runtimeScalar, stateBuffer, withDefaults, type BaseOptions, type LearningRate, type Params } from './optimizer';
+import { Optimizer, stateBuffer, withDefaults, type BaseOptions, type LearningRate, type Params } from './optimizer';
 
 export interface RMSpropOptions {
   lr?: LearningRate;
@@ -29,7 +29,7 @@ export interface RMSpropState {
 }
 
 export interface RMSpropScalars {
-  lr: TensorLike;
+  lr: number;
   alpha: number;
   eps: number;
   weightDecay: number;
@@ -77,7 +77,7 @@ export class RMSprop extends Optimizer<Resolved, RMSpropState, RMSpropScalars> {
   }
 
   protected scalars(o: Resolved, lr: number): RMSpropScalars {
-    return { lr: runtimeScalar(lr), alpha: o.alpha, eps: o.eps, weightDecay: o.weightDecay, momentum: o.momentum };
+    return { lr: lr, alpha: o.alpha, eps: o.eps, weightDecay: o.weightDecay, momentum: o.momentum };
   }
 }
 

@@ -1,10 +1,10 @@
 // Stochastic gradient descent with momentum, dampening, Nesterov momentum and L2 weight decay,
 // exactly torch.optim.SGD: the update rule as one pure elementwise function, and the optimizer.
 
-import type { Tensor, TensorLike } from '../tensor';
+import type { Tensor } from '../tensor';
 import { nonNegative } from './checks';
 import { ArgumentError } from '../errors';
-import { Optimizer, runtimeScalar, stateBuffer, withDefaults, type BaseOptions, type LearningRate, type Params } from './optimizer';
+import { Optimizer, stateBuffer, withDefaults, type BaseOptions, type LearningRate, type Params } from './optimizer';
 
 export interface SGDOptions {
   lr?: LearningRate;
@@ -25,10 +25,10 @@ export interface SGDState {
 }
 
 export interface SGDScalars {
-  lr: TensorLike;
+  lr: number;
   momentum: number;
   /** Factor of the gradient in the buffer: 1 on the first step (buffer = g), then 1 − dampening. */
-  gradScale: TensorLike;
+  gradScale: number;
   nesterov: boolean;
   weightDecay: number;
 }
@@ -66,7 +66,7 @@ export class SGD extends Optimizer<Resolved, SGDState, SGDScalars> {
   }
 
   protected scalars(o: Resolved, lr: number, step: number): SGDScalars {
-    return { lr: runtimeScalar(lr), momentum: o.momentum, gradScale: runtimeScalar(step === 1 ? 1 : 1 - o.dampening), nesterov: o.nesterov, weightDecay: o.weightDecay };
+    return { lr: lr, momentum: o.momentum, gradScale: step === 1 ? 1 : 1 - o.dampening, nesterov: o.nesterov, weightDecay: o.weightDecay };
   }
 }
 

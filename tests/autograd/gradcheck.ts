@@ -4,10 +4,13 @@
 
 import { expect } from 'vitest';
 import * as wg from '../../src/node';
-import { generator } from '../../src/ops/random';
+import { randomUniform } from '../../src/ops/threefry';
 
-/** A seeded uniform generator in [0, 1) (the library's own: drawing values is not under test). */
-export const rng = (seed: number): (() => number) => generator(seed);
+/** A seeded uniform generator in [0, 1) (the library's own Threefry: drawing values is not under test). */
+export function rng(seed: number): () => number {
+  let index = 0;
+  return () => randomUniform(seed, 0, index++);
+}
 
 export interface Input {
   readonly shape: readonly number[];

@@ -1,12 +1,13 @@
 // Every shader parses with wgsl_reflect (kernels with their shaders/lib includes resolved, and
 // each lib piece on its own), and every kernel launch binds exactly what its WGSL
 // declares (DESIGN.md invariant 7): one buffer per declared binding, numbered 0…n-1, the output
-// read_write and everything else read-only. Pure: graphs are scheduled and lowered without a GPU.
+// read_write and everything else read-only, plus the group-1 scalar block exactly when the launch
+// has runtime scalars. Pure: graphs are scheduled and lowered without a GPU.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WgslReflect } from 'wgsl_reflect';
-import { reflectBindings } from '../../src/backend/webgpu/bindings';
+import { reflectBindings, reflectKernel } from '../../src/backend/webgpu/bindings';
 import { gpuTarget, lowerKernel } from '../../src/backend/webgpu/lower';
 import { resolveIncludes } from '../../src/graph/codegen';
 import { kernelBindings, schedule, type Kernel } from '../../src/graph/schedule';
@@ -45,6 +46,7 @@ function expectExactBindings(k: Kernel): void {
   for (const target of targets) {
     const launch = lowerKernel(k, target);
     const declared = reflectBindings(launch.code, launch.entryPoint);
+    expect(reflectKernel(launch.code, launch.entryPoint).scalarBlock, `${launch.entryPoint}: scalar block`).toBe(launch.scalars.length > 0);
     const bound = kernelBindings(k);
     expect(declared.length, `${launch.entryPoint}: declared vs bound`).toBe(bound.length);
     declared.forEach((b, i) => {
@@ -66,13 +68,21 @@ const graphs: [string, () => wg.Tensor[]][] = [
     const loss = softmaxCrossEntropy(x, wg.tensor([1, 2, 3, 4], { dtype: 'int32' }));
     return [loss.mul(0.5), wg.grad((t: wg.Tensor) => softmaxCrossEntropy(t, wg.tensor([1, 2, 3, 4], { dtype: 'int32' })).sum())(x)[0]];
   }],
+  ['runtime scalars, an activation parameter and a random mask', () => [randomTensor([5, 7], 24).mul(0.3).leakyRelu(0.2).mul(wg.rand([5, 7]).greaterEqual(0.5))]],
+  ['matmul with a scaled, randomly masked epilogue', () => [randomTensor([9, 12], 25).matmul(randomTensor([12, 8], 26)).mul(1.5).mul(wg.rand([9, 8]).less(0.9))]],
   ['gather', () => [randomTensor([6, 5], 17).gather(wg.tensor([4, 0, 2], { dtype: 'int32' }), 0)]],
+  ['gather gradient (scatter-add: buckets, then sums)', () => wg.grad((t: wg.Tensor) => t.gather(wg.tensor([4, 0, 4], { dtype: 'int32' }), 1).sum())(randomTensor([2, 6, 3], 24))],
+  ['concat of twelve (a tree of concat views)', () => [wg.concat(Array.from({ length: 12 }, (_, k) => randomTensor([2, 1 + (k % 3)], 30 + k)), 1).exp()]],
   ['conv2d and its gradients', () => {
     const x = wg.tensor(new Float32Array(2 * 6 * 6 * 3).fill(0.5), { shape: [2, 6, 6, 3], requiresGrad: true });
     const w = wg.tensor(new Float32Array(3 * 3 * 3 * 4).fill(0.1), { shape: [3, 3, 3, 4], requiresGrad: true });
     const f = (a: wg.Tensor, b: wg.Tensor) => wg.conv2d(a, b, { padding: 'same', bias: wg.ones([4]) }).relu().sum();
     return [wg.conv2d(x, w, { padding: 'same' }).relu(), ...wg.grad(f)(x, w)];
   }],
+  ...(['lstm', 'gru', 'simpleRNN'] as const).map((kind): [string, () => wg.Tensor[]] => [`${kind} sequence kernels, forward and backward`, () => {
+    const layer = wg.layers[kind]({ units: 5, returnSequences: true });
+    return wg.grad((t: wg.Tensor) => (layer.apply(t) as wg.Tensor).sum())(randomTensor([2, 3, 4], 24));
+  }]),
 ];
 
 describe('kernel launches bind exactly what their WGSL declares', () => {
@@ -96,5 +106,12 @@ describe('kernel launches bind exactly what their WGSL declares', () => {
     expect(bound[2]).toBe(k.root);
     const launch = lowerKernel(k, targets[0]);
     expect(reflectBindings(launch.code, launch.entryPoint).map((b) => b.name)).toEqual(['a', 'b', 'out', 'ep_in0']);
+  });
+
+  it('an epilogue reading numbers declares the scalar block in group 1, leaving group 0 as it was', () => {
+    const [k] = kernelsOf(randomTensor([9, 12], 27).matmul(randomTensor([12, 8], 28)).add(randomTensor([8], 29)).mul(0.7));
+    const launch = lowerKernel(k, targets[0]);
+    expect(launch.scalars.length).toBe(1);
+    expect(reflectKernel(launch.code, launch.entryPoint)).toMatchObject({ scalarBlock: true, storage: [{ name: 'a' }, { name: 'b' }, { name: 'out' }, { name: 'ep_in0' }] });
   });
 });

@@ -24,7 +24,7 @@ describe('graphSignature', () => {
     expect(s2.leaves).toEqual([c.node, d.node]);
   });
 
-  it('tells apart which input is which, shapes, dtypes, ops, constants and roots', () => {
+  it('tells apart which input is which, shapes, dtypes, ops, constant kinds and roots', () => {
     const a = randomTensor([2, 3], 1);
     const b = randomTensor([2, 3], 2);
     const keys = [
@@ -33,7 +33,8 @@ describe('graphSignature', () => {
       keyOf(a.sub(a)),
       keyOf(a.add(b)),
       keyOf(a.sub(b).mul(2)),
-      keyOf(a.sub(b).mul(3)),
+      keyOf(a.sub(b).mul(wg.tensor(3))),
+      keyOf(a.sub(b).mul(Infinity)),
       keyOf(randomTensor([3, 2], 1).sub(randomTensor([3, 2], 2))),
       keyOf(a.sub(b).cast('int32')),
       keyOf(a.sub(b), a.add(b)),
@@ -44,6 +45,13 @@ describe('graphSignature', () => {
     expect(new Set(keys).size).toBe(keys.length);
     // b.sub(a) alone has the same structure as a.sub(b): leaves are numbered by first use.
     expect(keyOf(b.sub(a))).toBe(keys[0]);
+  });
+
+  it('keys finite numbers by their slot, not their value (they are runtime scalars)', () => {
+    const a = randomTensor([2, 3], 1);
+    expect(keyOf(a.mul(3).add(-0.25))).toBe(keyOf(a.mul(2).add(7.5)));
+    expect(keyOf(a.leakyRelu(0.1))).toBe(keyOf(a.leakyRelu(0.3)));
+    expect(keyOf(a.cast('int32').add(5))).toBe(keyOf(a.cast('int32').add(-9)));
   });
 });
 

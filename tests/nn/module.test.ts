@@ -3,7 +3,7 @@
 // two-layer MLP subclass that learns XOR with a hand-written SGD step.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectClose, expectNoGpuErrors, initBoth, useBackend, wg } from '../helpers';
+import { countWork, expectClose, expectNoGpuErrors, initBoth, useBackend, wg } from '../helpers';
 import type { Tensor } from '../../src/node';
 
 beforeAll(initBoth);
@@ -55,6 +55,28 @@ describe('Module finds its parameters and buffers in its fields', () => {
   });
 });
 
+describe('build', () => {
+  class Lazy extends wg.nn.Module {
+    fc = wg.layers.dense({ units: 4 });
+    bn = wg.layers.batchNormalization();
+    drop = wg.layers.dropout({ rate: 0.5 });
+    override forward(x: Tensor): Tensor {
+      return this.drop.apply(this.bn.apply(this.fc.apply(x)));
+    }
+  }
+
+  it('creates lazily built parameters by tracing forward, running nothing and moving no statistic', async () => {
+    await useBackend('webgpu');
+    const net = new Lazy();
+    expect(net.parameters()).toEqual([]);
+    const work = await countWork(() => net.build([null, 3]));
+    expect(work.dispatches).toBe(0);
+    expect(net.namedParameters().map(([n, p]) => [n, p.shape])).toEqual([['fc.kernel', [3, 4]], ['fc.bias', [4]], ['bn.gamma', [4]], ['bn.beta', [4]]]);
+    expect(Array.from(await net.bn.movingMean!.data())).toEqual([0, 0, 0, 0]);
+    expect(net.namedModules().every(([, m]) => m.training)).toBe(true);
+  });
+});
+
 describe('stateDict and loadStateDict', () => {
   it('round-trip into a fresh instance with equal outputs', async () => {
     for (const backend of ['cpu', 'webgpu'] as const) {
@@ -100,9 +122,10 @@ describe('a PyTorch-style subclass trains', () => {
     for (let step = 0; step < 400; step++) {
       const loss = net.forward(x).sub(y).square().mean();
       loss.backward();
-      const updated = wg.noGrad(() => net.namedParameters().map(([name, p]): [string, Tensor] => [name, p.sub(p.grad!.mul(1.0))]));
-      net.loadStateDict(new Map(updated));
-      for (const p of net.parameters()) p.grad = null;
+      for (const p of net.parameters()) {
+        p.assign(p.sub(p.grad!.mul(1.0)));
+        p.grad = null;
+      }
       wg.realize(...net.parameters());
     }
     const out = (await net.forward(x).data()) as Float32Array;

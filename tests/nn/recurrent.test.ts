@@ -119,6 +119,22 @@ describe.each(kinds)('%s gradients', (kind) => {
   });
 });
 
+describe.each(kinds)('%s with more units than a workgroup has threads', (kind) => {
+  it('computes values and gradients on WebGPU equal to the CPU', async () => {
+    const [b, t, i, h] = [3, 4, 5, 70];
+    const make = () => (kind === 'simpleRNN' ? wg.layers.simpleRNN({ units: h, returnSequences: true }) : wg.layers[kind]({ units: h, returnSequences: true }));
+    const run = () => {
+      wg.seed(12);
+      const layer = make();
+      const x = randomTensor([b, t, i], 13).requiresGrad_();
+      const y = layer.apply(x) as Tensor;
+      y.mul(randomTensor([b, t, h], 14)).sum().backward();
+      return wg.concat([y.reshape([-1]), x.grad!.reshape([-1]), ...layer.parameters().map((p) => p.grad!.reshape([-1]))]);
+    };
+    await checkBoth(run, undefined, { atol: 1e-4, rtol: 1e-3 });
+  });
+});
+
 /** Dispatches of a forward pass, and of forward + backward, of a layer over `steps` steps. */
 async function dispatches(kind: Kind, steps: number): Promise<{ forward: number; training: number }> {
   await useBackend('webgpu');
@@ -126,6 +142,8 @@ async function dispatches(kind: Kind, steps: number): Promise<{ forward: number;
   const x = randomTensor([4, steps, 8], 6);
   const layer = make();
   layer.build([null, steps, 8]);
+  // Weights are drawn on the device with the first realize; count what comes after.
+  wg.realize(...layer.parameters());
   const forward = await countWork(() => (layer.apply(x) as Tensor).data());
   const training = await countWork(async () => {
     const loss = (layer.apply(x) as Tensor).square().mean();

@@ -48,6 +48,24 @@ describe('gather', () => {
     expect(b.dtype).toBe('bool');
   });
 
+  test('int32 words that are NaN bit patterns as floats pass through unchanged', async () => {
+    const words = [-1, -4194305, 2143289344, 2139095041];
+    await checkBoth(() => wg.tensor(words, { dtype: 'int32' }).gather(wg.tensor([3, 2, 1, 0], { dtype: 'int32' })), [...words].reverse());
+  });
+
+  test('an elementwise chain after a float32 gather runs in its epilogue: one dispatch', async () => {
+    const table = wg.tensor(seeded(12, 83), { shape: [4, 3] });
+    const ids = wg.tensor([2, -1, 0], { dtype: 'int32' });
+    const build = () => table.gather(ids).mul(2).add(1).clip(0, 1.5);
+    const expected = [2, -1, 0].flatMap((r) => [0, 1, 2].map((c) => Math.min(1.5, Math.max(0, (r < 0 ? 0 : seeded(12, 83)[r * 3 + c]) * 2 + 1))));
+    await checkBoth(build, expected);
+    wg.realize(table.add(0), ids.add(0));
+    const out = build();
+    wg.resetStats();
+    wg.realize(out);
+    expect(wg.stats().dispatches).toBe(1);
+  });
+
   test('out-of-range indices give 0', async () => {
     await checkBoth(() => wg.tensor([1, 2, 3]).gather(wg.tensor([-1, 3, 1], { dtype: 'int32' })), [0, 0, 2]);
   });

@@ -55,6 +55,32 @@ describe('parameter sources', () => {
     expectClose(await module.params[1].data(), [1, 1]);
   });
 
+  test("trains a wg.nn.Module in API.md's PyTorch loop, taking the layers' parameters built after it", async () => {
+    await useBackend('webgpu');
+    class Net extends wg.nn.Module {
+      fc1 = wg.layers.dense({ units: 8 });
+      fc2 = wg.layers.dense({ units: 3 });
+      override forward(x: Tensor): Tensor {
+        return this.fc2.apply(this.fc1.apply(x).relu()) as Tensor;
+      }
+    }
+    wg.seed(3);
+    const net = new Net();
+    const opt = new wg.optim.Adam(net, { lr: 0.05 });
+    const x = wg.randn([16, 4], { seed: 5 });
+    const y = wg.randint(0, 3, [16], { seed: 6 });
+    const losses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      opt.zeroGrad();
+      const loss = wg.losses.crossEntropy(net.forward(x), y);
+      loss.backward();
+      opt.step();
+      losses.push(await loss.item());
+    }
+    expect(opt.state.size).toBe(4);
+    expect(losses[19]).toBeLessThan(losses[0] * 0.7);
+  });
+
   test('step() with no parameters says so', async () => {
     await useBackend('cpu');
     const opt = new wg.optim.Adam([]);

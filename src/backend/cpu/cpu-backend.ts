@@ -8,7 +8,7 @@ import { sizeOf } from '../../shape';
 import type { Backend } from '../backend';
 import { stats } from '../backend';
 import { reduceCpu } from './reduce';
-import { applyView } from './views';
+import { applyView, concatCpu } from './views';
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
@@ -61,14 +61,17 @@ export class CpuBackend implements Backend {
         return out;
       }
       case 'view':
+        if (op.view.kind === 'concat') return concatCpu(inputs, node.srcs.map((s) => s.shape), op.view.axis, node.dtype, node.shape);
         // Storages are never written after creation, so a reshape may share its source's array.
         return applyView(op.view, inputs[0], node.srcs[0].shape, node.shape);
       case 'elementwise': {
         const out = allocHost(node.dtype, sizeOf(node.shape));
         const types = { in: node.srcs.map((s) => s.dtype), out: node.dtype, param: op.param };
-        const args = new Array<number>(inputs.length);
+        // A random row's last argument is the element's index (its Threefry counter).
+        const args = new Array<number>(inputs.length + (op.def.random ? 1 : 0));
         for (let i = 0; i < out.length; i++) {
           for (let k = 0; k < inputs.length; k++) args[k] = inputs[k][i];
+          if (op.def.random) args[inputs.length] = i;
           out[i] = op.def.cpu(args, types);
         }
         return out;
@@ -78,6 +81,15 @@ export class CpuBackend implements Backend {
       case 'kernel':
         return op.def.cpu(inputs, node as LazyNode & { op: { attrs: unknown } });
     }
+  }
+
+  private peakBytes = 0;
+
+  /** Host arrays of storages not yet released (the CPU backend has no pool). */
+  memory(): { liveBytes: number; pooledBytes: number; peakBytes: number } {
+    const liveBytes = Storage.liveHostBytes;
+    this.peakBytes = Math.max(this.peakBytes, liveBytes);
+    return { liveBytes, pooledBytes: 0, peakBytes: this.peakBytes };
   }
 
   async read(storage: Storage): Promise<TypedArray> {

@@ -1,11 +1,12 @@
-// CPU kernels of the movement ops: each copies its source into a new contiguous array, as the
-// reference for the GPU, which folds the same views into index arithmetic instead.
+// CPU kernels of the movement ops: each copies its source (a concat, its sources) into a new
+// contiguous array, as the reference for the GPU, which folds the same views into index arithmetic.
 
-import { allocHost, type TypedArray } from '../../dtype';
+import { allocHost, type DType, type TypedArray } from '../../dtype';
 import type { ViewOp } from '../../graph/ir';
 import { sizeOf, stridesOf, type Shape } from '../../shape';
 
-export function applyView(view: ViewOp, src: TypedArray, inShape: Shape, outShape: Shape): TypedArray {
+/** A single-source view of `src`; concat, the view with several sources, is `concatCpu`. */
+export function applyView(view: Exclude<ViewOp, { kind: 'concat' }>, src: TypedArray, inShape: Shape, outShape: Shape): TypedArray {
   if (view.kind === 'reshape') return src;
   const out = allocHost(dtypeOfArray(src), sizeOf(outShape));
   const inStrides = stridesOf(inShape);
@@ -43,6 +44,20 @@ export function applyView(view: ViewOp, src: TypedArray, inShape: Shape, outShap
       idx[a] = 0;
     }
   }
+  return out;
+}
+
+/** Copies each source's block along `axis` into place, source after source, for each outer index. */
+export function concatCpu(srcs: readonly TypedArray[], shapes: readonly Shape[], axis: number, dtype: DType, outShape: Shape): TypedArray {
+  const out = allocHost(dtype, sizeOf(outShape));
+  const outer = sizeOf(outShape.slice(0, axis));
+  const row = sizeOf(outShape.slice(axis));
+  let offset = 0;
+  srcs.forEach((src, k) => {
+    const block = sizeOf(shapes[k].slice(axis));
+    for (let o = 0; o < outer; o++) out.set(src.subarray(o * block, (o + 1) * block), o * row + offset);
+    offset += block;
+  });
   return out;
 }
 

@@ -1,8 +1,10 @@
 // The bindings of a kernel, read from its final WGSL with wgsl_reflect (DESIGN.md invariant 7):
-// the bind group layout each pipeline is created with, and the list tests compare against what
-// the TypeScript side binds. Pure reflection here; layouts are built by the backend.
+// the bind group layouts each pipeline is created with (group 0: storage buffers; group 1: the
+// runtime-scalar uniform block), and the lists tests compare against what the TypeScript side
+// binds. Pure reflection here; layouts are built by the backend.
 
 import { WgslReflect } from 'wgsl_reflect';
+import { SCALAR_BLOCK } from '../../graph/scalars';
 
 /** One storage buffer an entry point uses. */
 export interface ShaderBinding {
@@ -12,23 +14,39 @@ export interface ShaderBinding {
   readonly access: string;
 }
 
+/** What an entry point binds: group-0 storage buffers, and whether it reads the scalar block. */
+export interface KernelBindings {
+  readonly storage: ShaderBinding[];
+  readonly scalarBlock: boolean;
+}
+
 /**
- * The group-0 storage bindings `entryPoint` of `code` uses, sorted by binding number. Throws if
- * the shader uses anything else (uniforms, textures, other groups): webgrad's kernels bind
- * storage buffers only.
+ * What `entryPoint` of `code` uses: its group-0 storage bindings, sorted by binding number, and
+ * whether it reads the scalar block (`@group(1) @binding(0) var<uniform> wg_scalars`). Throws if
+ * the shader uses anything else (other uniforms, textures, other groups).
  */
-export function reflectBindings(code: string, entryPoint: string): ShaderBinding[] {
+export function reflectKernel(code: string, entryPoint: string): KernelBindings {
   const reflect = new WgslReflect(code);
   const entry = reflect.entry.compute.find((f) => f.name === entryPoint);
-  if (!entry) throw new Error(`reflectBindings: the shader has no compute entry point '${entryPoint}'`);
-  const out = entry.resources.map((v) => {
+  if (!entry) throw new Error(`reflectKernel: the shader has no compute entry point '${entryPoint}'`);
+  const isBlock = (v: (typeof entry.resources)[number]) => v.group === 1 && v.binding === 0 && v.resourceType === 0 && v.name === SCALAR_BLOCK;
+  const storage = entry.resources.flatMap((v) => {
+    if (isBlock(v)) return [];
     if (v.group !== 0 || v.resourceType !== 1) {
-      throw new Error(`reflectBindings: '${entryPoint}' uses ${v.name} (group ${v.group}, binding ${v.binding}), not a group-0 storage buffer`);
+      throw new Error(`reflectKernel: '${entryPoint}' uses ${v.name} (group ${v.group}, binding ${v.binding}), not a group-0 storage buffer or the scalar block`);
     }
-    return { binding: v.binding, name: v.name, access: v.access || 'read' };
+    return [{ binding: v.binding, name: v.name, access: v.access || 'read' }];
   });
-  return out.sort((a, b) => a.binding - b.binding);
+  return { storage: storage.sort((a, b) => a.binding - b.binding), scalarBlock: entry.resources.some(isBlock) };
 }
+
+/** The group-0 storage bindings `entryPoint` of `code` uses, sorted by binding number (see reflectKernel). */
+export function reflectBindings(code: string, entryPoint: string): ShaderBinding[] {
+  return reflectKernel(code, entryPoint).storage;
+}
+
+/** The bind group layout entries of the scalar block (group 1). */
+export const SCALAR_LAYOUT_ENTRIES: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: 4, buffer: { type: 'uniform' } }];
 
 /** The bind group layout entries of `bindings` for a compute stage (GPUShaderStage.COMPUTE = 4). */
 export function layoutEntries(bindings: readonly ShaderBinding[]): GPUBindGroupLayoutEntry[] {

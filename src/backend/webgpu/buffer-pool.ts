@@ -9,11 +9,13 @@ import { OutOfMemoryError } from '../../errors';
 const MAP_READ = 0x1;
 const COPY_SRC = 0x4;
 const COPY_DST = 0x8;
+const UNIFORM = 0x40;
 const STORAGE = 0x80;
 export const MAP_MODE_READ = 0x1;
 
 export const STORAGE_USAGE = STORAGE | COPY_SRC | COPY_DST;
 export const STAGING_USAGE = MAP_READ | COPY_DST;
+export const UNIFORM_USAGE = UNIFORM | COPY_DST;
 
 /** The size class a request of `bytes` is served from. */
 export function sizeClass(bytes: number): number {
@@ -31,8 +33,6 @@ export class BufferPool {
   pooledBytes = 0;
   /** The most bytes this pool ever had allocated on the device (live + pooled). */
   peakBytes = 0;
-  /** Buffers created on the device so far (a steady training loop stops creating them). */
-  buffersCreated = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -56,7 +56,6 @@ export class BufferPool {
       buffer = pooled;
     } else {
       buffer = this.device.createBuffer({ size, usage });
-      this.buffersCreated++;
     }
     this.liveBytes += size;
     this.peakBytes = Math.max(this.peakBytes, this.liveBytes + this.pooledBytes);

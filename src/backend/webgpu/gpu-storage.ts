@@ -43,8 +43,19 @@ export class GpuStorages {
     return buffer;
   }
 
-  /** The GPU buffer of a storage, uploading its host copy first if it has none. */
+  /**
+   * Where a kernel binds `storage`: its buffer, and for a range of an arena its offset and size
+   * (in bytes; arena ranges start at multiples of minStorageBufferOffsetAlignment).
+   */
+  binding(storage: Storage): GPUBufferBinding {
+    if (!storage.base) return { buffer: this.deviceBuffer(storage) };
+    if (storage.released) throw new DisposedError(`realize: the graph reads a ${storage.dtype} buffer of ${storage.size} elements whose tensor was disposed`);
+    return { buffer: this.deviceBuffer(storage.base), offset: storage.offset * 4, size: gpuBytes(storage.size) };
+  }
+
+  /** The GPU buffer of a storage (a whole one, not a view), uploading its host copy first if it has none. */
   deviceBuffer(storage: Storage): GPUBuffer {
+    if (storage.base) throw new Error('webgpu: deviceBuffer of a view; bind it with binding()');
     if (storage.device instanceof GpuBuffer) {
       if (storage.device.pool === this.pool) return storage.device.buffer;
       // A buffer of a device webgrad no longer uses (lost, or replaced by wg.init({ device })):

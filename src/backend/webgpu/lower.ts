@@ -7,25 +7,27 @@ import { generateFused, resolveIncludes, spliceEpilogue } from '../../graph/code
 import type { GpuTarget, LazyNode } from '../../graph/ir';
 import type { Kernel } from '../../graph/schedule';
 
-/** A kernel ready to encode: its final WGSL, entry point, constants, grid and cache key. */
+/** A kernel ready to encode: its final WGSL, entry point, constants, grid, cache key and scalar block. */
 export interface Launch {
   readonly pipelineKey: string;
   readonly code: string;
   readonly entryPoint: string;
   readonly constants?: Readonly<Record<string, number>>;
   readonly workgroups: readonly [number, number, number];
+  /** The nodes whose runtime scalars fill the kernel's block (group 1), in slot order; empty: no block. */
+  readonly scalars: readonly LazyNode[];
 }
 
 /** The launch of `k` on a device described by `target`. */
 export function lowerKernel(k: Kernel, target: GpuTarget): Launch {
   if (k.kind === 'fused') {
     const g = generateFused(k);
-    return { pipelineKey: g.code, code: g.code, entryPoint: 'main', workgroups: g.workgroups };
+    return { pipelineKey: g.code, code: g.code, entryPoint: 'main', workgroups: g.workgroups, scalars: g.scalars };
   }
   if (k.node.op.kind !== 'kernel') throw new Error('webgpu: custom kernel without a kernel op');
   const launch = k.node.op.def.gpu(k.node as LazyNode & { op: { attrs: unknown } }, target);
-  const code = spliceEpilogue(resolveIncludes(launch.code), k);
-  return { ...launch, code, pipelineKey: `${launch.entryPoint}|${JSON.stringify(launch.constants ?? {})}|${code}` };
+  const { code, scalars } = spliceEpilogue(resolveIncludes(launch.code), k);
+  return { ...launch, code, scalars, pipelineKey: `${launch.entryPoint}|${JSON.stringify(launch.constants ?? {})}|${code}` };
 }
 
 /** The target of an adapter: SwiftShader prefers register tiles over workgroup-memory tiles. */

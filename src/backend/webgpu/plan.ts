@@ -1,17 +1,19 @@
 // Execution plans of the WebGPU backend. Compiling (once per graph structure, see
 // src/graph/plan-cache.ts) schedules the graph, lowers its kernels to pipelines and plans their
-// intermediates' buffers. Running (every realize) only binds this realize's buffers: input
+// buffers (src/graph/plan.ts). Running (every realize) only binds this realize's buffers: input
 // leaves, pooled buffers for the plan's slots, fresh pooled buffers for the roots the caller
-// keeps; it encodes every dispatch in one command encoder and submits once.
+// keeps, and one uniform buffer with this realize's runtime scalars (src/graph/scalars.ts);
+// it encodes every dispatch in one command encoder and submits once.
 
 import { allocHost } from '../../dtype';
 import { Storage, type LazyNode } from '../../graph/ir';
-import { planMemory, type MemoryPlan, type PlanStep } from '../../graph/memory-plan';
+import { planBuffers, type BufferPlan, type BufferRef } from '../../graph/plan';
 import { graphSignature, PlanCache, type GraphSignature } from '../../graph/plan-cache';
-import { kernelOutputs, writePlan, type Kernel } from '../../graph/schedule';
+import { encodeScalars, scalarBlockBytes } from '../../graph/scalars';
+import type { Kernel } from '../../graph/schedule';
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
-import { sizeClass, STORAGE_USAGE, type BufferPool } from './buffer-pool';
+import { sizeClass, STORAGE_USAGE, UNIFORM_USAGE, type BufferPool } from './buffer-pool';
 import { gpuBytes, type GpuStorages } from './gpu-storage';
 
 /** One kernel lowered for the device: its pipeline, layout, grid and the nodes it binds, in order. */
@@ -20,6 +22,9 @@ export interface CompiledKernel {
   readonly layout: GPUBindGroupLayout;
   readonly workgroups: readonly [number, number, number];
   readonly bindings: readonly LazyNode[];
+  /** The nodes whose runtime scalars fill the kernel's group-1 block, in slot order. */
+  readonly scalars: readonly LazyNode[];
+  readonly scalarLayout: GPUBindGroupLayout | null;
 }
 
 /** What a plan needs from the backend: its schedule and kernel lowering. */
@@ -29,90 +34,58 @@ export interface KernelCompiler {
   compileKernelAsync(k: Kernel): Promise<CompiledKernel>;
 }
 
-/** Where a binding's buffer comes from in a run: an input leaf, a plan slot, or a kept output. */
-type BufferRef = { readonly from: 'leaf' | 'slot' | 'output'; readonly index: number };
+/** A kernel's scalar block in a run's uniform buffer: which of the graph's scalars, where. */
+interface ScalarBlockRef {
+  readonly layout: GPUBindGroupLayout;
+  /** Indices into the graph signature's `scalars`, in the block's slot order. */
+  readonly slots: readonly number[];
+  readonly offsetBytes: number;
+  readonly bytes: number;
+}
 
 interface PlannedKernel {
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
   readonly workgroups: readonly [number, number, number];
   readonly refs: readonly BufferRef[];
-}
-
-/**
- * A value a plan writes for a root: into a fresh storage, straight into an assigned root's target
- * storage (`direct`), or into a pooled buffer copied into the target after every kernel has run
- * (`copy`: some kernel of the plan reads the old contents where a direct write would race).
- */
-interface Output {
-  readonly dtype: LazyNode['dtype'];
-  readonly size: number;
-  readonly write: 'fresh' | 'direct' | 'copy';
-  /** Which root of the realize it is (an assigned root's target comes from that node). */
-  readonly root: number;
+  readonly scalars: ScalarBlockRef | null;
 }
 
 /** A compiled plan: what a cache hit reuses. Holds no buffers between runs. */
-export interface ExecutionPlan {
+export interface ExecutionPlan extends Omit<BufferPlan, 'refs'> {
   readonly kernels: readonly PlannedKernel[];
-  /** Each root's storage: a leaf it already is, or an output this plan writes. */
-  readonly roots: readonly BufferRef[];
-  /** The buffers this plan writes for its roots. */
-  readonly outputs: readonly Output[];
-  /** Leaves some kernel binds (a root leaf needs no upload). */
-  readonly boundLeaves: readonly number[];
-  readonly memory: MemoryPlan;
+  /** Bytes of the uniform buffer holding every kernel's scalar block (0: none). */
+  readonly scalarBytes: number;
 }
 
-/** Compiles `roots`' graph into a plan; `kernels` are the compiled kernels of its schedule. */
-function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly CompiledKernel[]): ExecutionPlan {
-  const leafIndex = new Map(sig.leaves.map((n, i) => [n, i]));
-  const { direct } = writePlan(kernels);
-  const outputIndex = new Map<LazyNode, number>();
-  const outputs: Output[] = [];
-  roots.forEach((r, i) => {
-    if (r.op.kind === 'buffer' || outputIndex.has(r)) return;
-    outputIndex.set(r, outputs.length);
-    const write = r.target === null ? 'fresh' : direct.has(r) ? 'direct' : 'copy';
-    outputs.push({ dtype: r.dtype, size: sizeOf(r.shape), write, root: i });
-  });
-  // One planner step per value written; a kernel's reads count at its last output, so its inputs
-  // stay live (and unshared) until every output of it is placed.
-  const stepOf = new Map<LazyNode, number>();
-  const steps: PlanStep[] = [];
-  kernels.forEach((k, i) => {
-    const outs = kernelOutputs(k);
-    const reads = compiled[i].bindings.flatMap((n) => (!outs.includes(n) && stepOf.has(n) ? [stepOf.get(n)!] : []));
-    outs.forEach((o, j) => {
-      stepOf.set(o, steps.length);
-      steps.push({ bytes: gpuBytes(sizeOf(o.shape)), reads: j === outs.length - 1 ? reads : [], kept: outputIndex.has(o) });
+/**
+ * Compiles `roots`' graph into a plan; `kernels` are the compiled kernels of its schedule.
+ * Scalar blocks are laid out one after another at `alignment` (the device's uniform offset alignment).
+ */
+function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly CompiledKernel[], alignment: number): ExecutionPlan {
+  const buffers = planBuffers(roots, sig, kernels, compiled.map((c) => c.bindings), gpuBytes, sizeClass);
+  const scalarIndex = new Map(sig.scalars.map((n, i) => [n, i]));
+  let scalarBytes = 0;
+  const blockOf = (c: CompiledKernel): ScalarBlockRef | null => {
+    if (!c.scalarLayout) return null;
+    const slots = c.scalars.map((n) => {
+      const i = scalarIndex.get(n);
+      if (i === undefined) throw new Error(`plan: kernel scalar ${n.id} (${n.op.kind}) is not a runtime scalar of the graph`);
+      return i;
     });
-  });
-  const memory = planMemory(steps, sizeClass);
-  const bound = new Set<number>();
-  const refOf = (n: LazyNode): BufferRef => {
-    const out = outputIndex.get(n);
-    if (out !== undefined) return { from: 'output', index: out };
-    const step = stepOf.get(n);
-    if (step !== undefined) return { from: 'slot', index: memory.slotOf[step] };
-    const leaf = leafIndex.get(n);
-    if (leaf === undefined) throw new Error(`plan: kernel input ${n.id} (${n.op.kind}) is neither a buffer nor a kernel's output`);
-    bound.add(leaf);
-    return { from: 'leaf', index: leaf };
+    const offsetBytes = Math.ceil(scalarBytes / alignment) * alignment;
+    const bytes = scalarBlockBytes(slots.length);
+    scalarBytes = offsetBytes + bytes;
+    return { layout: c.scalarLayout, slots, offsetBytes, bytes };
   };
   const planned = kernels.flatMap((k, i): PlannedKernel[] => {
-    const refs = compiled[i].bindings.map(refOf);
+    const refs = buffers.refs[i];
     if (sizeOf(k.root.shape) === 0) return [];
     const { pipeline, layout, workgroups } = compiled[i];
-    return [{ pipeline, layout, workgroups, refs }];
+    return [{ pipeline, layout, workgroups, refs, scalars: blockOf(compiled[i]) }];
   });
-  return {
-    kernels: planned,
-    roots: roots.map((r) => (r.op.kind === 'buffer' ? { from: 'leaf', index: leafIndex.get(r)! } : { from: 'output', index: outputIndex.get(r)! })),
-    outputs,
-    boundLeaves: [...bound],
-    memory,
-  };
+  const { roots: rootRefs, outputs, boundLeaves, memory } = buffers;
+  return { kernels: planned, roots: rootRefs, outputs, boundLeaves, memory, scalarBytes };
 }
 
 /** Compiles, caches and runs plans for one device. */
@@ -137,7 +110,7 @@ export class Planner {
     else stats.planCacheMisses++;
     if (!plan) {
       const kernels = this.compiler.schedule(roots);
-      plan = buildPlan(roots, sig, kernels, kernels.map((k) => this.compiler.compileKernel(k)));
+      plan = buildPlan(roots, sig, kernels, kernels.map((k) => this.compiler.compileKernel(k)), this.uniformAlignment);
       this.cache.set(sig.key, plan);
     }
     return this.run(plan, sig, roots);
@@ -163,7 +136,7 @@ export class Planner {
     let pending = this.compiling.get(sig.key);
     if (!pending) {
       const kernels = this.compiler.schedule(roots);
-      pending = Promise.all(kernels.map((k) => this.compiler.compileKernelAsync(k))).then((compiled) => buildPlan(roots, sig, kernels, compiled));
+      pending = Promise.all(kernels.map((k) => this.compiler.compileKernelAsync(k))).then((compiled) => buildPlan(roots, sig, kernels, compiled, this.uniformAlignment));
       this.compiling.set(sig.key, pending);
     }
     try {
@@ -173,56 +146,80 @@ export class Planner {
     }
   }
 
+  private get uniformAlignment(): number {
+    return this.device.limits.minUniformBufferOffsetAlignment;
+  }
+
+  /** This run's runtime scalars, written into a pooled uniform buffer with one writeBuffer; null when the plan reads none. */
+  private uploadScalars(plan: ExecutionPlan, sig: GraphSignature): GPUBuffer | null {
+    if (plan.scalarBytes === 0) return null;
+    const words = new Uint32Array(plan.scalarBytes / 4);
+    for (const k of plan.kernels) {
+      if (k.scalars) encodeScalars(k.scalars.slots.map((i) => sig.scalars[i]), words, k.scalars.offsetBytes / 4);
+    }
+    const buffer = this.pool.acquire(plan.scalarBytes, UNIFORM_USAGE);
+    this.device.queue.writeBuffer(buffer, 0, words);
+    return buffer;
+  }
+
   private run(plan: ExecutionPlan, sig: GraphSignature, roots: readonly LazyNode[]): Storage[] {
-    const leaves: GPUBuffer[] = [];
+    const leaves: GPUBufferBinding[] = [];
     for (const i of plan.boundLeaves) {
       const n = sig.leaves[i];
       if (n.op.kind !== 'buffer') throw new Error('plan: a leaf is not a buffer node');
-      leaves[i] = this.storages.deviceBuffer(n.op.storage);
+      leaves[i] = this.storages.binding(n.op.storage);
     }
-    const outBuffers: GPUBuffer[] = [];
-    const copies: { from: GPUBuffer; to: GPUBuffer; bytes: number }[] = [];
+    const outBuffers: GPUBufferBinding[] = [];
+    const temps: GPUBuffer[] = [];
+    const copies: { from: GPUBuffer; to: GPUBufferBinding; bytes: number }[] = [];
     const outputs = plan.outputs.map((o) => {
       if (o.write !== 'fresh') {
         const target = roots[o.root].target!;
-        const targetBuffer = this.storages.deviceBuffer(target);
+        const targetBinding = this.storages.binding(target);
         if (o.write === 'direct') {
-          outBuffers.push(targetBuffer);
+          outBuffers.push(targetBinding);
           return target;
         }
         const bytes = gpuBytes(o.size);
         const temp = this.pool.acquire(bytes, STORAGE_USAGE);
-        outBuffers.push(temp);
-        if (o.size > 0) copies.push({ from: temp, to: targetBuffer, bytes });
+        temps.push(temp);
+        outBuffers.push({ buffer: temp });
+        if (o.size > 0) copies.push({ from: temp, to: targetBinding, bytes });
         return target;
       }
       const s = new Storage(o.dtype, o.size);
       if (o.size === 0) s.host = allocHost(o.dtype, 0);
-      outBuffers.push(this.storages.allocate(s));
+      outBuffers.push({ buffer: this.storages.allocate(s) });
       return s;
     });
     const slots = plan.memory.slotBytes.map((bytes) => this.pool.acquire(bytes, STORAGE_USAGE));
-    const bufferOf = (r: BufferRef): GPUBuffer =>
-      r.from === 'leaf' ? leaves[r.index] : r.from === 'slot' ? slots[r.index] : outBuffers[r.index];
+    const bufferOf = (r: BufferRef): GPUBufferBinding =>
+      r.from === 'leaf' ? leaves[r.index] : r.from === 'slot' ? { buffer: slots[r.index] } : outBuffers[r.index];
 
+    const scalarBuffer = this.uploadScalars(plan, sig);
     if (plan.kernels.length > 0) {
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       for (const k of plan.kernels) {
-        const entries = k.refs.map((r, binding) => ({ binding, resource: { buffer: bufferOf(r) } }));
+        const entries = k.refs.map((r, binding) => ({ binding, resource: bufferOf(r) }));
         pass.setPipeline(k.pipeline);
         pass.setBindGroup(0, this.device.createBindGroup({ layout: k.layout, entries }));
+        if (k.scalars) {
+          const resource = { buffer: scalarBuffer!, offset: k.scalars.offsetBytes, size: k.scalars.bytes };
+          pass.setBindGroup(1, this.device.createBindGroup({ layout: k.scalars.layout, entries: [{ binding: 0, resource }] }));
+        }
         pass.dispatchWorkgroups(...k.workgroups);
       }
       pass.end();
-      for (const c of copies) encoder.copyBufferToBuffer(c.from, 0, c.to, 0, c.bytes);
+      for (const c of copies) encoder.copyBufferToBuffer(c.from, 0, c.to.buffer, c.to.offset ?? 0, c.bytes);
       this.device.queue.submit([encoder.finish()]);
       stats.submits++;
       stats.dispatches += plan.kernels.length;
     }
     // Slots go back to the pool now: later submissions are ordered after this one.
     for (const b of slots) this.pool.release(b);
-    plan.outputs.forEach((o, i) => o.write === 'copy' && this.pool.release(outBuffers[i]));
+    for (const t of temps) this.pool.release(t);
+    if (scalarBuffer) this.pool.release(scalarBuffer);
     this.last = plan;
     return plan.roots.map((r) => {
       if (r.from === 'output') return outputs[r.index];

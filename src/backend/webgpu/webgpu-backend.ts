@@ -8,7 +8,7 @@ import { describeOp, LazyNode, Storage, type GpuTarget } from '../../graph/ir';
 import { kernelBindings, kernelOutputs, schedule, type Kernel } from '../../graph/schedule';
 import { stats, type Backend } from '../backend';
 import { DeviceLostError } from '../../errors';
-import { layoutEntries, reflectBindings } from './bindings';
+import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES } from './bindings';
 import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
 import { GpuBuffer, GpuStorages } from './gpu-storage';
 import { gpuTarget, lowerKernel, type Launch } from './lower';
@@ -17,6 +17,8 @@ import { Planner, type CompiledKernel, type KernelCompiler } from './plan';
 interface CachedPipeline {
   pipeline: GPUComputePipeline;
   layout: GPUBindGroupLayout;
+  /** The layout of group 1, when the kernel reads runtime scalars. */
+  scalarLayout: GPUBindGroupLayout | null;
   bindings: number;
 }
 
@@ -83,28 +85,35 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   private checked(k: Kernel, launch: Launch, p: CachedPipeline): CompiledKernel {
     const bindings = kernelBindings(k);
     if (p.bindings !== bindings.length) throw new Error(`webgpu: ${launch.entryPoint} declares ${p.bindings} bindings, the kernel binds ${bindings.length}`);
-    return { pipeline: p.pipeline, layout: p.layout, workgroups: launch.workgroups, bindings };
+    if ((p.scalarLayout !== null) !== launch.scalars.length > 0) throw new Error(`webgpu: ${launch.entryPoint} and its launch disagree on the scalar block`);
+    return { pipeline: p.pipeline, layout: p.layout, workgroups: launch.workgroups, bindings, scalars: launch.scalars, scalarLayout: p.scalarLayout };
   }
 
   /** Builds the pipeline of a launch and its bind group layout, from the WGSL's reflected bindings. */
   private pipeline(l: Launch, async: false): CachedPipeline;
   private pipeline(l: Launch, async: true): Promise<CachedPipeline>;
   private pipeline(l: Launch, async: boolean): CachedPipeline | Promise<CachedPipeline> {
-    const bindings = reflectBindings(l.code, l.entryPoint);
+    const { storage: bindings, scalarBlock } = reflectKernel(l.code, l.entryPoint);
     if (bindings.some((b, i) => b.binding !== i)) throw new Error(`webgpu: ${l.entryPoint} has gaps in its bindings (${bindings.map((b) => b.binding).join(',')})`);
     const layout = this.device.createBindGroupLayout({ entries: layoutEntries(bindings) });
+    const scalarLayout = scalarBlock ? this.device.createBindGroupLayout({ entries: SCALAR_LAYOUT_ENTRIES }) : null;
     const module = this.device.createShaderModule({ code: l.code });
     const descriptor: GPUComputePipelineDescriptor = {
-      layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: scalarLayout ? [layout, scalarLayout] : [layout] }),
       compute: { module, entryPoint: l.entryPoint, constants: l.constants },
     };
     const remember = (pipeline: GPUComputePipeline): CachedPipeline => {
-      const p = { pipeline, layout, bindings: bindings.length };
+      const p = { pipeline, layout, scalarLayout, bindings: bindings.length };
       this.pipelines.set(l.pipelineKey, p);
       stats.pipelinesCreated++;
       return p;
     };
     return async ? this.device.createComputePipelineAsync(descriptor).then(remember) : remember(this.device.createComputePipeline(descriptor));
+  }
+
+  memory(): { liveBytes: number; pooledBytes: number; peakBytes: number } {
+    const { liveBytes, pooledBytes, peakBytes } = this.pool;
+    return { liveBytes, pooledBytes, peakBytes };
   }
 
   async read(storage: Storage): Promise<TypedArray> {
@@ -116,7 +125,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     const bytes = storage.size * 4;
     const staging = this.pool.acquire(bytes, STAGING_USAGE);
     const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(storage.device.buffer, 0, staging, 0, bytes);
+    encoder.copyBufferToBuffer(storage.device.buffer, storage.offset * 4, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
     stats.submits++;
     try {
@@ -138,6 +147,8 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   }
 
   async download(storage: Storage): Promise<void> {
+    // An arena range moves with its base.
+    if (storage.base) return this.download(storage.base);
     const device = storage.device;
     if (!(device instanceof GpuBuffer)) return;
     const host = await this.read(storage);

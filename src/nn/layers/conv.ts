@@ -71,7 +71,7 @@ abstract class ConvLayer<O extends ConvBaseOptions> extends Layer<O> {
 
   outputShape(inputShape: LayerShape): LayerShape {
     this.build(inputShape);
-    return this.traceShape(inputShape);
+    return this.traceShape(inputShape, (x) => this.forward(x));
   }
 
   protected activate(y: Tensor): Tensor {

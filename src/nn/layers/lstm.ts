@@ -1,6 +1,7 @@
 // Keras `LSTM` (gate order i, f, g, o; PyTorch's cell numerics): kernel [I, 4H],
 // recurrentKernel [H, 4H], bias [4H] with the forget block at one (Keras's unitForgetBias).
 
+import { full } from '../../ops/creation';
 import { concat } from '../../ops/movement';
 import type { Tensor } from '../../tensor';
 import { getInitializer } from '../initializers';
@@ -25,8 +26,7 @@ export class LSTM extends Recurrent<LSTMOptions> {
     const { units: h, unitForgetBias = true, biasInitializer = 'zeros' } = this.config;
     if (!unitForgetBias) return super.createBias();
     const init = getInitializer(biasInitializer, this.name);
-    const ones = getInitializer('ones', this.name);
-    return concat([init.init([h]), ones.init([h]), init.init([2 * h])]).requiresGrad_();
+    return this.keep(concat([init.init([h]), full([h], 1), init.init([2 * h])]).requiresGrad_());
   }
 
   protected sequence(xw: Tensor, [h0, c0]: readonly Tensor[]): SequenceCache {

@@ -44,8 +44,8 @@ export class BatchNormalization extends Layer<BatchNormalizationOptions> {
     const { center = true, scale = true, gammaInitializer = 'ones', betaInitializer = 'zeros' } = this.config;
     this.gamma = scale ? this.weight([c], gammaInitializer) : null;
     this.beta = center ? this.weight([c], betaInitializer) : null;
-    this.movingMean = getInitializer(this.config.movingMeanInitializer ?? 'zeros', this.name).init([c]);
-    this.movingVariance = getInitializer(this.config.movingVarianceInitializer ?? 'ones', this.name).init([c]);
+    this.movingMean = this.keep(getInitializer(this.config.movingMeanInitializer ?? 'zeros', this.name).init([c]));
+    this.movingVariance = this.keep(getInitializer(this.config.movingVarianceInitializer ?? 'ones', this.name).init([c]));
     return { axes: [c], anyLeading: true };
   }
 
@@ -63,9 +63,9 @@ export class BatchNormalization extends Layer<BatchNormalizationOptions> {
     const variance = x.sub(mean).square().mean(axes);
     const n = x.size / x.shape[x.rank - 1];
     noGrad(() => {
-      overwrite(this.movingMean!, this.movingMean!.mul(momentum).add(mean.mul(1 - momentum)), this.name);
+      overwrite(this.movingMean!, this.movingMean!.mul(momentum).add(mean.mul(1 - momentum)));
       const unbiased = n > 1 ? variance.mul(n / (n - 1)) : variance;
-      overwrite(this.movingVariance!, this.movingVariance!.mul(momentum).add(unbiased.mul(1 - momentum)), this.name);
+      overwrite(this.movingVariance!, this.movingVariance!.mul(momentum).add(unbiased.mul(1 - momentum)));
     });
     return batchNorm(x, mean, variance, norm);
   }

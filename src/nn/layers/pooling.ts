@@ -21,7 +21,7 @@ abstract class Pooling2D extends Layer<Pooling2DOptions> {
   }
   outputShape(inputShape: LayerShape): LayerShape {
     this.build(inputShape);
-    return this.traceShape(inputShape);
+    return this.traceShape(inputShape, (x) => this.forward(x));
   }
   protected window() {
     const { poolSize = 2, strides, padding = 'valid' } = this.config;

@@ -18,11 +18,11 @@ export const GRU_FORWARD: KernelDef<SequenceAttrs> = {
     const a = new Float64Array(G);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
-        const prev = (b * T + t - 1) * 5 * H;
-        const hp = (k: number) => (t === 0 ? h0[b * H + k] : cache[prev + k]);
+        // The previous h: the initial state, or slot 0 of the previous step.
+        const [hs, hOff] = t === 0 ? [h0, b * H] : [cache, (b * T + t - 1) * 5 * H];
         for (let q = 0; q < G; q++) a[q] = bh[q];
         for (let k = 0; k < H; k++) {
-          const hk = hp(k);
+          const hk = hs[hOff + k];
           for (let q = 0; q < G; q++) a[q] += hk * u[k * G + q];
         }
         const x = (b * T + t) * G;
@@ -31,7 +31,11 @@ export const GRU_FORWARD: KernelDef<SequenceAttrs> = {
           const r = sigmoid(xw[x + j] + a[j]);
           const z = sigmoid(xw[x + H + j] + a[H + j]);
           const n = Math.tanh(xw[x + 2 * H + j] + r * a[2 * H + j]);
-          [(1 - z) * n + z * hp(j), r, z, n, a[2 * H + j]].forEach((v, s) => (cache[base + s * H + j] = v));
+          cache[base + j] = (1 - z) * n + z * hs[hOff + j];
+          cache[base + H + j] = r;
+          cache[base + 2 * H + j] = z;
+          cache[base + 3 * H + j] = n;
+          cache[base + 4 * H + j] = a[2 * H + j];
         }
       }
     }
@@ -58,11 +62,14 @@ export const GRU_BACKWARD: KernelDef<SequenceAttrs> = {
           let dh = gcache[base + j] + carry[j];
           if (t + 1 < T) for (let k = 0; k < G; k++) dh += out[next + k] * u[j * G + k];
           const hp = t === 0 ? h0[b * H + j] : cache[base - 5 * H + j];
-          const [r, z, n, hn] = [1, 2, 3, 4].map((s) => cache[base + s * H + j]);
+          const r = cache[base + H + j], z = cache[base + 2 * H + j], n = cache[base + 3 * H + j], hn = cache[base + 4 * H + j];
           const dan = dh * (1 - z) * (1 - n * n);
           const dar = dan * hn * r * (1 - r);
           const daz = dh * (hp - n) * z * (1 - z);
-          [dar, daz, dan, dar, daz, dan * r].forEach((v, s) => (out[row + s * H + j] = v));
+          out[row + j] = out[row + G + j] = dar;
+          out[row + H + j] = out[row + G + H + j] = daz;
+          out[row + 2 * H + j] = dan;
+          out[row + G + 2 * H + j] = dan * r;
           carry[j] = dh * z;
         }
       }

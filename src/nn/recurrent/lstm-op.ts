@@ -19,19 +19,23 @@ export const LSTM_FORWARD: KernelDef<SequenceAttrs> = {
     const a = new Float64Array(G);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
-        const prev = (b * T + t - 1) * 6 * H;
-        const hp = (k: number) => (t === 0 ? h0[b * H + k] : cache[prev + k]);
+        // The previous h and c: the initial state, or slots 0 and 1 of the previous step.
+        const [hs, hOff, cs, cOff] = t === 0 ? [h0, b * H, c0, b * H] : [cache, (b * T + t - 1) * 6 * H, cache, (b * T + t - 1) * 6 * H + H];
         for (let q = 0; q < G; q++) a[q] = xw[(b * T + t) * G + q];
         for (let k = 0; k < H; k++) {
-          const hk = hp(k);
+          const hk = hs[hOff + k];
           for (let q = 0; q < G; q++) a[q] += hk * u[k * G + q];
         }
         const base = (b * T + t) * 6 * H;
         for (let j = 0; j < H; j++) {
           const i = sigmoid(a[j]), f = sigmoid(a[H + j]), g = Math.tanh(a[2 * H + j]), o = sigmoid(a[3 * H + j]);
-          const c = f * (t === 0 ? c0[b * H + j] : cache[prev + H + j]) + i * g;
-          const vals = [o * Math.tanh(c), c, i, f, g, o];
-          vals.forEach((v, s) => (cache[base + s * H + j] = v));
+          const c = f * cs[cOff + j] + i * g;
+          cache[base + j] = o * Math.tanh(c);
+          cache[base + H + j] = c;
+          cache[base + 2 * H + j] = i;
+          cache[base + 3 * H + j] = f;
+          cache[base + 4 * H + j] = g;
+          cache[base + 5 * H + j] = o;
         }
       }
     }
@@ -58,7 +62,8 @@ export const LSTM_BACKWARD: KernelDef<SequenceAttrs> = {
           let dh = gcache[base + j];
           if (t + 1 < T) for (let k = 0; k < G; k++) dh += dg[next + k] * u[j * G + k];
           const cp = t === 0 ? c0[b * H + j] : cache[base - 5 * H + j];
-          const [c, i, f, g, o] = [1, 2, 3, 4, 5].map((s) => cache[base + s * H + j]);
+          const c = cache[base + H + j], i = cache[base + 2 * H + j], f = cache[base + 3 * H + j];
+          const g = cache[base + 4 * H + j], o = cache[base + 5 * H + j];
           const tc = Math.tanh(c);
           const dcj = gcache[base + H + j] + dc[j] + dh * o * (1 - tc * tc);
           dg[row + j] = dcj * g * i * (1 - i);

@@ -27,10 +27,10 @@ export const RNN_FORWARD: KernelDef<RnnAttrs> = {
     const a = new Float64Array(H);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
-        const prev = (b * T + t - 1) * H;
+        const [src, off] = t === 0 ? [h0, b * H] : [hs, (b * T + t - 1) * H];
         for (let j = 0; j < H; j++) a[j] = xw[(b * T + t) * H + j];
         for (let k = 0; k < H; k++) {
-          const hk = t === 0 ? h0[b * H + k] : hs[prev + k];
+          const hk = src[off + k];
           for (let j = 0; j < H; j++) a[j] += hk * u[k * H + j];
         }
         for (let j = 0; j < H; j++) hs[(b * T + t) * H + j] = ACT[act](a[j]);
