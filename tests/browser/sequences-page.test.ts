@@ -1,13 +1,11 @@
 // The sequences page (demo/sequences.html) in headless Chromium: SimpleRNN, GRU and LSTM each
 // lower their validation loss on the noisy signal, and each layer's time per epoch is measured.
-// On the CPU backend: on WebGPU, Adam training here gives run-to-run different, wrong losses (a
-// core bug, reported with the site's branch; the page on WebGPU shows it).
 
 import { expect, it } from 'vitest';
 import { artifactPath, runBrowserPage } from './harness';
 
 it('the sequences page trains SimpleRNN, GRU and LSTM and times their epochs', async () => {
-  const run = await runBrowserPage('demo/sequences.html?test=1&backend=cpu', { screenshot: artifactPath('sequences') });
+  const run = await runBrowserPage('demo/sequences.html?test=1', { screenshot: artifactPath('sequences') });
   expect(run.errors).toEqual([]);
   expect(run.results.map((r) => r.name)).toEqual(['SimpleRNN learns the signal', 'GRU learns the signal', 'LSTM learns the signal']);
   for (const r of run.results) expect(r.pass, r.message).toBe(true);
