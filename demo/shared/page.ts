@@ -11,6 +11,7 @@ export const pages: readonly { path: string; title: string; blurb: string }[] = 
   { path: '/', title: 'Home', blurb: 'what webgrad is, the adapter found, how to install' },
   { path: '/demo/playground.html', title: 'Playground', blurb: '2-D classification: XOR, circles, spirals, blobs; the decision boundary live' },
   { path: '/demo/regression.html', title: 'Regression', blurb: 'fit a noisy 1-D function; SGD, momentum, Nesterov, RMSprop and Adam side by side' },
+  { path: '/demo/fashion.html', title: 'Fashion-MNIST', blurb: 'an MLP or CNN trained with fit in a Web Worker: accuracy curves, confusion matrix, predictions' },
   { path: '/demo/sequences.html', title: 'Sequences', blurb: 'SimpleRNN vs GRU vs LSTM continuing a noisy signal' },
   { path: '/bench/', title: 'Benchmark', blurb: 'GPU vs CPU, and against TensorFlow.js and jax-js' },
   { path: '/demo/docs.html', title: 'Docs', blurb: 'getting started, guides, the API reference' },
