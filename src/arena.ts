@@ -74,7 +74,8 @@ export function packTensors(tensors: readonly Tensor[]): Arena {
   // The arena's contents: every member's values in its range (the gaps are zeros), as a node of
   // its own, so a member is never realized into the arena in place of a copy.
   const contents = tidy(() => new Tensor(new LazyNode({ kind: 'view', view: { kind: 'reshape' } }, [laidOut(offsets, total, tensors).node], [total], dtype)));
-  realizeNodes([contents.node]);
+  // Not the step's realize: the loss waiting to ride along waits for the update.
+  realizeNodes([contents.node], { rideAlong: false });
   const op = contents.node.op;
   if (op.kind !== 'buffer') throw new Error('packTensors: realize left a lazy node');
   const base = op.storage;

@@ -360,9 +360,12 @@ export function realizeWithNext(t: Tensor): void {
   realizeWithNextNode(t.node);
 }
 
-/** @internal Computes `nodes` on the active backend now; each becomes a buffer node in place. */
-export function realizeNodes(nodes: readonly LazyNode[]): void {
-  realize(activeBackend(), nodes);
+/**
+ * @internal Computes `nodes` on the active backend now; each becomes a buffer node in place.
+ * `rideAlong: false` leaves the tensors waiting to ride along for the next realize.
+ */
+export function realizeNodes(nodes: readonly LazyNode[], opts: { rideAlong?: boolean } = {}): void {
+  realize(activeBackend(), nodes, opts);
 }
 
 /** The storages a tensor's graph reads (for moving data between backends). */

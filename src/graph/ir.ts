@@ -76,6 +76,13 @@ export class Storage {
     else this.ownVersion = v;
   }
 
+  /** Whether this storage and `other` share memory: one storage, or overlapping ranges of one base. */
+  overlaps(other: Storage): boolean {
+    if (this === other) return true;
+    if ((this.base ?? this) !== (other.base ?? other)) return false;
+    return this.offset < other.offset + other.size && other.offset < this.offset + this.size;
+  }
+
   hold(): void {
     this.holders++;
   }

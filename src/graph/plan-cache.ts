@@ -80,7 +80,8 @@ export function graphSignature(roots: readonly LazyNode[]): GraphSignature {
   // contents decides how the write is planned, so it is part of the structure.
   const targetKey = (r: LazyNode) => {
     if (!r.target) return '';
-    const reading = leaves.flatMap((l, i) => (l.op.kind === 'buffer' && l.op.storage === r.target ? [i] : []));
+    // Leaves on the target's memory (itself, or arena ranges overlapping it), and which is which.
+    const reading = leaves.flatMap((l, i) => (l.op.kind === 'buffer' && l.op.storage.overlaps(r.target!) ? [l.op.storage === r.target ? `${i}` : `${i}~`] : []));
     return `>${reading.join(',') || '-'}`;
   };
   parts.push(`roots ${roots.map((r) => `${index.get(r)}${targetKey(r)}`).join(' ')}`);

@@ -77,9 +77,12 @@ function keptIntermediates(todo: readonly LazyNode[]): LazyNode[] {
     .filter((n) => n.handles > 0 && !roots.has(n) && n.op.kind !== 'buffer');
 }
 
-/** Computes `nodes` on `backend` now (GPU work enqueued, not awaited). */
-export function realize(backend: Backend, nodes: readonly LazyNode[]): void {
-  const todo = realizeRoots(nodes);
+/**
+ * Computes `nodes` on `backend` now (GPU work enqueued, not awaited). `rideAlong: false` leaves
+ * the waiting nodes for the next realize (an engine-internal realize, such as packing an arena).
+ */
+export function realize(backend: Backend, nodes: readonly LazyNode[], opts: { rideAlong?: boolean } = {}): void {
+  const todo = opts.rideAlong === false ? [...new Set(nodes)].filter((n) => n.op.kind !== 'buffer') : realizeRoots(nodes);
   if (todo.length === 0) return;
   assertFresh(todo);
   settle(todo, backend.execute(todo));

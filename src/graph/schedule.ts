@@ -9,7 +9,7 @@
 // Pure: no GPU here.
 
 import { sizeOf } from '../shape';
-import { LazyNode, topoSort } from './ir';
+import { LazyNode, topoSort, type Storage } from './ir';
 
 /**
  * A generated kernel: `outputs` (`root` is the first) computed from `inputs` (materialized
@@ -168,7 +168,7 @@ export function schedule(roots: readonly LazyNode[], opts: ScheduleOptions): Ker
   }
   const merged = mergeOutputs(kernels.reverse(), rootSet, materialized, opts.maxBuffers);
   merged.forEach((k, i) => {
-    if (k.kind === 'fused') k.aliases = inPlaceAliases(k, order, merged.slice(i + 1));
+    if (k.kind === 'fused') k.aliases = inPlaceAliases(k, merged.slice(i + 1));
   });
   return merged;
 }
@@ -200,19 +200,29 @@ function readsAtOwnIndex(k: FusedKernel, leaf: LazyNode): boolean {
 }
 
 /**
+ * Whether buffer node `n` reads memory `target` overwrites: the storage itself, a range of it,
+ * its base, or another range of its base that overlaps it (arena members).
+ */
+function holdsOld(n: LazyNode, target: Storage): boolean {
+  return n.op.kind === 'buffer' && n.op.storage.overlaps(target);
+}
+
+/**
  * The inputs of `k` that are the old contents of a storage one of its outputs assigns, when the
  * whole kernel reads them at its own index: they are read through that output's binding. Not
  * when a `later` kernel reads the old contents too: that output is then written through a copy
  * (writePlan), and its binding does not hold the old contents.
  */
-function inPlaceAliases(k: FusedKernel, order: readonly LazyNode[], later: readonly Kernel[]): Map<LazyNode, LazyNode> {
+function inPlaceAliases(k: FusedKernel, later: readonly Kernel[]): Map<LazyNode, LazyNode> {
   const aliases = new Map<LazyNode, LazyNode>();
   for (const out of k.outputs) {
     if (!out.target) continue;
     const olds = k.inputs.filter((n) => n.op.kind === 'buffer' && n.op.storage === out.target);
     if (olds.length !== 1 || !readsAtOwnIndex(k, olds[0])) continue;
-    if (order.some((n) => n !== olds[0] && n.op.kind === 'buffer' && n.op.storage === out.target)) continue;
-    if (later.some((kk) => kk.inputs.includes(olds[0]))) continue;
+    const target = out.target;
+    // Another view of the same memory bound in this kernel would alias its writable binding.
+    if (k.inputs.some((n) => n !== olds[0] && holdsOld(n, target))) continue;
+    if (later.some((kk) => kk.inputs.some((n) => holdsOld(n, target)))) continue;
     aliases.set(olds[0], out);
   }
   return aliases;
@@ -231,7 +241,7 @@ export function writePlan(kernels: readonly Kernel[]): WritePlan {
     for (const o of kernelOutputs(k)) {
       const target = o.target;
       if (!target || targets.get(target) !== 1) continue;
-      const readsOld = (kk: Kernel) => kk.inputs.some((n) => n.op.kind === 'buffer' && n.op.storage === target && !(kk.kind === 'fused' && kk.aliases.has(n)));
+      const readsOld = (kk: Kernel) => kk.inputs.some((n) => holdsOld(n, target) && !(kk.kind === 'fused' && kk.aliases.has(n)));
       if (readsOld(k) || kernels.slice(i + 1).some(readsOld)) continue;
       direct.add(o);
     }

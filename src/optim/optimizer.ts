@@ -9,6 +9,7 @@ import { keep, tidy } from '../lifetime';
 import { tensor } from '../ops/creation';
 import { noGrad, Tensor } from '../tensor';
 import { nonNegative } from './checks';
+import { Packs, stateTensorsOf } from './packing';
 import type { Schedule } from './schedules';
 
 /** A learning rate: a number, or a schedule of the step index. */
@@ -79,6 +80,7 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateTensors, C
   readonly state = new Map<Tensor, ParamState<S>>();
   /** Calls of `step()` so far: the step index a learning-rate schedule receives. */
   iterations = 0;
+  private readonly packs = new Packs();
 
   protected constructor(
     private readonly name: string,
@@ -91,6 +93,8 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateTensors, C
       if (typeof g.lr !== 'function') nonNegative(name, 'lr', g.lr);
       check(name, g);
     }
+    // A list of parameters is packed now, so every step, the first included, has one structure.
+    for (const g of this.paramGroups) if (!isSource(g.params)) this.packs.packEarly(g.params);
   }
 
   /** The state tensors a parameter starts with. */
@@ -149,14 +153,25 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateTensors, C
    */
   protected applyUpdates(jobs: readonly UpdateJob<S, C>[]): void {
     const written: Tensor[] = [];
-    for (const { p, g, state, scalars } of jobs) {
-      const next = this.rule(p, g, state, scalars);
+    const write = (p: Tensor, g: Tensor, state: Map<string, Tensor>, scalars: C) => {
+      const next = this.rule(p, g, Object.fromEntries(state) as S, scalars);
       written.push(p.assign(next.p));
-      for (const k of Object.keys(next.state)) {
-        const target = state[k];
+      for (const [k, target] of state) {
         const value = next.state[k];
-        if (target instanceof Tensor && value) written.push(target.assign(value));
+        if (value) written.push(target.assign(value));
       }
+    };
+    // Jobs that share their scalars (one group, one step count) run as one: the rule once over
+    // their packed arenas (src/arena.ts), one kernel for all of them where the binding limit allows.
+    for (const batch of groupBy(jobs, (j) => j.scalars).values()) {
+      const states = batch.map((j) => stateTensorsOf(j.state));
+      if (batch.length === 1) {
+        write(batch[0].p, batch[0].g, states[0], batch[0].scalars);
+        continue;
+      }
+      const pack = this.packs.packOf(batch.map((j) => j.p), states);
+      const packedState = new Map([...pack.state].map(([k, a]) => [k, a.all]));
+      write(pack.params.all, Packs.laidOut(pack, batch.map((j) => j.g)), packedState, batch[0].scalars);
     }
     realize(...written);
   }
@@ -176,6 +191,17 @@ export abstract class Optimizer<O extends BaseOptions, S extends StateTensors, C
 /** `given` over `defaults`, options set to undefined taking the default. */
 export function withDefaults<O extends object>(defaults: O, given: object | undefined): O {
   return { ...defaults, ...Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => v !== undefined)) };
+}
+
+function groupBy<T, K>(xs: readonly T[], key: (x: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const x of xs) {
+    const k = key(x);
+    const list = out.get(k);
+    if (list) list.push(x);
+    else out.set(k, [x]);
+  }
+  return out;
 }
 
 function paramsOf<O>(op: string, group: ParamGroup<O>): readonly Tensor[] {

@@ -50,7 +50,11 @@ export class GpuStorages {
   binding(storage: Storage): GPUBufferBinding {
     if (!storage.base) return { buffer: this.deviceBuffer(storage) };
     if (storage.released) throw new DisposedError(`realize: the graph reads a ${storage.dtype} buffer of ${storage.size} elements whose tensor was disposed`);
-    return { buffer: this.deviceBuffer(storage.base), offset: storage.offset * 4, size: gpuBytes(storage.size) };
+    const buffer = this.deviceBuffer(storage.base);
+    const offset = storage.offset * 4;
+    // The whole 256-byte-aligned range (arena ranges are padded to it): kernels that load vec4s
+    // read up to the next multiple of 4 elements.
+    return { buffer, offset, size: Math.min(Math.ceil(gpuBytes(storage.size) / 256) * 256, buffer.size - offset) };
   }
 
   /** The GPU buffer of a storage (a whole one, not a view), uploading its host copy first if it has none. */
