@@ -1,12 +1,13 @@
 // The Fashion-MNIST page (demo/fashion.html): starts the training worker (fashion-worker.ts),
 // draws its epoch losses and accuracies live, a progress bar per batch, then the test accuracy, the
 // confusion matrix and a grid of test images with predicted labels. `?test=1` trains the MLP on a
-// small subset and reports the accuracy and the longest main-thread task seen while it trained.
+// small subset, reloads it from IndexedDB, and reports the accuracies and the longest main-thread
+// task seen while it trained.
 
 import * as wg from 'webgrad';
 import { lineChart } from './shared/charts';
 import { $, param, runPage, startPage, type PageCheck } from './shared/page';
-import type { TrainRequest, WorkerMessage } from './fashion-worker';
+import { savedAs, type TrainRequest, type WorkerMessage } from './fashion-worker';
 
 const classNames = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
@@ -46,8 +47,8 @@ function drawGrid(images: Float32Array, labels: Int32Array, predicted: Int32Arra
   $('#grid').replaceChildren(...figures);
 }
 
-/** Trains in the worker; resolves to the test accuracy. */
-function train(req: TrainRequest, charts: { loss: ReturnType<typeof lineChart>; acc: ReturnType<typeof lineChart> }): Promise<number> {
+/** Trains in the worker; resolves to the test accuracy. `onTrained` runs as the results arrive, before they are drawn. */
+function train(req: TrainRequest, charts: { loss: ReturnType<typeof lineChart>; acc: ReturnType<typeof lineChart> }, onTrained?: () => void): Promise<number> {
   const worker = new Worker(new URL('./fashion-worker.ts', import.meta.url), { type: 'module' });
   const acc = { x: [] as number[], loss: [] as number[], valLoss: [] as number[], train: [] as number[], val: [] as number[] };
   return new Promise((resolve, reject) => {
@@ -64,8 +65,11 @@ function train(req: TrainRequest, charts: { loss: ReturnType<typeof lineChart>; 
         charts.loss.set(acc.x, [acc.loss, acc.valLoss]);
         charts.acc.set(acc.x, [acc.train, acc.val]);
       } else if (m.kind === 'done') {
+        onTrained?.();
         $<HTMLProgressElement>('#progress').value = 1;
-        $('#status').textContent = `test accuracy ${(m.testAccuracy * 100).toFixed(1)}%`;
+        $('#status').textContent = `test accuracy ${(m.testAccuracy * 100).toFixed(1)}% (model saved as ${m.savedAs})`;
+        $<HTMLButtonElement>('#reload').disabled = false;
+        $<HTMLButtonElement>('#download').disabled = false;
         drawConfusion(m.confusion);
         drawGrid(m.images, m.labels, m.predicted);
         worker.terminate();
@@ -85,7 +89,8 @@ runPage(async () => {
     loss: lineChart($('#loss-chart'), { title: 'loss per epoch', xLabel: 'epoch', yLabel: 'cross-entropy', series: ['train', 'validation'] }),
     acc: lineChart($('#acc-chart'), { title: 'accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', series: ['train', 'validation'] }),
   };
-  const request = (): TrainRequest => ({
+  const request = (action: TrainRequest['action'] = 'train'): TrainRequest => ({
+    action,
     backend: info.backend,
     model: $<HTMLSelectElement>('#model').value as 'mlp' | 'cnn',
     trainSize: Number($<HTMLInputElement>('#train-size').value),
@@ -99,21 +104,31 @@ runPage(async () => {
       for (const e of list.getEntries()) longestMs = Math.max(longestMs, e.duration);
     });
     observer.observe({ type: 'longtask' });
-    const accuracy = await train({ ...request(), model: 'mlp', trainSize: 2000, testSize: 500, epochs: 2, batchSize: 64 }, charts);
-    observer.disconnect();
+    const small = { ...request(), model: 'mlp' as const, trainSize: 2000, testSize: 500, epochs: 2, batchSize: 64 };
+    const accuracy = await train(small, charts, () => observer.disconnect());
     const drawn = $('#confusion').querySelectorAll('td').length;
+    const reloaded = await train({ ...small, action: 'reload' }, charts);
     return [
       { name: 'the MLP reaches 70% test accuracy on a 2000-image subset', pass: accuracy >= 0.7, message: `test accuracy ${accuracy}` },
       { name: 'the confusion matrix is drawn', pass: drawn === 100, message: `${drawn} cells` },
       { name: 'no main-thread task over 200 ms while training', pass: longestMs <= 200, message: `longest task ${longestMs.toFixed(0)} ms` },
+      { name: 'the model reloaded from IndexedDB predicts the same', pass: reloaded === accuracy, message: `test accuracy ${reloaded} reloaded, ${accuracy} trained` },
     ] satisfies PageCheck[];
   }
-  $('#form').addEventListener('submit', (e) => {
-    e.preventDefault();
+  const start = (action: TrainRequest['action']) => {
     $<HTMLButtonElement>('#train').disabled = true;
-    train(request(), charts)
+    train(request(action), charts)
       .catch((err: unknown) => Object.assign($('#status'), { className: 'bad', textContent: err instanceof Error ? err.message : String(err) }))
       .finally(() => ($<HTMLButtonElement>('#train').disabled = false));
+  };
+  $('#reload').addEventListener('click', () => start('reload'));
+  $('#download').addEventListener('click', async () => {
+    const kind = $<HTMLSelectElement>('#model').value as 'mlp' | 'cnn';
+    await (await wg.loadModel(savedAs(kind))).save(`downloads://webgrad-fashion-${kind}`);
+  });
+  $('#form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    start('train');
   });
   return [{ name: 'fashion', pass: true, message: `ready on ${wg.getBackend()}` }];
 });
