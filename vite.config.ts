@@ -1,11 +1,12 @@
 /// <reference types="vitest/config" />
-// One config for the three ways the repo is run: `vite` (dev server over the repo root: the start
-// page `index.html`, the browser test page `tests/browser/index.html`, demos and benchmarks),
-// `vite build` (the library: a browser and a Node bundle) and `vitest` (the test suites).
+// One config for the three ways the repo is run: `vite` (dev server over the repo root: the site,
+// i.e. the home page `index.html`, demo/*.html and bench/index.html, and the browser test page
+// `tests/browser/index.html`), `vite build` (the library: a browser and a Node bundle) and `vitest`.
 
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import systemPaths from './config/system-paths.json' with { type: 'json' };
 
@@ -44,7 +45,12 @@ export default defineConfig({
   resolve: {
     // wgsl_reflect's `main` is CommonJS in a "type": "module" package, which Node refuses to
     // load; its `module` build works everywhere.
-    alias: [{ find: /^wgsl_reflect$/, replacement: 'wgsl_reflect/wgsl_reflect.module.js' }],
+    // The site's pages (demo/, bench/) import the package by name, as a user would; the dev
+    // server and the tests resolve it to the source.
+    alias: [
+      { find: /^wgsl_reflect$/, replacement: 'wgsl_reflect/wgsl_reflect.module.js' },
+      { find: /^webgrad$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
   },
   server: {
     host: 'localhost',

@@ -1,4 +1,4 @@
-// How a benchmark page reports (bench/kernels.ts, bench/step.ts): each row goes to
+// How a benchmark page reports (bench/fit.ts): each row goes to
 // `window.__results` for its runner (the browser-test harness protocol, which then waits for
 // `window.__done`) and to the page's `#results` table for a person.
 

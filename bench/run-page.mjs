@@ -1,4 +1,4 @@
-// What the benchmark runners (run-kernels.mjs, run-step.mjs) share: running one bench page in a
+// What the benchmark runner (run.mjs) uses: running the bench page in a
 // headless Chromium session through the browser-test harness (tests/browser/harness.ts, loaded
 // with Vite's module loader, since Node runs no TypeScript itself), a text table, a results file.
 
@@ -16,6 +16,7 @@ export async function runPage(page, timeoutMs) {
     logLevel: 'error',
     server: { middlewareMode: true, hmr: false, watch: null },
     appType: 'custom',
+    optimizeDeps: { noDiscovery: true, entries: [] },
   });
   let run;
   try {

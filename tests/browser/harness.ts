@@ -3,9 +3,9 @@
 // Chromium through puppeteer-core. A page reports by setting `window.__results` and then
 // `window.__done = true`. It is a harness, not a test: it asserts nothing but that WebGPU exists.
 
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { createServer, type ViteDevServer } from 'vite';
@@ -50,6 +50,10 @@ export interface PageRun<R> {
 export interface RunOptions {
   /** How long to wait for `window.__done`; default 5 minutes (SwiftShader is slow). */
   timeoutMs?: number;
+  /** Where to write a full-page PNG screenshot once the page is done (a test artifact). */
+  screenshot?: string;
+  /** The viewport width in CSS pixels (default Chromium's 800). */
+  widthPx?: number;
 }
 
 /** A dev server and a browser, kept open to run several pages. Close it when done. */
@@ -103,6 +107,11 @@ export async function startBrowserSession(): Promise<BrowserSession> {
   };
 }
 
+/** Where a page test writes its screenshot: tests/browser/artifacts/NAME.png (gitignored). */
+export function artifactPath(name: string): string {
+  return join(repoRoot, 'tests', 'browser', 'artifacts', `${name}.png`);
+}
+
 /** Starts a session, runs one page in it and closes it. */
 export async function runBrowserPage<R = PageResult>(
   pagePath: string,
@@ -139,6 +148,7 @@ async function runPage<R>(browser: Browser, url: string, opts: RunOptions = {}):
   const timeoutMs = opts.timeoutMs ?? 300_000;
   const started = Date.now();
   const page = await browser.newPage();
+  if (opts.widthPx) await page.setViewport({ width: opts.widthPx, height: 900 });
   const watch = watchPage(page);
   try {
     await page.goto(url, { waitUntil: 'load', timeout: timeoutMs });
@@ -159,6 +169,10 @@ async function runPage<R>(browser: Browser, url: string, opts: RunOptions = {}):
       );
     }
     const results = ((await page.evaluate('window.__results')) ?? []) as R[];
+    if (opts.screenshot) {
+      mkdirSync(dirname(opts.screenshot), { recursive: true });
+      await page.screenshot({ path: opts.screenshot as `${string}.png`, fullPage: true });
+    }
     return { results, adapter, errors: watch.errors, elapsedMs: Date.now() - started };
   } finally {
     await page.close().catch(() => undefined);
