@@ -20,6 +20,7 @@ const builtIn: Record<string, new (config: never) => Layer<LayerOptions, unknown
   Flatten: L.Flatten, Dropout: L.Dropout, Activation: L.Activation,
   BatchNormalization: L.BatchNormalization, LayerNormalization: L.LayerNormalization, Embedding: L.Embedding,
   SimpleRNN: L.SimpleRNN, LSTM: L.LSTM, GRU: L.GRU,
+  RandomFlip: L.RandomFlip, RandomShift: L.RandomShift, RandomCrop: L.RandomCrop, RandomRotate: L.RandomRotate, RandomBrightness: L.RandomBrightness,
 };
 for (const [name, Cls] of Object.entries(builtIn)) registerLayer(name, (config) => new Cls(config as never));
 

@@ -1,5 +1,6 @@
 // wg.layers: one factory per Keras layer (camelCase names, option objects) and the classes.
 
+import { RandomBrightness, RandomCrop, RandomFlip, RandomRotate, RandomShift, type RandomBrightnessOptions, type RandomCropOptions, type RandomFlipOptions, type RandomRotateOptions, type RandomShiftOptions } from './augmentation';
 import { Conv1D, Conv2D, Conv2DTranspose, type Conv1DOptions, type Conv2DOptions, type Conv2DTransposeOptions } from './conv';
 import { Dense, type DenseOptions } from './dense';
 import { Embedding, type EmbeddingOptions } from './embedding';
@@ -12,6 +13,7 @@ import { Activation, Dropout, Flatten, type ActivationLayerOptions, type Dropout
 import { SimpleRNN, type SimpleRNNOptions } from './simple-rnn';
 import type { Layer, LayerOptions } from '../layer';
 
+export * from './augmentation';
 export * from './conv';
 export * from './dense';
 export * from './embedding';
@@ -81,3 +83,13 @@ export const simpleRNN = (opts: SimpleRNNOptions) => made(new SimpleRNN(opts));
 export const lstm = (opts: LSTMOptions) => made(new LSTM(opts));
 /** `wg.layers.gru({ units: 64 })` (reset_after, as Keras and PyTorch). */
 export const gru = (opts: RecurrentOptions) => made(new GRU(opts));
+/** `wg.layers.randomFlip({ mode: 'horizontal' })`: flips images in training, as Keras's RandomFlip. */
+export const randomFlip = (opts: RandomFlipOptions = {}) => made(new RandomFlip(opts));
+/** `wg.layers.randomShift({ maxShift: 2 })`: shifts images by whole pixels in training. */
+export const randomShift = (opts: RandomShiftOptions = {}) => made(new RandomShift(opts));
+/** `wg.layers.randomCrop(...)`: pads and crops images back to their size in training. */
+export const randomCrop = (opts: RandomCropOptions = {}) => made(new RandomCrop(opts));
+/** `wg.layers.randomRotate(...)`: rotates images by a random angle in training. */
+export const randomRotate = (opts: RandomRotateOptions = {}) => made(new RandomRotate(opts));
+/** `wg.layers.randomBrightness(...)`: scales brightness, clamped, in training. */
+export const randomBrightness = (opts: RandomBrightnessOptions = {}) => made(new RandomBrightness(opts));
