@@ -31,7 +31,7 @@ for (const backend of ['webgpu', 'cpu'] as const) {
       await useBackend(backend);
       const l = wg.layers.randomFlip({ mode: 'vertical' });
       expect(() => l.apply(wg.zeros([2, 6, 6]))).toThrow(wg.ShapeError);
-      const again = wg.nn.layerFromConfig(l.className, l.getConfig());
+      const again = wg.nn.layerFromConfig(l.className, { ...l.getConfig() } as Parameters<typeof wg.nn.layerFromConfig>[1]);
       expect(again.className).toBe('RandomFlip');
       expect(again.getConfig()).toEqual(l.getConfig());
     });
