@@ -64,8 +64,13 @@ async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
   return webgpu;
 }
 
+const INIT_KEYS: readonly string[] = ['backend', 'gpu', 'device'];
+
 /** Chooses the backend (WebGPU where an adapter exists, else CPU with a warning). */
 export async function init(opts: InitOptions = {}): Promise<InitResult> {
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new ArgumentError(`init: options must be an object ({ backend?, gpu?, device? }), got ${Array.isArray(opts) ? 'an array' : typeof opts}`);
+  const unknown = Object.keys(opts).filter((k) => !INIT_KEYS.includes(k));
+  if (unknown.length > 0) throw new ArgumentError(`init: unknown option ${unknown.map((k) => `'${k}'`).join(', ')} (accepted: ${INIT_KEYS.join(', ')})`);
   if (opts.backend !== undefined && opts.backend !== 'webgpu' && opts.backend !== 'cpu') {
     throw new ArgumentError(`init: backend must be 'webgpu' or 'cpu', got ${JSON.stringify(opts.backend)}`);
   }

@@ -195,4 +195,10 @@ describe('semantics chosen as PyTorch', () => {
     y.dispose();
     expectRefusal(() => loss.backward(), wg.DisposedError, 'backward');
   });
+
+  test('init refuses unknown option keys and options that are not an object', async () => {
+    await expect(wg.init({ backend: 'cpu', adaptor: 1 } as unknown as wg.InitOptions)).rejects.toThrow(/init: unknown option 'adaptor' \(accepted: backend, gpu, device\)/);
+    await expect(wg.init('cpu' as unknown as wg.InitOptions)).rejects.toThrow(wg.ArgumentError);
+    await useBackend('webgpu');
+  });
 });
