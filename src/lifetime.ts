@@ -120,11 +120,24 @@ function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
   return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 }
 
+/** The tensors a closing tidy returns: a leaf it disposes does not take a returned `.grad` along. */
+let escaping: ReadonlySet<Tensor> = new Set();
+
+/** @internal Whether `t` is being returned out of a closing tidy scope. */
+export function escapesScope(t: Tensor): boolean {
+  return escaping.has(t);
+}
+
 function closeScope(scope: Set<Tensor>, result: unknown): void {
   const at = scopes.lastIndexOf(scope);
   if (at >= 0) scopes.splice(at, 1);
   const returned = new Set(tensorsIn(result));
-  for (const t of scope) if (!returned.has(t) && !kept.has(t)) t.dispose();
+  escaping = returned;
+  try {
+    for (const t of scope) if (!returned.has(t) && !kept.has(t)) t.dispose();
+  } finally {
+    escaping = new Set();
+  }
   const parent = scopes[scopes.length - 1];
   if (parent) for (const t of returned) if (scope.has(t)) parent.add(t);
 }

@@ -17,7 +17,7 @@ import { logSoftmax, softmax } from './ops/softmax';
 import type { Axis } from './ops/reduce';
 import { backward } from './autograd/backward';
 import { fullNode } from './ops/node-builders';
-import { trackTensor, untrackTensor, type NodeCell } from './lifetime';
+import { escapesScope, trackTensor, untrackTensor, type NodeCell } from './lifetime';
 
 export type TensorLike = Tensor | number;
 
@@ -209,7 +209,7 @@ export class Tensor {
     if (this.disposed) return;
     this.disposed = true;
     // A leaf's gradient goes with it.
-    if (this.leafGrad && ownedGrads.has(this.leafGrad)) this.leafGrad.dispose();
+    if (this.leafGrad && ownedGrads.has(this.leafGrad) && !escapesScope(this.leafGrad)) this.leafGrad.dispose();
     this.leafGrad = null;
     this.gradFn = null;
     untrackTensor(this);

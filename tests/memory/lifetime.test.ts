@@ -216,3 +216,34 @@ describe('memory() on the cpu backend', () => {
     expect(wg.memory().liveBytes).toBe(before.liveBytes);
   });
 });
+
+describe('gradients belong to their leaf', () => {
+  it('a replaced gradient and a gradient set to null are released at once', async () => {
+    await useBackend('webgpu');
+    const x = wg.tensor([1, 2, 3], { requiresGrad: true });
+    x.square().sum().backward();
+    const first = x.grad!;
+    x.square().sum().backward();
+    expect(first.disposed).toBe(true);
+    expectClose(await x.grad!.data(), [4, 8, 12]);
+    const second = x.grad!;
+    x.grad = null;
+    expect(second.disposed).toBe(true);
+  });
+
+  it('a disposed leaf takes its gradient along, unless a tidy returns the gradient', async () => {
+    await useBackend('webgpu');
+    const x = wg.tensor([1, 2], { requiresGrad: true });
+    x.mul(3).sum().backward();
+    const g = x.grad!;
+    x.dispose();
+    expect(g.disposed).toBe(true);
+    const returned = wg.tidy(() => {
+      const y = wg.tensor([1, 2], { requiresGrad: true });
+      y.square().sum().backward();
+      return y.grad!;
+    });
+    expect(returned.disposed).toBe(false);
+    expectClose(await returned.data(), [2, 4]);
+  });
+});
