@@ -84,7 +84,10 @@ function warp(x: Tensor, oh: number, ow: number, map: CoordMap): Tensor {
   }
   const [, sh, sw] = source.shape;
   const flat = ramp(n).reshape([n, 1, 1]).mul(sh).add(y).mul(sw).add(xx);
-  const out = source.reshape([n * sh * sw, c]).gather(where(inside!.greater(0), flat, -1), 0);
+  // Pixels from outside the source read pixel 0 and are zeroed after the gather (in its epilogue).
+  const keep = inside!.greater(0);
+  const picked = source.reshape([n * sh * sw, c]).gather(where(keep, flat, 0), 0);
+  const out = where(keep.expandDims(-1), picked, 0);
   warped.set(out, { source, steps });
   return out;
 }

@@ -28,7 +28,7 @@ export const GATHER: KernelDef<GatherAttrs> = {
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < count; j++) {
         const a = indices[j];
-        if (a < 0 || a >= axis) continue;
+        if (a < 0 || a >= axis) throw new ArgumentError(`gather: index ${a} is out of range for an axis of size ${axis} (expected 0 ≤ index < ${axis}); the indices were computed lazily, so this is found at realize`);
         const src = (o * axis + a) * inner;
         const dst = (o * count + j) * inner;
         for (let i = 0; i < inner; i++) out[dst + i] = x[src + i];
@@ -70,8 +70,9 @@ function checkIndices(op: string, indices: Tensor, size: number, what: string): 
 
 /**
  * Takes slices of `x` along `axis` at `indices` (int32, any shape). Indices outside the axis are
- * an ArgumentError at the call when their values are on the host (as PyTorch raises); indices
- * computed lazily on the device are not read back to check, and give 0 there.
+ * an ArgumentError (as PyTorch raises): at the call when their values are on the host; when they
+ * are computed lazily, at realize on the CPU backend, and on WebGPU at the next readback (the
+ * kernel reports the first bad index through the device's error flags, with no extra stall).
  *
  * ```ts
  * wg.tensor([[1, 2], [3, 4]]).gather(wg.tensor([1], { dtype: 'int32' }), 1); // [[2], [4]]

@@ -18,7 +18,12 @@ export interface ShaderBinding {
 export interface KernelBindings {
   readonly storage: ShaderBinding[];
   readonly scalarBlock: boolean;
+  /** Whether it reports bad input through the device's error flags (`@group(2) @binding(0) var<storage, read_write> wg_errors`). */
+  readonly errorFlags: boolean;
 }
+
+/** The name of the error-flag buffer a kernel declares to report bad input found on the device (see WebGpuBackend.read). */
+export const ERROR_FLAGS = 'wg_errors';
 
 /**
  * What `entryPoint` of `code` uses: its group-0 storage bindings, sorted by binding number, and
@@ -30,14 +35,15 @@ export function reflectKernel(code: string, entryPoint: string): KernelBindings 
   const entry = reflect.entry.compute.find((f) => f.name === entryPoint);
   if (!entry) throw new Error(`reflectKernel: the shader has no compute entry point '${entryPoint}'`);
   const isBlock = (v: (typeof entry.resources)[number]) => v.group === 1 && v.binding === 0 && v.resourceType === 0 && v.name === SCALAR_BLOCK;
+  const isFlags = (v: (typeof entry.resources)[number]) => v.group === 2 && v.binding === 0 && v.resourceType === 1 && v.name === ERROR_FLAGS;
   const storage = entry.resources.flatMap((v) => {
-    if (isBlock(v)) return [];
+    if (isBlock(v) || isFlags(v)) return [];
     if (v.group !== 0 || v.resourceType !== 1) {
       throw new Error(`reflectKernel: '${entryPoint}' uses ${v.name} (group ${v.group}, binding ${v.binding}), not a group-0 storage buffer or the scalar block`);
     }
     return [{ binding: v.binding, name: v.name, access: v.access || 'read' }];
   });
-  return { storage: storage.sort((a, b) => a.binding - b.binding), scalarBlock: entry.resources.some(isBlock) };
+  return { storage: storage.sort((a, b) => a.binding - b.binding), scalarBlock: entry.resources.some(isBlock), errorFlags: entry.resources.some(isFlags) };
 }
 
 /** The group-0 storage bindings `entryPoint` of `code` uses, sorted by binding number (see reflectKernel). */
@@ -47,6 +53,9 @@ export function reflectBindings(code: string, entryPoint: string): ShaderBinding
 
 /** The bind group layout entries of the scalar block (group 1). */
 export const SCALAR_LAYOUT_ENTRIES: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: 4, buffer: { type: 'uniform' } }];
+
+/** The bind group layout entries of the error flags (group 2). */
+export const ERROR_LAYOUT_ENTRIES: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: 4, buffer: { type: 'storage' } }];
 
 /** The bind group layout entries of `bindings` for a compute stage (GPUShaderStage.COMPUTE = 4). */
 export function layoutEntries(bindings: readonly ShaderBinding[]): GPUBindGroupLayoutEntry[] {

@@ -25,6 +25,10 @@ export interface CompiledKernel {
   /** The nodes whose runtime scalars fill the kernel's group-1 block, in slot order. */
   readonly scalars: readonly LazyNode[];
   readonly scalarLayout: GPUBindGroupLayout | null;
+  /** Group 2's layout, when the kernel reports bad input through the device's error flags. */
+  readonly errorLayout: GPUBindGroupLayout | null;
+  /** An empty group 1's layout, when the kernel uses group 2 but reads no scalars. */
+  readonly gapLayout: GPUBindGroupLayout | null;
 }
 
 /** What a plan needs from the backend: its schedule and kernel lowering. */
@@ -49,6 +53,8 @@ interface PlannedKernel {
   readonly workgroups: readonly [number, number, number];
   readonly refs: readonly BufferRef[];
   readonly scalars: ScalarBlockRef | null;
+  readonly errorLayout: GPUBindGroupLayout | null;
+  readonly gapLayout: GPUBindGroupLayout | null;
 }
 
 /** A compiled plan: what a cache hit reuses. Holds no buffers between runs. */
@@ -82,7 +88,7 @@ function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: rea
     const refs = buffers.refs[i];
     if (sizeOf(k.root.shape) === 0) return [];
     const { pipeline, layout, workgroups } = compiled[i];
-    return [{ pipeline, layout, workgroups, refs, scalars: blockOf(compiled[i]) }];
+    return [{ pipeline, layout, workgroups, refs, scalars: blockOf(compiled[i]), errorLayout: compiled[i].errorLayout, gapLayout: compiled[i].gapLayout }];
   });
   const { roots: rootRefs, outputs, boundLeaves, memory } = buffers;
   return { kernels: planned, roots: rootRefs, outputs, boundLeaves, memory, scalarBytes };
@@ -100,6 +106,8 @@ export class Planner {
     private readonly pool: BufferPool,
     private readonly storages: GpuStorages,
     private readonly compiler: KernelCompiler,
+    /** The device's error-flag buffer (see WebGpuBackend.read), for kernels that report bad input. */
+    private readonly errorFlags: () => GPUBuffer,
   ) {}
 
   /** Computes `roots` with their graph's plan (compiling it on a miss); returns their storages. */
@@ -208,6 +216,8 @@ export class Planner {
           const resource = { buffer: scalarBuffer!, offset: k.scalars.offsetBytes, size: k.scalars.bytes };
           pass.setBindGroup(1, this.device.createBindGroup({ layout: k.scalars.layout, entries: [{ binding: 0, resource }] }));
         }
+        if (k.gapLayout) pass.setBindGroup(1, this.device.createBindGroup({ layout: k.gapLayout, entries: [] }));
+        if (k.errorLayout) pass.setBindGroup(2, this.device.createBindGroup({ layout: k.errorLayout, entries: [{ binding: 0, resource: { buffer: this.errorFlags() } }] }));
         pass.dispatchWorkgroups(...k.workgroups);
       }
       pass.end();

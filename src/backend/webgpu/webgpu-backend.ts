@@ -7,8 +7,8 @@ import { storageType } from '../../graph/launch';
 import { describeOp, LazyNode, Storage, type GpuTarget } from '../../graph/ir';
 import { kernelBindings, kernelOutputs, schedule, type Kernel } from '../../graph/schedule';
 import { stats, type Backend } from '../backend';
-import { DeviceLostError } from '../../errors';
-import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES } from './bindings';
+import { ArgumentError, DeviceLostError } from '../../errors';
+import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES } from './bindings';
 import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
 import { GpuBuffer, GpuStorages } from './gpu-storage';
 import { gpuTarget, lowerKernel, type Launch } from './lower';
@@ -19,7 +19,27 @@ interface CachedPipeline {
   layout: GPUBindGroupLayout;
   /** The layout of group 1, when the kernel reads runtime scalars. */
   scalarLayout: GPUBindGroupLayout | null;
+  /** The layout of group 2, when the kernel reports bad input through the error flags. */
+  errorLayout: GPUBindGroupLayout | null;
+  /** An empty group 1 before group 2, when the kernel reads no scalars. */
+  gapLayout: GPUBindGroupLayout | null;
   bindings: number;
+}
+
+const ERROR_FLAG_BYTES = 16;
+// GPUBufferUsage's flags, spelled out: Node has no GPUBufferUsage global before init.
+const GPUBufferUsage_COPY_SRC = 0x4;
+const GPUBufferUsage_COPY_DST = 0x8;
+const GPUBufferUsage_STORAGE = 0x80;
+
+/** The error a kernel reported through the error flags (see `errorFlags`). */
+function deviceReportedError(words: Int32Array): Error {
+  if (words[0] === 1) {
+    return new ArgumentError(
+      `gather: index ${words[1]} is out of range for an axis of size ${words[2]} (expected 0 ≤ index < ${words[2]}); the indices were computed on the device, so this is found when a value is read, and values computed from that gather are not valid`,
+    );
+  }
+  return new Error(`webgpu: a kernel reported error code ${words[0]} (a webgrad bug)`);
 }
 
 export class WebGpuBackend implements Backend, KernelCompiler {
@@ -37,7 +57,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   ) {
     this.pool = new BufferPool(device);
     this.target = gpuTarget(architecture);
-    this.plans = new Planner(device, this.pool, new GpuStorages(device, this.pool), this);
+    this.plans = new Planner(device, this.pool, new GpuStorages(device, this.pool), this, () => this.errorFlagsBuffer());
   }
 
   private get maxBuffers(): number {
@@ -86,24 +106,30 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     const bindings = kernelBindings(k);
     if (p.bindings !== bindings.length) throw new Error(`webgpu: ${launch.entryPoint} declares ${p.bindings} bindings, the kernel binds ${bindings.length}`);
     if ((p.scalarLayout !== null) !== launch.scalars.length > 0) throw new Error(`webgpu: ${launch.entryPoint} and its launch disagree on the scalar block`);
-    return { pipeline: p.pipeline, layout: p.layout, workgroups: launch.workgroups, bindings, scalars: launch.scalars, scalarLayout: p.scalarLayout };
+    return { pipeline: p.pipeline, layout: p.layout, workgroups: launch.workgroups, bindings, scalars: launch.scalars, scalarLayout: p.scalarLayout, errorLayout: p.errorLayout, gapLayout: p.gapLayout };
   }
 
   /** Builds the pipeline of a launch and its bind group layout, from the WGSL's reflected bindings. */
   private pipeline(l: Launch, async: false): CachedPipeline;
   private pipeline(l: Launch, async: true): Promise<CachedPipeline>;
   private pipeline(l: Launch, async: boolean): CachedPipeline | Promise<CachedPipeline> {
-    const { storage: bindings, scalarBlock } = reflectKernel(l.code, l.entryPoint);
+    const { storage: bindings, scalarBlock, errorFlags } = reflectKernel(l.code, l.entryPoint);
     if (bindings.some((b, i) => b.binding !== i)) throw new Error(`webgpu: ${l.entryPoint} has gaps in its bindings (${bindings.map((b) => b.binding).join(',')})`);
     const layout = this.device.createBindGroupLayout({ entries: layoutEntries(bindings) });
     const scalarLayout = scalarBlock ? this.device.createBindGroupLayout({ entries: SCALAR_LAYOUT_ENTRIES }) : null;
+    const errorLayout = errorFlags ? this.device.createBindGroupLayout({ entries: ERROR_LAYOUT_ENTRIES }) : null;
+    // Group 2 needs a group 1: an empty one when the kernel reads no scalars.
+    const gapLayout = errorLayout && !scalarLayout ? this.device.createBindGroupLayout({ entries: [] }) : null;
+    const groups = [layout];
+    if (scalarLayout || gapLayout) groups.push((scalarLayout ?? gapLayout)!);
+    if (errorLayout) groups.push(errorLayout);
     const module = this.device.createShaderModule({ code: l.code });
     const descriptor: GPUComputePipelineDescriptor = {
-      layout: this.device.createPipelineLayout({ bindGroupLayouts: scalarLayout ? [layout, scalarLayout] : [layout] }),
+      layout: this.device.createPipelineLayout({ bindGroupLayouts: groups }),
       compute: { module, entryPoint: l.entryPoint, constants: l.constants },
     };
     const remember = (pipeline: GPUComputePipeline): CachedPipeline => {
-      const p = { pipeline, layout, scalarLayout, bindings: bindings.length };
+      const p = { pipeline, layout, scalarLayout, errorLayout, gapLayout, bindings: bindings.length };
       this.pipelines.set(l.pipelineKey, p);
       stats.pipelinesCreated++;
       return p;
@@ -116,6 +142,16 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     return { liveBytes, pooledBytes, peakBytes };
   }
 
+  /**
+   * Where kernels report bad input found on the device (gather's out-of-range indices): word 0
+   * is the op's code (0: none), words 1–2 its details. Read and cleared with every readback.
+   */
+  private errorFlags: GPUBuffer | null = null;
+
+  private errorFlagsBuffer(): GPUBuffer {
+    return (this.errorFlags ??= this.device.createBuffer({ size: ERROR_FLAG_BYTES, usage: GPUBufferUsage_STORAGE | GPUBufferUsage_COPY_SRC | GPUBufferUsage_COPY_DST }));
+  }
+
   async read(storage: Storage): Promise<TypedArray> {
     if (storage.size === 0) return allocHost(storage.dtype, 0);
     if (!(storage.device instanceof GpuBuffer)) {
@@ -123,20 +159,30 @@ export class WebGpuBackend implements Backend, KernelCompiler {
       throw new Error('webgpu: storage has no data');
     }
     const bytes = storage.size * 4;
-    const staging = this.pool.acquire(bytes, STAGING_USAGE);
+    const flags = this.errorFlags;
+    // The flags follow the values at an offset getMappedRange accepts (a multiple of 8).
+    const flagsAt = Math.ceil(bytes / 8) * 8;
+    const mapped = flags ? flagsAt + ERROR_FLAG_BYTES : bytes;
+    const staging = this.pool.acquire(mapped, STAGING_USAGE);
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer(storage.device.buffer, storage.offset * 4, staging, 0, bytes);
+    if (flags) encoder.copyBufferToBuffer(flags, 0, staging, flagsAt, ERROR_FLAG_BYTES);
     this.device.queue.submit([encoder.finish()]);
     stats.submits++;
     try {
       try {
-        await staging.mapAsync(MAP_MODE_READ, 0, bytes);
+        await staging.mapAsync(MAP_MODE_READ, 0, mapped);
       } catch (e) {
         // mapAsync of a valid staging buffer fails only when the device is gone.
         throw new DeviceLostError(`data: reading a ${storage.dtype} tensor of ${storage.size} elements failed: the WebGPU device was lost (${(e as Error).message || (e as Error).name})`);
       }
       const raw = staging.getMappedRange(0, bytes).slice(0);
+      const reported = flags ? new Int32Array(staging.getMappedRange(flagsAt, ERROR_FLAG_BYTES).slice(0)) : null;
       staging.unmap();
+      if (reported && reported[0] !== 0) {
+        this.device.queue.writeBuffer(flags!, 0, new Uint32Array(ERROR_FLAG_BYTES / 4));
+        throw deviceReportedError(reported);
+      }
       stats.bytesRead += bytes;
       if (storage.dtype === 'float32') return new Float32Array(raw);
       if (storage.dtype === 'int32') return new Int32Array(raw);
