@@ -1,10 +1,19 @@
-// LSTM over a whole sequence, one workgroup per batch row looping over time (the recurrence
-// couples only the units of one row, so rows need no global barrier). `forward`: each step does
-// the four h·U dot products of a unit on top of the precomputed x·W + b, the gate
-// nonlinearities (order i, f, g, o) and writes h, c and the gates straight into the sequence
-// cache [B, T, 6, H] = (h, c, i, f, g, o). `backward` walks time backwards: dh = dy + dG_{t+1}·Uᵀ,
-// the gate gradients dG [B, T, 4H] (pre-activation), and a last row per batch [dh0, dc0, 0, 0].
+// LSTM over a whole sequence, one workgroup per tile of ROWS batch rows looping over time (the
+// recurrence couples only the units of one row, so rows need no global barrier; a tile shares
+// each recurrent weight it loads among its rows). `forward`: each step does the four h·U dot
+// products of a unit on top of the precomputed x·W + b, the gate nonlinearities (order i, f, g, o)
+// and writes h, c and the gates straight into the sequence cache [B, T, 6, H] = (h, c, i, f, g, o).
+// `backward` walks time backwards: dh = dy + dG_{t+1}·Uᵀ, the gate gradients dG [B, T, 4H]
+// (pre-activation), and a last row per batch [dh0, dc0, 0, 0].
 //!INCLUDE recurrent
+
+/** Batch rows of a workgroup's tile; a last tile's missing rows repeat row B − 1 and write nothing. */
+const ROWS = 4u;
+
+/** Batch row `r` of tile `tile`, clamped into the batch. */
+fn tile_row(tile: u32, r: u32) -> u32 {
+  return min(tile * ROWS + r, B - 1u);
+}
 
 @group(0) @binding(0) var<storage, read> xw: array<f32>;
 @group(0) @binding(1) var<storage, read> u: array<f32>;
@@ -12,42 +21,77 @@
 @group(0) @binding(3) var<storage, read> c0: array<f32>;
 @group(0) @binding(4) var<storage, read_write> cache: array<f32>;
 
+/** Row k of U at unit j, the four gates. */
+fn u_gates(k: u32, j: u32) -> vec4f {
+  let r = k * 4u * H + j;
+  return vec4f(u[r], u[r + H], u[r + 2u * H], u[r + 3u * H]);
+}
+
+/** x·W + b of row b, step t, unit j, the four gates. */
+fn x_gates(b: u32, t: u32, j: u32) -> vec4f {
+  let row = (b * T + t) * 4u * H + j;
+  return vec4f(xw[row], xw[row + H], xw[row + 2u * H], xw[row + 3u * H]);
+}
+
+/** The cell of row b, step t, unit j from its pre-activations `a` and previous c: writes h, c and the gates. */
+fn cell(b: u32, t: u32, j: u32, a: vec4f, cp: f32) {
+  let i = sigm(a.x);
+  let f = sigm(a.y);
+  let g = tanh_stable(a.z);
+  let o = sigm(a.w);
+  let c = f * cp + i * g;
+  let base = (b * T + t) * 6u * H + j;
+  cache[base] = o * tanh_stable(c);
+  cache[base + H] = c;
+  cache[base + 2u * H] = i;
+  cache[base + 3u * H] = f;
+  cache[base + 4u * H] = g;
+  cache[base + 5u * H] = o;
+}
+
 @compute @workgroup_size(64)
 fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let b = batch_row(wid, GRID_X);
-  if (b >= B) { return; }
-  let G = 4u * H;
+  let tile = batch_row(wid, GRID_X);
+  if (tile * ROWS >= B) { return; }
+  let b0 = tile_row(tile, 0u);
+  let b1 = tile_row(tile, 1u);
+  let b2 = tile_row(tile, 2u);
+  let b3 = tile_row(tile, 3u);
   for (var t = 0u; t < T; t++) {
     for (var j = lid.x; j < H; j += 64u) {
-      let xrow = (b * T + t) * G;
-      var a = vec4f(xw[xrow + j], xw[xrow + H + j], xw[xrow + 2u * H + j], xw[xrow + 3u * H + j]);
-      var cp: f32;
+      var a0 = x_gates(b0, t, j);
+      var a1 = x_gates(b1, t, j);
+      var a2 = x_gates(b2, t, j);
+      var a3 = x_gates(b3, t, j);
+      var cp: vec4f;
       if (t == 0u) {
         for (var k = 0u; k < H; k++) {
-          let r = k * G + j;
-          a += h0[b * H + k] * vec4f(u[r], u[r + H], u[r + 2u * H], u[r + 3u * H]);
+          let w = u_gates(k, j);
+          a0 += h0[b0 * H + k] * w;
+          a1 += h0[b1 * H + k] * w;
+          a2 += h0[b2 * H + k] * w;
+          a3 += h0[b3 * H + k] * w;
         }
-        cp = c0[b * H + j];
+        cp = vec4f(c0[b0 * H + j], c0[b1 * H + j], c0[b2 * H + j], c0[b3 * H + j]);
       } else {
-        let prev = (b * T + t - 1u) * 6u * H;
+        // The previous step's h (slot 0) of each row; its c is slot 1.
+        let p0 = (b0 * T + t - 1u) * 6u * H;
+        let p1 = (b1 * T + t - 1u) * 6u * H;
+        let p2 = (b2 * T + t - 1u) * 6u * H;
+        let p3 = (b3 * T + t - 1u) * 6u * H;
         for (var k = 0u; k < H; k++) {
-          let r = k * G + j;
-          a += cache[prev + k] * vec4f(u[r], u[r + H], u[r + 2u * H], u[r + 3u * H]);
+          let w = u_gates(k, j);
+          a0 += cache[p0 + k] * w;
+          a1 += cache[p1 + k] * w;
+          a2 += cache[p2 + k] * w;
+          a3 += cache[p3 + k] * w;
         }
-        cp = cache[prev + H + j];
+        cp = vec4f(cache[p0 + H + j], cache[p1 + H + j], cache[p2 + H + j], cache[p3 + H + j]);
       }
-      let i = sigm(a.x);
-      let f = sigm(a.y);
-      let g = tanh_stable(a.z);
-      let o = sigm(a.w);
-      let c = f * cp + i * g;
-      let base = (b * T + t) * 6u * H + j;
-      cache[base] = o * tanh_stable(c);
-      cache[base + H] = c;
-      cache[base + 2u * H] = i;
-      cache[base + 3u * H] = f;
-      cache[base + 4u * H] = g;
-      cache[base + 5u * H] = o;
+      cell(b0, t, j, a0, cp.x);
+      if (tile * ROWS + 1u < B) { cell(b1, t, j, a1, cp.y); }
+      if (tile * ROWS + 2u < B) { cell(b2, t, j, a2, cp.z); }
+      if (tile * ROWS + 3u < B) { cell(b3, t, j, a3, cp.w); }
     }
     storageBarrier();
   }
@@ -59,49 +103,84 @@ fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid:
 @group(0) @binding(3) var<storage, read> gcache: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dg: array<f32>;
 
+/** The gradient cell of row b, step t, unit j given dh: writes the gate gradients and carries dc in the last row. */
+fn cell_grad(b: u32, t: u32, j: u32, dh: f32) {
+  let base = (b * T + t) * 6u * H;
+  let last = (b * (T + 1u) + T) * 4u * H;
+  var cp: f32;
+  if (t == 0u) { cp = bc0[b * H + j]; } else { cp = bcache[base - 5u * H + j]; }
+  let c = bcache[base + H + j];
+  let i = bcache[base + 2u * H + j];
+  let f = bcache[base + 3u * H + j];
+  let g = bcache[base + 4u * H + j];
+  let o = bcache[base + 5u * H + j];
+  let tc = tanh_stable(c);
+  let dc = gcache[base + H + j] + dg[last + H + j] + dh * o * (1.0 - tc * tc);
+  let row = (b * (T + 1u) + t) * 4u * H;
+  dg[row + j] = dc * g * i * (1.0 - i);
+  dg[row + H + j] = dc * cp * f * (1.0 - f);
+  dg[row + 2u * H + j] = dc * i * (1.0 - g * g);
+  dg[row + 3u * H + j] = dh * tc * o * (1.0 - o);
+  dg[last + H + j] = dc * f;
+}
+
+/**
+ * Σ_k dG[row_r, k]·U[j, k] for the four rows starting at dG offsets `r` and the units j and j2
+ * (columns 0 and 1): each dG load serves two units, each weight load four rows.
+ */
+fn dh_of(r: vec4u, j: u32, j2: u32) -> mat2x4f {
+  let G = 4u * H;
+  var s = vec4f(0.0);
+  var s2 = vec4f(0.0);
+  for (var k = 0u; k < G; k++) {
+    let d = vec4f(dg[r.x + k], dg[r.y + k], dg[r.z + k], dg[r.w + k]);
+    s += d * bu[j * G + k];
+    s2 += d * bu[j2 * G + k];
+  }
+  return mat2x4f(s, s2);
+}
+
 @compute @workgroup_size(64)
 fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let b = batch_row(wid, GRID_X);
-  if (b >= B) { return; }
+  let tile = batch_row(wid, GRID_X);
+  if (tile * ROWS >= B) { return; }
   let G = 4u * H;
-  let last = (b * (T + 1u) + T) * G;
-  for (var j = lid.x; j < H; j += 64u) {
-    dg[last + j] = 0.0;
-    dg[last + H + j] = 0.0;
-    dg[last + 2u * H + j] = 0.0;
-    dg[last + 3u * H + j] = 0.0;
+  let rows = vec4u(tile_row(tile, 0u), tile_row(tile, 1u), tile_row(tile, 2u), tile_row(tile, 3u));
+  let real = vec4<bool>(true, tile * ROWS + 1u < B, tile * ROWS + 2u < B, tile * ROWS + 3u < B);
+  for (var r = 0u; r < ROWS; r++) {
+    if (!real[r]) { continue; }
+    let last = (rows[r] * (T + 1u) + T) * G;
+    for (var j = lid.x; j < H; j += 64u) {
+      dg[last + j] = 0.0;
+      dg[last + H + j] = 0.0;
+      dg[last + 2u * H + j] = 0.0;
+      dg[last + 3u * H + j] = 0.0;
+    }
   }
+  // A thread takes units j and j + 64 together (j2 repeats H − 1 past the last unit and writes nothing).
   for (var s = 0u; s < T; s++) {
     let t = T - 1u - s;
-    for (var j = lid.x; j < H; j += 64u) {
-      let base = (b * T + t) * 6u * H;
-      var dh = gcache[base + j];
-      if (t + 1u < T) {
-        let next = (b * (T + 1u) + t + 1u) * G;
-        for (var k = 0u; k < G; k++) { dh += dg[next + k] * bu[j * G + k]; }
+    for (var j = lid.x; j < H; j += 128u) {
+      let j2 = min(j + 64u, H - 1u);
+      var dh = mat2x4f(vec4f(0.0), vec4f(0.0));
+      if (t + 1u < T) { dh = dh_of((rows * (T + 1u) + t + 1u) * G, j, j2); }
+      for (var r = 0u; r < ROWS; r++) {
+        if (!real[r]) { continue; }
+        let dy = (rows[r] * T + t) * 6u * H;
+        cell_grad(rows[r], t, j, dh[0][r] + gcache[dy + j]);
+        if (j + 64u < H) { cell_grad(rows[r], t, j2, dh[1][r] + gcache[dy + j2]); }
       }
-      var cp: f32;
-      if (t == 0u) { cp = bc0[b * H + j]; } else { cp = bcache[base - 5u * H + j]; }
-      let c = bcache[base + H + j];
-      let i = bcache[base + 2u * H + j];
-      let f = bcache[base + 3u * H + j];
-      let g = bcache[base + 4u * H + j];
-      let o = bcache[base + 5u * H + j];
-      let tc = tanh_stable(c);
-      let dc = gcache[base + H + j] + dg[last + H + j] + dh * o * (1.0 - tc * tc);
-      let row = (b * (T + 1u) + t) * G;
-      dg[row + j] = dc * g * i * (1.0 - i);
-      dg[row + H + j] = dc * cp * f * (1.0 - f);
-      dg[row + 2u * H + j] = dc * i * (1.0 - g * g);
-      dg[row + 3u * H + j] = dh * tc * o * (1.0 - o);
-      dg[last + H + j] = dc * f;
     }
     storageBarrier();
   }
-  for (var j = lid.x; j < H; j += 64u) {
-    let first = b * (T + 1u) * G;
-    var dh0 = 0.0;
-    for (var k = 0u; k < G; k++) { dh0 += dg[first + k] * bu[j * G + k]; }
-    dg[last + j] = dh0;
+  for (var j = lid.x; j < H; j += 128u) {
+    let j2 = min(j + 64u, H - 1u);
+    let dh0 = dh_of(rows * (T + 1u) * G, j, j2);
+    for (var r = 0u; r < ROWS; r++) {
+      if (!real[r]) { continue; }
+      let last = (rows[r] * (T + 1u) + T) * G;
+      dg[last + j] = dh0[0][r];
+      if (j + 64u < H) { dg[last + j2] = dh0[1][r]; }
+    }
   }
 }

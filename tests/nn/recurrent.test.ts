@@ -119,9 +119,10 @@ describe.each(kinds)('%s gradients', (kind) => {
   });
 });
 
-describe.each(kinds)('%s with more units than a workgroup has threads', (kind) => {
+// 70 units: more than a workgroup's 64 threads; 6 rows: a full tile of 4 rows and a partial one.
+describe.each(kinds)('%s with more units than a workgroup has threads and more rows than a tile', (kind) => {
   it('computes values and gradients on WebGPU equal to the CPU', async () => {
-    const [b, t, i, h] = [3, 4, 5, 70];
+    const [b, t, i, h] = [6, 4, 5, 70];
     const make = () => (kind === 'simpleRNN' ? wg.layers.simpleRNN({ units: h, returnSequences: true }) : wg.layers[kind]({ units: h, returnSequences: true }));
     const run = () => {
       wg.seed(12);

@@ -1,5 +1,5 @@
 // The LSTM sequence op: x·W + b precomputed for all steps in → the cache [B, T, 6, H] of
-// (h, c, i, f, g, o) out, by shaders/lstm.wgsl (one dispatch for the whole sequence) or its CPU
+// (h, c, i, f, g, o) out, by shaders/lstm.wgsl (one dispatch for the whole sequence, 4 batch rows a workgroup) or its CPU
 // twin, with a VJP whose recurrence is one backward dispatch and whose weight gradient is one
 // matmul over all steps.
 
@@ -7,6 +7,9 @@ import lstmWgsl from '../../../shaders/lstm.wgsl?raw';
 import type { KernelDef } from '../../graph/ir';
 import type { Tensor } from '../../tensor';
 import { overSteps, previousStates, sequenceCall, sequenceLaunch, type SequenceAttrs } from './sequence-kernel';
+
+/** Batch rows per workgroup: shaders/lstm.wgsl's ROWS. */
+const LSTM_TILE_ROWS = 4;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -41,7 +44,7 @@ export const LSTM_FORWARD: KernelDef<SequenceAttrs> = {
     }
     return cache;
   },
-  gpu: (node) => sequenceLaunch(lstmWgsl, 'forward', node.op.attrs),
+  gpu: (node) => sequenceLaunch(lstmWgsl, 'forward', node.op.attrs, {}, LSTM_TILE_ROWS),
 };
 
 export const LSTM_BACKWARD: KernelDef<SequenceAttrs> = {
@@ -83,7 +86,7 @@ export const LSTM_BACKWARD: KernelDef<SequenceAttrs> = {
     }
     return dg;
   },
-  gpu: (node) => sequenceLaunch(lstmWgsl, 'backward', node.op.attrs),
+  gpu: (node) => sequenceLaunch(lstmWgsl, 'backward', node.op.attrs, {}, LSTM_TILE_ROWS),
 };
 
 /**
