@@ -125,19 +125,24 @@ fn cell_grad(b: u32, t: u32, j: u32, dh: f32) {
 }
 
 /**
- * Σ_k dG[row_r, k]·U[j, k] for the four rows starting at dG offsets `r` and the units j and j2
- * (columns 0 and 1): each dG load serves two units, each weight load four rows.
+ * Σ_k dG[row_r, k]·U[unit, k] for the four rows starting at dG offsets `r` and the four units of
+ * `units` (one column each): each dG load serves four units, each weight load four rows.
  */
-fn dh_of(r: vec4u, j: u32, j2: u32) -> mat2x4f {
+fn dh_of(r: vec4u, units: vec4u) -> mat4x4f {
   let G = 4u * H;
-  var s = vec4f(0.0);
+  let w = units * G;
+  var s0 = vec4f(0.0);
+  var s1 = vec4f(0.0);
   var s2 = vec4f(0.0);
+  var s3 = vec4f(0.0);
   for (var k = 0u; k < G; k++) {
     let d = vec4f(dg[r.x + k], dg[r.y + k], dg[r.z + k], dg[r.w + k]);
-    s += d * bu[j * G + k];
-    s2 += d * bu[j2 * G + k];
+    s0 += d * bu[w.x + k];
+    s1 += d * bu[w.y + k];
+    s2 += d * bu[w.z + k];
+    s3 += d * bu[w.w + k];
   }
-  return mat2x4f(s, s2);
+  return mat4x4f(s0, s1, s2, s3);
 }
 
 @compute @workgroup_size(64)
@@ -157,30 +162,37 @@ fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid
       dg[last + 3u * H + j] = 0.0;
     }
   }
-  // A thread takes units j and j + 64 together (j2 repeats H − 1 past the last unit and writes nothing).
+  // The steps below carry dc in another thread than the one that zeroed it.
+  storageBarrier();
+  // Thread q < 32 takes units j, j + 32, j + 64, j + 96 of each block of 128 (the rest idle): past
+  // the last unit they repeat H − 1 and write nothing.
+  let q = lid.x;
+  let spread = vec4u(0u, 32u, 64u, 96u);
   for (var s = 0u; s < T; s++) {
     let t = T - 1u - s;
-    for (var j = lid.x; j < H; j += 128u) {
-      let j2 = min(j + 64u, H - 1u);
-      var dh = mat2x4f(vec4f(0.0), vec4f(0.0));
-      if (t + 1u < T) { dh = dh_of((rows * (T + 1u) + t + 1u) * G, j, j2); }
+    for (var j0 = 0u; j0 < H && q < 32u; j0 += 128u) {
+      let units = min(vec4u(j0 + q) + spread, vec4u(H - 1u));
+      var dh = mat4x4f(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
+      if (t + 1u < T) { dh = dh_of((rows * (T + 1u) + t + 1u) * G, units); }
       for (var r = 0u; r < ROWS; r++) {
         if (!real[r]) { continue; }
         let dy = (rows[r] * T + t) * 6u * H;
-        cell_grad(rows[r], t, j, dh[0][r] + gcache[dy + j]);
-        if (j + 64u < H) { cell_grad(rows[r], t, j2, dh[1][r] + gcache[dy + j2]); }
+        for (var m = 0u; m < 4u; m++) {
+          if (j0 + q + spread[m] < H) { cell_grad(rows[r], t, units[m], dh[m][r] + gcache[dy + units[m]]); }
+        }
       }
     }
     storageBarrier();
   }
-  for (var j = lid.x; j < H; j += 128u) {
-    let j2 = min(j + 64u, H - 1u);
-    let dh0 = dh_of(rows * (T + 1u) * G, j, j2);
+  for (var j0 = 0u; j0 < H && q < 32u; j0 += 128u) {
+    let units = min(vec4u(j0 + q) + spread, vec4u(H - 1u));
+    let dh0 = dh_of(rows * (T + 1u) * G, units);
     for (var r = 0u; r < ROWS; r++) {
       if (!real[r]) { continue; }
       let last = (rows[r] * (T + 1u) + T) * G;
-      dg[last + j] = dh0[0][r];
-      if (j + 64u < H) { dg[last + j2] = dh0[1][r]; }
+      for (var m = 0u; m < 4u; m++) {
+        if (j0 + q + spread[m] < H) { dg[last + units[m]] = dh0[m][r]; }
+      }
     }
   }
 }
