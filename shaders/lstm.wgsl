@@ -53,45 +53,52 @@ fn cell(b: u32, t: u32, j: u32, a: vec4f, cp: f32) {
 fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let tile = batch_row(wid, GRID_X);
   if (tile * ROWS >= B) { return; }
-  let b0 = tile_row(tile, 0u);
-  let b1 = tile_row(tile, 1u);
-  let b2 = tile_row(tile, 2u);
-  let b3 = tile_row(tile, 3u);
+  let rows = vec4u(tile_row(tile, 0u), tile_row(tile, 1u), tile_row(tile, 2u), tile_row(tile, 3u));
+  let real = vec4<bool>(true, tile * ROWS + 1u < B, tile * ROWS + 2u < B, tile * ROWS + 3u < B);
+  // A thread takes units j and j2 = j + 64 of each block of 128 (j2 repeats H − 1 past the last unit and writes nothing).
   for (var t = 0u; t < T; t++) {
-    for (var j = lid.x; j < H; j += 64u) {
-      var a0 = x_gates(b0, t, j);
-      var a1 = x_gates(b1, t, j);
-      var a2 = x_gates(b2, t, j);
-      var a3 = x_gates(b3, t, j);
+    for (var j = lid.x; j < H; j += 128u) {
+      let j2 = min(j + 64u, H - 1u);
+      var a0 = x_gates(rows.x, t, j);
+      var a1 = x_gates(rows.y, t, j);
+      var a2 = x_gates(rows.z, t, j);
+      var a3 = x_gates(rows.w, t, j);
+      var b0 = x_gates(rows.x, t, j2);
+      var b1 = x_gates(rows.y, t, j2);
+      var b2 = x_gates(rows.z, t, j2);
+      var b3 = x_gates(rows.w, t, j2);
       var cp: vec4f;
+      var cp2: vec4f;
       if (t == 0u) {
+        let p = rows * H;
         for (var k = 0u; k < H; k++) {
+          let h = vec4f(h0[p.x + k], h0[p.y + k], h0[p.z + k], h0[p.w + k]);
           let w = u_gates(k, j);
-          a0 += h0[b0 * H + k] * w;
-          a1 += h0[b1 * H + k] * w;
-          a2 += h0[b2 * H + k] * w;
-          a3 += h0[b3 * H + k] * w;
+          let w2 = u_gates(k, j2);
+          a0 += h.x * w; a1 += h.y * w; a2 += h.z * w; a3 += h.w * w;
+          b0 += h.x * w2; b1 += h.y * w2; b2 += h.z * w2; b3 += h.w * w2;
         }
-        cp = vec4f(c0[b0 * H + j], c0[b1 * H + j], c0[b2 * H + j], c0[b3 * H + j]);
+        cp = vec4f(c0[p.x + j], c0[p.y + j], c0[p.z + j], c0[p.w + j]);
+        cp2 = vec4f(c0[p.x + j2], c0[p.y + j2], c0[p.z + j2], c0[p.w + j2]);
       } else {
         // The previous step's h (slot 0) of each row; its c is slot 1.
-        let p0 = (b0 * T + t - 1u) * 6u * H;
-        let p1 = (b1 * T + t - 1u) * 6u * H;
-        let p2 = (b2 * T + t - 1u) * 6u * H;
-        let p3 = (b3 * T + t - 1u) * 6u * H;
+        let p = (rows * T + t - 1u) * 6u * H;
         for (var k = 0u; k < H; k++) {
+          let h = vec4f(cache[p.x + k], cache[p.y + k], cache[p.z + k], cache[p.w + k]);
           let w = u_gates(k, j);
-          a0 += cache[p0 + k] * w;
-          a1 += cache[p1 + k] * w;
-          a2 += cache[p2 + k] * w;
-          a3 += cache[p3 + k] * w;
+          let w2 = u_gates(k, j2);
+          a0 += h.x * w; a1 += h.y * w; a2 += h.z * w; a3 += h.w * w;
+          b0 += h.x * w2; b1 += h.y * w2; b2 += h.z * w2; b3 += h.w * w2;
         }
-        cp = vec4f(cache[p0 + H + j], cache[p1 + H + j], cache[p2 + H + j], cache[p3 + H + j]);
+        cp = vec4f(cache[p.x + H + j], cache[p.y + H + j], cache[p.z + H + j], cache[p.w + H + j]);
+        cp2 = vec4f(cache[p.x + H + j2], cache[p.y + H + j2], cache[p.z + H + j2], cache[p.w + H + j2]);
       }
-      cell(b0, t, j, a0, cp.x);
-      if (tile * ROWS + 1u < B) { cell(b1, t, j, a1, cp.y); }
-      if (tile * ROWS + 2u < B) { cell(b2, t, j, a2, cp.z); }
-      if (tile * ROWS + 3u < B) { cell(b3, t, j, a3, cp.w); }
+      let second = j + 64u < H;
+      cell(rows.x, t, j, a0, cp.x);
+      if (second) { cell(rows.x, t, j2, b0, cp2.x); }
+      if (real.y) { cell(rows.y, t, j, a1, cp.y); if (second) { cell(rows.y, t, j2, b1, cp2.y); } }
+      if (real.z) { cell(rows.z, t, j, a2, cp.z); if (second) { cell(rows.z, t, j2, b2, cp2.z); } }
+      if (real.w) { cell(rows.w, t, j, a3, cp.w); if (second) { cell(rows.w, t, j2, b3, cp2.w); } }
     }
     storageBarrier();
   }
