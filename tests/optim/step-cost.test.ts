@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { cnnOptimizerStep, createCnn } from '../../bench/cnn-step';
-import { createMlp, mlpOptimizerStep, type Stepper } from '../../bench/mlp-step';
+import { createMlp, logitsOf, mlpOptimizerStep, optimizerStep, type Stepper } from '../../bench/mlp-step';
 import type { Tensor } from '../../src/node';
 import { countWork, expectNoGpuErrors, initBoth, useBackend, wg } from '../helpers';
 
@@ -56,6 +56,21 @@ describe('an Adam step', () => {
       expect(wg.stats()).toMatchObject({ realizes: 3, bytesUploaded: 0 });
     }, 180_000);
   }
+
+  test('with its labels one-hot encoded in the step (oneHot, nll) uploads nothing after the first', async () => {
+    await useBackend('webgpu');
+    const mlp = createMlp(wg, SMALL, 16);
+    const opt = new wg.optim.Adam(mlp.params, { lr: 1e-3 });
+    const step = () =>
+      optimizerStep(opt, () => {
+        const logits = logitsOf(mlp);
+        return wg.losses.crossEntropy(logits, wg.oneHot(mlp.labels, 10)).add(wg.losses.nll(logits.logSoftmax(-1), mlp.labels));
+      });
+    await step().item();
+    wg.resetStats();
+    await step().item();
+    expect(wg.stats().bytesUploaded).toBe(0);
+  });
 
   test('with a new batch each step uploads that batch and nothing else', async () => {
     await useBackend('webgpu');
