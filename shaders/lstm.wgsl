@@ -3,7 +3,8 @@
 // each recurrent weight it loads among its rows). `forward`: each step does the four h·U dot
 // products of a unit on top of the precomputed x·W + b, the gate nonlinearities (order i, f, g, o)
 // and writes h, c and the gates straight into the sequence cache [B, T, 6, H] = (h, c, i, f, g, o).
-// `backward` walks time backwards: dh = dy + dG_{t+1}·Uᵀ, the gate gradients dG [B, T, 4H]
+// `backward` walks time backwards from the gradient of the h and c slots [B, T, 2, H]: dh = dy +
+// dG_{t+1}·Uᵀ, the gate gradients dG [B, T, 4H]
 // (pre-activation), and a last row per batch [dh0, dc0, 0, 0].
 //!INCLUDE recurrent
 
@@ -107,10 +108,10 @@ fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid:
 @group(0) @binding(0) var<storage, read> bu: array<f32>;
 @group(0) @binding(1) var<storage, read> bcache: array<f32>;
 @group(0) @binding(2) var<storage, read> bc0: array<f32>;
-@group(0) @binding(3) var<storage, read> gcache: array<f32>;
+@group(0) @binding(3) var<storage, read> gstates: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dg: array<f32>;
 
-/** The gradient cell of row b, step t, unit j given dh: writes the gate gradients and carries dc in the last row. */
+/** The gradient cell of row b, step t, unit j given dh (the output gradient's share included): writes the gate gradients and carries dc in the last row. */
 fn cell_grad(b: u32, t: u32, j: u32, dh: f32) {
   let base = (b * T + t) * 6u * H;
   let last = (b * (T + 1u) + T) * 4u * H;
@@ -122,7 +123,7 @@ fn cell_grad(b: u32, t: u32, j: u32, dh: f32) {
   let g = bcache[base + 4u * H + j];
   let o = bcache[base + 5u * H + j];
   let tc = tanh_stable(c);
-  let dc = gcache[base + H + j] + dg[last + H + j] + dh * o * (1.0 - tc * tc);
+  let dc = gstates[(b * T + t) * 2u * H + H + j] + dg[last + H + j] + dh * o * (1.0 - tc * tc);
   let row = (b * (T + 1u) + t) * 4u * H;
   dg[row + j] = dc * g * i * (1.0 - i);
   dg[row + H + j] = dc * cp * f * (1.0 - f);
@@ -183,9 +184,9 @@ fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid
       if (t + 1u < T) { dh = dh_of((rows * (T + 1u) + t + 1u) * G, units); }
       for (var r = 0u; r < ROWS; r++) {
         if (!real[r]) { continue; }
-        let dy = (rows[r] * T + t) * 6u * H;
+        let dy = (rows[r] * T + t) * 2u * H;
         for (var m = 0u; m < 4u; m++) {
-          if (j0 + q + spread[m] < H) { cell_grad(rows[r], t, units[m], dh[m][r] + gcache[dy + units[m]]); }
+          if (j0 + q + spread[m] < H) { cell_grad(rows[r], t, units[m], dh[m][r] + gstates[dy + units[m]]); }
         }
       }
     }
