@@ -4,16 +4,21 @@
 // products of a unit on top of the precomputed x·W + b, the gate nonlinearities (order i, f, g, o)
 // and writes h, c and the gates straight into the sequence cache [B, T, 6, H] = (h, c, i, f, g, o).
 // `backward` walks time backwards from the gradient of the h and c slots [B, T, 2, H]: dh = dy +
-// dG_{t+1}·Uᵀ, the gate gradients dG [B, T, 4H]
-// (pre-activation), and a last row per batch [dh0, dc0, 0, 0].
+// dG_{t+1}·Uᵀ, the gate gradients dG [B, T, 4H] (pre-activation), and a last row per batch
+// [dh0, dc0, 0, 0].
 //!INCLUDE recurrent
 
 /** Batch rows of a workgroup's tile; a last tile's missing rows repeat row B − 1 and write nothing. */
 const ROWS = 4u;
 
-/** Batch row `r` of tile `tile`, clamped into the batch. */
-fn tile_row(tile: u32, r: u32) -> u32 {
-  return min(tile * ROWS + r, B - 1u);
+/** The batch rows of tile `tile`, clamped into the batch. */
+fn tile_rows(tile: u32) -> vec4u {
+  return min(vec4u(tile * ROWS) + vec4u(0u, 1u, 2u, 3u), vec4u(B - 1u));
+}
+
+/** Which rows of tile `tile` are in the batch (the first always is). */
+fn tile_real(tile: u32) -> vec4<bool> {
+  return vec4u(tile * ROWS) + vec4u(0u, 1u, 2u, 3u) < vec4u(B);
 }
 
 @group(0) @binding(0) var<storage, read> xw: array<f32>;
@@ -54,8 +59,8 @@ fn cell(b: u32, t: u32, j: u32, a: vec4f, cp: f32) {
 fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let tile = batch_row(wid, GRID_X);
   if (tile * ROWS >= B) { return; }
-  let rows = vec4u(tile_row(tile, 0u), tile_row(tile, 1u), tile_row(tile, 2u), tile_row(tile, 3u));
-  let real = vec4<bool>(true, tile * ROWS + 1u < B, tile * ROWS + 2u < B, tile * ROWS + 3u < B);
+  let rows = tile_rows(tile);
+  let real = tile_real(tile);
   // A thread takes units j and j2 = j + 64 of each block of 128 (j2 repeats H − 1 past the last unit and writes nothing).
   for (var t = 0u; t < T; t++) {
     for (var j = lid.x; j < H; j += 128u) {
@@ -158,8 +163,8 @@ fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid
   let tile = batch_row(wid, GRID_X);
   if (tile * ROWS >= B) { return; }
   let G = 4u * H;
-  let rows = vec4u(tile_row(tile, 0u), tile_row(tile, 1u), tile_row(tile, 2u), tile_row(tile, 3u));
-  let real = vec4<bool>(true, tile * ROWS + 1u < B, tile * ROWS + 2u < B, tile * ROWS + 3u < B);
+  let rows = tile_rows(tile);
+  let real = tile_real(tile);
   for (var r = 0u; r < ROWS; r++) {
     if (!real[r]) { continue; }
     let last = (rows[r] * (T + 1u) + T) * G;
