@@ -140,7 +140,7 @@ function setForm(s: Partial<Record<keyof Settings, string>>): void {
 
 runPage(async () => {
   await startPage();
-  const chart = lineChart($('#loss-chart'), { title: 'loss', xLabel: 'step', yLabel: 'cross-entropy', series: ['train', 'test'] });
+  const chart = lineChart($('#loss-chart'), { title: 'loss', xLabel: 'training step', yLabel: 'cross-entropy (nats)', series: ['train', 'test'], integerX: true });
   let run = new Run(readSettings());
   await refresh(run, chart);
 

@@ -97,8 +97,8 @@ async function fit(fn: FunctionName, noise: number, steps: number, patience: num
 runPage(async () => {
   await startPage();
   const labels = optimizers.map((o) => o.label);
-  const fitChart = lineChart($('#fit-chart'), { title: 'fits over the data', xLabel: 'x', yLabel: 'y', series: ['data', ...labels], pointsOnly: [0] });
-  const lossChart = lineChart($('#loss-chart'), { title: 'training loss (MSE)', xLabel: 'step', yLabel: 'MSE', series: labels, logY: true, firstColour: 1 });
+  const fitChart = lineChart($('#fit-chart'), { title: 'fits over the data', xLabel: 'x (input)', yLabel: 'y (output)', series: ['data', ...labels], pointsOnly: [0] });
+  const lossChart = lineChart($('#loss-chart'), { title: 'training loss (MSE)', xLabel: 'training step', yLabel: 'MSE (y units²)', series: labels, logY: true, integerX: true, firstColour: 1 });
   const read = () => [$<HTMLSelectElement>('#fn').value as FunctionName, Number($<HTMLInputElement>('#noise').value), Number($<HTMLInputElement>('#steps').value), Number($<HTMLInputElement>('#patience').value)] as const;
   if (param('test') === '1') {
     const [fn, noise] = read();
