@@ -76,6 +76,8 @@ export interface LineChartOptions {
   integerX?: boolean;
   /** Draw points only (no line) for the series at these indices. */
   pointsOnly?: readonly number[];
+  /** Draw large rings only (no line) for the series at these indices: events such as early stopping. */
+  markers?: readonly number[];
   /** The palette index of the first series (to match another chart's colours). */
   firstColour?: number;
 }
@@ -94,11 +96,10 @@ export function lineChart(el: HTMLElement, opts: LineChartOptions): LineChart {
   const series: uPlot.Series[] = [
     { label: opts.xLabel },
     ...opts.series.map((label, i): uPlot.Series => {
-      const dots = opts.pointsOnly?.includes(i) ?? false;
       const c = colour(i + (opts.firstColour ?? 0));
-      return dots
-        ? { label, stroke: c, width: 0, paths: () => null, points: { show: true, size: 4, fill: c } }
-        : { label, stroke: c, width: 2, points: { show: false }, spanGaps: true };
+      if (opts.pointsOnly?.includes(i)) return { label, stroke: c, width: 0, paths: () => null, points: { show: true, size: 4, fill: c } };
+      if (opts.markers?.includes(i)) return { label, stroke: c, width: 2, paths: () => null, points: { show: true, size: 12, width: 2, fill: 'transparent' } };
+      return { label, stroke: c, width: 2, points: { show: false }, spanGaps: true };
     }),
   ];
   const { facts, values } = described({ title: opts.title, xLabel: opts.xLabel, yLabel: opts.yLabel, series: [...opts.series] }, tickLabel);
