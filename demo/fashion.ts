@@ -8,7 +8,7 @@ import { lineChart, type ChartFacts, type LineChart } from './shared/charts';
 import { $, param, runPage, startPage, type PageCheck } from './shared/page';
 import { savedAs, type TrainRequest, type WorkerMessage } from './fashion-worker';
 
-const classNames = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const classNames = wg.data.fashionMnist.classNames;
 
 function drawConfusion(confusion: number[][]): void {
   const table = $('#confusion');
