@@ -163,11 +163,15 @@ export function barChart(el: HTMLElement, opts: BarChartOptions): uPlot {
   const data = perCategory ? opts.categories.map((_, i) => opts.values.map((v, j) => (i === j ? v : null))) : [[...opts.values]];
   const { facts, values } = described({ title: opts.title, xLabel: opts.xLabel, yLabel: opts.yLabel, series: series.map((s) => String(s.label)) }, (t) => opts.categories[t] ?? '');
   facts.points = countPoints(data);
-  const tilted = n > 5 || opts.categories.some((c) => c.length > 10);
+  const px = width(el);
+  // Names slant where they would not fit side by side under their bars, steeper where slots are narrow.
+  const slotPx = (px - 60) / Math.max(1, n);
+  const longest = Math.max(...opts.categories.map((c) => c.length));
+  const tilted = longest * 7 > slotPx;
   return new uPlot(
     {
       title: opts.title,
-      width: width(el),
+      width: px,
       height: tilted ? 260 : 230,
       scales: { x: { time: false, range: [-0.5, n - 0.5] }, y: { range: (_u, _min, max) => [0, (max || 1) * 1.1] } },
       axes: [
@@ -176,8 +180,8 @@ export function barChart(el: HTMLElement, opts: BarChartOptions): uPlot {
           // Every category gets its tick, however narrow the chart (uPlot's spacing would drop some).
           splits: () => opts.categories.map((_, i) => i),
           values,
-          rotate: tilted ? -35 : 0,
-          size: tilted ? 70 : 40,
+          rotate: tilted ? (slotPx < 45 ? -60 : -35) : 0,
+          size: tilted ? 30 + longest * 6 : 40,
         },
         { label: opts.yLabel },
       ],
