@@ -1,8 +1,6 @@
-// Node timing of the training workloads (W2, W3, W6) at the issue's full sizes on webgrad-webgpu
-// (Dawn; SwiftShader where there is no GPU): first step, median step, dispatches, pipelines
-// created and bytes uploaded per step; the CPU time of the process (all threads: SwiftShader's
-// too), steadier than wall time on a shared machine. `node bench/step-node.mjs [W2,W3,W6] [quick]`. Timings only.
-
+// Node timing of the training workloads (W2, W3, W6) at the issue's sizes on webgrad-webgpu: first
+// and median step (wall and process CPU time, steadier on a shared machine), dispatches, pipelines
+// and bytes uploaded per step. `node bench/step-node.mjs [W2,W3,W6] [quick]`. Timings only.
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 
