@@ -1,6 +1,7 @@
 // Node timing of the training workloads (W2, W3, W6) at the issue's sizes on webgrad-webgpu: first
 // and median step (wall and process CPU time, steadier on a shared machine), dispatches, pipelines
 // and bytes uploaded per step. `node bench/step-node.mjs [W2,W3,W6] [quick]`. Timings only.
+
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 
