@@ -3,6 +3,7 @@
 // Only types come from the library here, so Node can read the table's names without a GPU.
 
 import type * as Webgrad from '../../../src/index';
+import { isClose, sizeOf } from '../../arrays';
 
 export type Wg = typeof Webgrad;
 export type Tensor = Webgrad.Tensor;
@@ -87,8 +88,7 @@ export function expectClose(
   for (let i = 0; i < values.length; i++) {
     const got = values[i]!;
     const want = expected[i]!;
-    const close = Object.is(got, want) || Math.abs(got - want) <= atol + rtol * Math.abs(want);
-    if (!close) throw new Error(`${what}: element ${i} is ${got}, expected ${want} (atol ${atol}, rtol ${rtol})`);
+    if (!isClose(got, want, rtol, atol)) throw new Error(`${what}: element ${i} is ${got}, expected ${want} (atol ${atol}, rtol ${rtol})`);
   }
 }
 
@@ -118,6 +118,3 @@ export function fillInts(wg: Wg, shape: readonly number[], seed: number, low: nu
   return wg.tensor(ints, { shape });
 }
 
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
