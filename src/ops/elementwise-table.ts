@@ -1,8 +1,6 @@
-// The elementwise ops as a table: one row per op with its CPU function and WGSL expression
-// (webgpu-torch's op table is the model). Arguments arrive already cast to the dtype the op
-// computes in (src/ops/elementwise.ts inserts casts); the backend stores the result as the
-// node's dtype. A row's fields also make its Tensor method and `wg.` function (src/ops/methods.ts,
-// src/ops/functions.ts); its gradient rule lives in src/ops/elementwise-grad.ts, keyed by its name.
+// The elementwise ops as a table (webgpu-torch's op table is the model): one row per op with its
+// CPU function, WGSL expression and dtype rule; rows make the Tensor methods and `wg.` functions.
+// Operands arrive cast to the row's dtype (src/ops/elementwise.ts); gradients: elementwise-grad.ts.
 
 import type { DType } from '../dtype';
 import type { ElementwiseDef, ElementwiseTypes } from '../graph/ir';
@@ -53,10 +51,13 @@ export interface RowSpec extends Omit<ElementwiseDef, 'name' | 'arity' | 'usesPa
 /** A row as the table exports it: its spec, named, with its arity. */
 export type Row<A extends 1 | 2 | 3 = 1 | 2 | 3, Spec extends RowSpec = RowSpec, K extends string = string> = Spec & ElementwiseDef & { readonly name: K; readonly arity: A };
 
-function rows<A extends 1 | 2 | 3, T extends Record<string, RowSpec>>(arity: A, table: T): { readonly [K in keyof T]: Row<A, T[K], K & string> } {
+/** A table of rows keyed by name (a named type, so declaration files keep each row's comment). */
+export type Rows<A extends 1 | 2 | 3, T> = { readonly [K in keyof T]: Row<A, T[K] & RowSpec, K & string> };
+
+function rows<A extends 1 | 2 | 3, T extends Record<string, RowSpec>>(arity: A, table: T): Rows<A, T> {
   const out: Record<string, Row<A>> = {};
   for (const [name, spec] of Object.entries(table)) out[name] = { name, arity, usesParam: spec.paramDefault !== undefined, ...spec };
-  return out as { readonly [K in keyof T]: Row<A, T[K], K & string> };
+  return out as Rows<A, T>;
 }
 
 /** Unary ops; the others keep their input's dtype (bool becomes int32). */

@@ -46,7 +46,7 @@ export interface OpMethods {
   min(axis?: Axis, keepDims?: boolean): Tensor;
   /** The product over `axis` (all axes when omitted). */
   prod(axis?: Axis, keepDims?: boolean): Tensor;
-  /** The population variance over `axis` (divides by n, as `tf.moments`). */
+  /** The population variance over `axis` (divides by n). */
   variance(axis?: Axis, keepDims?: boolean): Tensor;
   /** log Σ eˣ over `axis`, computed without overflow. */
   logSumExp(axis?: Axis, keepDims?: boolean): Tensor;
