@@ -133,8 +133,9 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
 
 /**
  * Sources one concat view reads at most: with its output, 8 storage buffers, the number every
- * WebGPU device allows a kernel. Longer concats are trees of these; the scheduler materializes
- * as few subtrees as the device's own limit needs.
+ * WebGPU device allows a kernel. Longer concats are trees of these; the scheduler copies whole
+ * buffers into the output (src/graph/schedule.ts, CopyKernel) or materializes as few subtrees
+ * as the device's own limit needs.
  */
 const CONCAT_GROUP = 7;
 
