@@ -8,7 +8,7 @@ import { describeOp, LazyNode, Storage, type GpuTarget } from '../../graph/ir';
 import { kernelBindings, kernelOutputs, schedule, type Kernel } from '../../graph/schedule';
 import { stats, type Backend } from '../backend';
 import { ArgumentError, DeviceLostError } from '../../errors';
-import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES } from './bindings';
+import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES, type KernelBindings } from './bindings';
 import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
 import { GpuBuffer, GpuStorages } from './gpu-storage';
 import { gpuTarget, lowerKernel, type Launch } from './lower';
@@ -48,6 +48,12 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   readonly plans: Planner;
   private readonly pipelines = new Map<string, CachedPipeline>();
   private readonly pendingPipelines = new Map<string, Promise<CachedPipeline>>();
+  /**
+   * Shader modules and reflected bindings by WGSL text (and entry point): hand-written kernels
+   * share one text across shapes (their sizes are pipeline constants), so only the pipeline is new.
+   */
+  private readonly modules = new Map<string, GPUShaderModule>();
+  private readonly reflected = new Map<string, KernelBindings>();
   private readonly target: GpuTarget;
 
   /** `architecture` is the adapter's (`GPUAdapterInfo.architecture`); kernels pick variants by it. */
@@ -113,7 +119,10 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   private pipeline(l: Launch, async: false): CachedPipeline;
   private pipeline(l: Launch, async: true): Promise<CachedPipeline>;
   private pipeline(l: Launch, async: boolean): CachedPipeline | Promise<CachedPipeline> {
-    const { storage: bindings, scalarBlock, errorFlags } = reflectKernel(l.code, l.entryPoint);
+    const reflectKey = `${l.entryPoint}|${l.code}`;
+    let reflected = this.reflected.get(reflectKey);
+    if (!reflected) this.reflected.set(reflectKey, (reflected = reflectKernel(l.code, l.entryPoint)));
+    const { storage: bindings, scalarBlock, errorFlags } = reflected;
     if (bindings.some((b, i) => b.binding !== i)) throw new Error(`webgpu: ${l.entryPoint} has gaps in its bindings (${bindings.map((b) => b.binding).join(',')})`);
     const layout = this.device.createBindGroupLayout({ entries: layoutEntries(bindings) });
     const scalarLayout = scalarBlock ? this.device.createBindGroupLayout({ entries: SCALAR_LAYOUT_ENTRIES }) : null;
@@ -123,7 +132,8 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     const groups = [layout];
     if (scalarLayout || gapLayout) groups.push((scalarLayout ?? gapLayout)!);
     if (errorLayout) groups.push(errorLayout);
-    const module = this.device.createShaderModule({ code: l.code });
+    let module = this.modules.get(l.code);
+    if (!module) this.modules.set(l.code, (module = this.device.createShaderModule({ code: l.code })));
     const descriptor: GPUComputePipelineDescriptor = {
       layout: this.device.createPipelineLayout({ bindGroupLayouts: groups }),
       compute: { module, entryPoint: l.entryPoint, constants: l.constants },
