@@ -1,0 +1,66 @@
+// The one place the CPU backend picks a kernel's implementation: the WebAssembly SIMD kernel
+// where one exists and the engine supports it, else the plain-TypeScript `def.cpu` (the
+// reference the fast kernels are tested against). Loaded once, at `init`.
+
+import type { KernelDef } from '../../graph/ir';
+import type { ConvGeometry, WeightGradAttrs } from '../../ops/conv';
+import type { MatmulAttrs } from '../../ops/matmul';
+import { simdSupported } from './wasm/features';
+import { instantiateKernels } from './wasm/instance';
+import { wasmKernels, type WasmKernels } from './wasm/wasm-kernels';
+
+/** What the CPU backend runs on: WebAssembly SIMD kernels, and whether they use threads. */
+export interface CpuFeatures {
+  simd: boolean;
+  threads: boolean;
+}
+
+type CpuKernel = KernelDef['cpu'];
+
+/**
+ * The fast kernel for a kernel name, or null where the plain one should run (shapes the
+ * GEMM form does not pay for: fewer than 4 channels a group on the GEMM's column side).
+ */
+type FastKernel = (inputs: readonly Float32Array[], attrs: unknown) => Float32Array | null;
+
+function fastTable(k: WasmKernels): Map<string, FastKernel> {
+  const groupSide = (c: number, a: ConvGeometry) => c / a.groups >= 4;
+  return new Map<string, FastKernel>([
+    ['matmul', ([a, b], attrs) => k.matmul(a, b, attrs as MatmulAttrs)],
+    ['conv2d', ([x, w], attrs) => (groupSide((attrs as ConvGeometry).cout, attrs as ConvGeometry) ? k.conv(x, w, attrs as ConvGeometry) : null)],
+    ['conv2dTranspose', ([dy, w], attrs) => (groupSide((attrs as ConvGeometry).cin, attrs as ConvGeometry) ? k.convInputGrad(dy, w, attrs as ConvGeometry) : null)],
+    ['conv2dWeightGrad', ([x, dy], attrs) => (groupSide((attrs as WeightGradAttrs).cout, attrs as WeightGradAttrs) ? k.convWeightGrad(x, dy, attrs as WeightGradAttrs) : null)],
+  ]);
+}
+
+let table: Map<string, FastKernel> | null = null;
+let loading: Promise<void> | null = null;
+let plainOnly = false;
+
+/** Detects SIMD and instantiates the kernels module once; without SIMD the plain kernels run. */
+export async function loadFastKernels(): Promise<CpuFeatures> {
+  if (simdSupported()) {
+    loading ??= instantiateKernels().then((k) => {
+      table = fastTable(wasmKernels(k));
+    });
+    await loading;
+  }
+  return cpuFeatures();
+}
+
+/** The features in use now. Threads: none yet — the backend's `execute` is synchronous. */
+export function cpuFeatures(): CpuFeatures {
+  return { simd: table !== null && !plainOnly, threads: false };
+}
+
+/** Forces the plain-TypeScript kernels (`true`) or allows the fast ones again (for tests). */
+export function usePlainKernels(plain: boolean): void {
+  plainOnly = plain;
+}
+
+/** The implementation the CPU backend runs for kernel `def`. */
+export function cpuKernel(def: KernelDef): CpuKernel {
+  const fast = plainOnly ? undefined : table?.get(def.name);
+  if (!fast) return def.cpu;
+  return (inputs, node) => fast(inputs as Float32Array[], node.op.attrs) ?? def.cpu(inputs, node);
+}
