@@ -7,7 +7,7 @@ import type { ConvGeometry, WeightGradAttrs } from '../../ops/conv';
 import type { MatmulAttrs } from '../../ops/matmul';
 import { simdSupported } from './wasm/features';
 import { instantiateKernels } from './wasm/instance';
-import { wasmKernels, type WasmKernels } from './wasm/wasm-kernels';
+import { wasmKernels, type PoolGeometry, type WasmKernels } from './wasm/wasm-kernels';
 
 /** What the CPU backend runs on: WebAssembly SIMD kernels, and whether they use threads. */
 export interface CpuFeatures {
@@ -30,6 +30,9 @@ function fastTable(k: WasmKernels): Map<string, FastKernel> {
     ['conv2d', ([x, w], attrs) => (groupSide((attrs as ConvGeometry).cout, attrs as ConvGeometry) ? k.conv(x, w, attrs as ConvGeometry) : null)],
     ['conv2dTranspose', ([dy, w], attrs) => (groupSide((attrs as ConvGeometry).cin, attrs as ConvGeometry) ? k.convInputGrad(dy, w, attrs as ConvGeometry) : null)],
     ['conv2dWeightGrad', ([x, dy], attrs) => (groupSide((attrs as WeightGradAttrs).cout, attrs as WeightGradAttrs) ? k.convWeightGrad(x, dy, attrs as WeightGradAttrs) : null)],
+    ['maxPool2d', ([x], attrs) => k.maxPool(x, attrs as PoolGeometry)],
+    ['maxPool2dGrad', ([x, dy], attrs) => k.maxPoolGrad(x, dy, attrs as PoolGeometry)],
+    ['avgPool2d', ([x], attrs) => k.avgPool(x, attrs as PoolGeometry)],
   ]);
 }
 

@@ -1,14 +1,15 @@
 // The CPU backend's WebAssembly SIMD kernels against the plain-TypeScript reference kernels
-// (forced with usePlainKernels): matmul and conv2d forward and both gradients on small and odd
-// shapes — edge tiles, transposed operands, broadcast batches, strides, padding, dilation, groups.
+// (forced with usePlainKernels): matmul, conv2d forward and both gradients, pooling, on small and
+// odd shapes — edge tiles, transposed operands, broadcast batches, strides, padding, groups.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cpuKernel, usePlainKernels } from '../../../src/backend/cpu/fast-kernels';
 import { CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD } from '../../../src/ops/conv';
 import { MATMUL } from '../../../src/ops/matmul';
+import { AVG_POOL, MAX_POOL, MAX_POOL_GRAD } from '../../../src/ops/pool';
 import { analyticGradients, rng, uniform, type Input } from '../../autograd/gradcheck';
 import { expectClose, wg } from '../../helpers';
-import type { Conv2dOptions, Tensor } from '../../../src/node';
+import type { AvgPoolOptions, Conv2dOptions, PoolOptions, Tensor } from '../../../src/node';
 
 let simd = false;
 beforeAll(async () => {
@@ -31,15 +32,23 @@ async function expectFastMatchesPlain(f: (...xs: Tensor[]) => Tensor, inputs: re
   fast.forEach((v, i) => expectClose(v, plain[i], { rtol: 1e-4, atol: 1e-5 }));
 }
 
+/** The same as the plain kernels bit for bit (pooling sums in the same order). */
+async function expectFastEqualsPlain(f: (...xs: Tensor[]) => Tensor, inputs: readonly Input[]): Promise<void> {
+  const [plain, fast] = await plainAndFast(f, inputs);
+  fast.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(plain[i])));
+}
+
+
+
 describe('feature detection', () => {
   test('Node has WebAssembly SIMD, so init reports simd and the fast kernels are looked up', () => {
     expect(simd).toBe(true);
-    for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD]) expect(cpuKernel(def)).not.toBe(def.cpu);
+    for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, MAX_POOL, MAX_POOL_GRAD, AVG_POOL]) expect(cpuKernel(def)).not.toBe(def.cpu);
   });
 
   test('usePlainKernels(true) makes every kernel its plain-TypeScript reference', () => {
     usePlainKernels(true);
-    for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD]) expect(cpuKernel(def)).toBe(def.cpu);
+    for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, MAX_POOL, MAX_POOL_GRAD, AVG_POOL]) expect(cpuKernel(def)).toBe(def.cpu);
     usePlainKernels(false);
   });
 });
@@ -94,3 +103,30 @@ describe('wasm conv2d equals the plain kernels, forward and both gradients', () 
     await expectFastMatchesPlain((x, w) => wg.conv2dTranspose(x, w, { stride: 2, padding: 'same', outputPadding: 1 }), [uniform(next, [1, 4, 5, 8]), uniform(next, [3, 3, 4, 8])]);
   });
 });
+
+describe('wasm pooling equals the plain kernels exactly, forward and backward', () => {
+  const cases: [string, number[], PoolOptions][] = [
+    ['2×2 windows over 8 channels (two f32x4 lanes)', [2, 6, 5, 8], { kernelSize: 2 }],
+    ['3×3 windows, stride 2, same padding, 6 channels (a scalar tail)', [1, 7, 8, 6], { kernelSize: 3, stride: 2, padding: 'same' }],
+    ['overlapping 3×2 windows, stride 1, 3 channels (scalar only)', [2, 5, 6, 3], { kernelSize: [3, 2], stride: 1, padding: [1, 1] }],
+  ];
+  cases.forEach(([name, xs, opts], c) => {
+    test(`maxPool2d: ${name}`, async () => {
+      await expectFastEqualsPlain((x) => wg.maxPool2d(x, opts), [uniform(rng(300 + c), xs)]);
+    });
+    test(`avgPool2d: ${name}`, async () => {
+      await expectFastEqualsPlain((x) => wg.avgPool2d(x, opts), [uniform(rng(310 + c), xs)]);
+    });
+  });
+
+  test('maxPool2d keeps the first of tied maxima, routing the gradient there', async () => {
+    const values = Float32Array.from({ length: 2 * 4 * 4 * 4 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    await expectFastEqualsPlain((x) => wg.maxPool2d(x, { kernelSize: 2 }), [{ shape: [2, 4, 4, 4], values }]);
+  });
+
+  test('avgPool2d counting padding divides by the full window', async () => {
+    const opts: AvgPoolOptions = { kernelSize: 3, stride: 2, padding: 1, countIncludePad: true };
+    await expectFastEqualsPlain((x) => wg.avgPool2d(x, opts), [uniform(rng(320), [1, 5, 6, 5])]);
+  });
+});
+

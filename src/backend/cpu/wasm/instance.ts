@@ -15,6 +15,10 @@ export interface KernelExports {
   convForward(x: number, w: number, y: number, scratch: number): void;
   convInputGrad(dy: number, w: number, dx: number, scratch: number): void;
   convWeightGrad(x: number, dy: number, dw: number, scratch: number, split: number, chunk: number): void;
+  setPool(n: number, h: number, w: number, c: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number): void;
+  maxPool(x: number, y: number): void;
+  maxPoolGrad(x: number, dy: number, dx: number): void;
+  avgPool(x: number, y: number, includePad: number): void;
 }
 
 /** Decodes the inlined `data:application/wasm;base64,...` URL Vite gives for the module. */

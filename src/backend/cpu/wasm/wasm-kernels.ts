@@ -1,9 +1,10 @@
 // The CPU backend's WebAssembly SIMD kernels as functions of the same inputs and attrs as the
-// plain-TypeScript kernels they stand in for (matmulCpu, convCpu and its two gradients).
-// They copy operands into the module's memory, run, and copy the result out.
+// plain-TypeScript kernels they stand in for (matmul, conv2d and its two gradients, max and
+// average pooling). They copy operands into the module's memory, run, and copy the result out.
 
 import type { ConvGeometry, WeightGradAttrs } from '../../../ops/conv';
 import type { MatmulAttrs } from '../../../ops/matmul';
+import type { WindowGeometry } from '../../../ops/window';
 import { KernelHeap, type KernelExports } from './instance';
 
 export interface WasmKernels {
@@ -11,10 +12,23 @@ export interface WasmKernels {
   conv(x: Float32Array, w: Float32Array, a: ConvGeometry): Float32Array;
   convInputGrad(dy: Float32Array, w: Float32Array, a: ConvGeometry): Float32Array;
   convWeightGrad(x: Float32Array, dy: Float32Array, a: WeightGradAttrs): Float32Array;
+  maxPool(x: Float32Array, a: PoolGeometry): Float32Array;
+  maxPoolGrad(x: Float32Array, dy: Float32Array, a: PoolGeometry): Float32Array;
+  avgPool(x: Float32Array, a: PoolGeometry): Float32Array;
+}
+
+/** The attrs of src/ops/pool.ts's kernels: x [n,h,w,c] → [n,oh,ow,c]. */
+export interface PoolGeometry extends WindowGeometry {
+  readonly c: number;
+  readonly includePad: boolean;
 }
 
 function setGeometry(k: KernelExports, a: ConvGeometry): void {
   k.setConv(a.n, a.h, a.w, a.cin, a.oh, a.ow, a.cout, a.kh, a.kw, a.sh, a.sw, a.pt, a.pl, a.dh, a.dw, a.groups);
+}
+
+function setPool(k: KernelExports, a: PoolGeometry): void {
+  k.setPool(a.n, a.h, a.w, a.c, a.oh, a.ow, a.kh, a.kw, a.sh, a.sw, a.pt, a.pl);
 }
 
 /** The kernels of one instantiated module. */
@@ -63,6 +77,33 @@ export function wasmKernels(k: KernelExports): WasmKernels {
       const pdw = heap.alloc(length * 4);
       k.convWeightGrad(px, pdy, pdw, heap.alloc(k.convScratch()), a.split, a.chunk);
       return heap.take(pdw, length);
+    },
+    maxPool(x, a) {
+      setPool(k, a);
+      const heap = new KernelHeap(k);
+      const px = heap.put(x);
+      const length = a.n * a.oh * a.ow * a.c;
+      const py = heap.alloc(length * 4);
+      k.maxPool(px, py);
+      return heap.take(py, length);
+    },
+    maxPoolGrad(x, dy, a) {
+      setPool(k, a);
+      const heap = new KernelHeap(k);
+      const px = heap.put(x);
+      const pdy = heap.put(dy);
+      const pdx = heap.alloc(x.byteLength);
+      k.maxPoolGrad(px, pdy, pdx);
+      return heap.take(pdx, x.length);
+    },
+    avgPool(x, a) {
+      setPool(k, a);
+      const heap = new KernelHeap(k);
+      const px = heap.put(x);
+      const length = a.n * a.oh * a.ow * a.c;
+      const py = heap.alloc(length * 4);
+      k.avgPool(px, py, Number(a.includePad));
+      return heap.take(py, length);
     },
   };
 }

@@ -1,10 +1,14 @@
 // AssemblyScript (compiled to WebAssembly with 128-bit SIMD by scripts/build-wasm.mjs): the CPU
-// backend's fast matmul and conv kernels. Every kernel is a GEMM over packed panels (A in panels
-// of MR rows, B in panels of NR columns, as XNNPACK does) driven by one MR×NR f32x4 micro-kernel.
+// backend's fast matmul and conv kernels. Every kernel is a GEMM of A (packed in MR-row panels,
+// or a conv's row-major im2col block) by B packed in NR-column panels, as XNNPACK does, driven
+// by one MR×NR f32x4 micro-kernel.
 
 /** Rows of A and columns of B one micro-kernel tile computes (8 accumulators of f32x4). */
 const MR: i32 = 4;
 const NR: i32 = 8;
+/** The reduction and row blocks of a GEMM: a KC×NR panel of B stays in L1, an MC×KC block of A in L2. */
+const KC: i32 = 256;
+const MC: i32 = 64;
 
 /** An MR×NR tile for edges: computed in full here, then its valid part copied out. */
 const EDGE = memory.data(MR * NR * 4, 16);
@@ -15,10 +19,15 @@ export function heapBase(): usize {
 }
 
 /**
- * C[mr×nr] (+)= Apanel · Bpanel over k: the panels are [k][MR] and [k][NR]; C rows are ldc floats
- * apart. `acc` adds to what C holds instead of overwriting it.
+ * C[mr×nr] (+)= A[mr×k] · Bpanel over k. A(r, q) is at a + r·rowStep + q·kStep bytes (rows
+ * packed in MR-row panels, or plain row-major); a row past mr repeats the last one, its
+ * results dropped. The panel is [k][NR]; C rows are ldc floats apart. `acc` adds to what C
+ * holds instead of overwriting it.
  */
-function tile(a: usize, b: usize, k: i32, c: usize, ldc: i32, mr: i32, nr: i32, acc: bool): void {
+function tile(a: usize, rowStep: usize, kStep: usize, b: usize, k: i32, c: usize, ldc: i32, mr: i32, nr: i32, acc: bool): void {
+  const r1 = rowStep * <usize>min(1, mr - 1);
+  const r2 = rowStep * <usize>min(2, mr - 1);
+  const r3 = rowStep * <usize>min(3, mr - 1);
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -29,16 +38,16 @@ function tile(a: usize, b: usize, k: i32, c: usize, ldc: i32, mr: i32, nr: i32, 
     let av = v128.load32_splat(a);
     c00 = f32x4.add(c00, f32x4.mul(av, b0));
     c01 = f32x4.add(c01, f32x4.mul(av, b1));
-    av = v128.load32_splat(a, 4);
+    av = v128.load32_splat(a + r1);
     c10 = f32x4.add(c10, f32x4.mul(av, b0));
     c11 = f32x4.add(c11, f32x4.mul(av, b1));
-    av = v128.load32_splat(a, 8);
+    av = v128.load32_splat(a + r2);
     c20 = f32x4.add(c20, f32x4.mul(av, b0));
     c21 = f32x4.add(c21, f32x4.mul(av, b1));
-    av = v128.load32_splat(a, 12);
+    av = v128.load32_splat(a + r3);
     c30 = f32x4.add(c30, f32x4.mul(av, b0));
     c31 = f32x4.add(c31, f32x4.mul(av, b1));
-    a += 16;
+    a += kStep;
     b += 32;
   }
   const full = mr == MR && nr == NR;
@@ -72,14 +81,29 @@ function tile(a: usize, b: usize, k: i32, c: usize, ldc: i32, mr: i32, nr: i32, 
   }
 }
 
-/** C[m×n] (+)= A·B from packed A (ceil(m/MR) panels of [k][MR]) and B (ceil(n/NR) panels of [k][NR]). */
-function gemm(pa: usize, pb: usize, c: usize, m: i32, n: i32, k: i32, ldc: i32, acc: bool): void {
-  const aPanel = <usize>k * MR * 4;
+/**
+ * C[m×n] (+)= A·B, B packed (ceil(n/NR) panels of [k][NR]); A packed (ceil(m/MR) panels of
+ * [k][MR]) when lda is 0, else row-major with rows lda floats apart. Blocked over k by KC and
+ * over rows by MC.
+ */
+function gemm(a: usize, lda: i32, pb: usize, c: usize, m: i32, n: i32, k: i32, ldc: i32, acc: bool): void {
   const bPanel = <usize>k * NR * 4;
-  for (let j0 = 0, jp = 0; j0 < n; j0 += NR, jp++) {
-    const nr = min(NR, n - j0);
-    for (let i0 = 0, ip = 0; i0 < m; i0 += MR, ip++) {
-      tile(pa + ip * aPanel, pb + jp * bPanel, k, c + ((<usize>i0 * ldc + j0) << 2), ldc, min(MR, m - i0), nr, acc);
+  const packed = lda == 0;
+  const rowBytes: usize = packed ? <usize>k << 2 : <usize>lda << 2;
+  const rowStep: usize = packed ? 4 : rowBytes;
+  const kStep: usize = packed ? <usize>MR << 2 : 4;
+  for (let pc = 0; pc < k; pc += KC) {
+    const kc = min(KC, k - pc);
+    const accumulate = acc || pc > 0;
+    for (let ic = 0; ic < m; ic += MC) {
+      const iEnd = min(m, ic + MC);
+      for (let j0 = 0, jp = 0; j0 < n; j0 += NR, jp++) {
+        const nr = min(NR, n - j0);
+        const panel = pb + jp * bPanel + ((<usize>pc * NR) << 2);
+        for (let i0 = ic; i0 < iEnd; i0 += MR) {
+          tile(a + <usize>i0 * rowBytes + <usize>pc * kStep, rowStep, kStep, panel, kc, c + ((<usize>i0 * ldc + j0) << 2), ldc, min(MR, m - i0), nr, accumulate);
+        }
+      }
     }
   }
 }
@@ -128,7 +152,7 @@ export function matmul(a: usize, b: usize, c: usize, scratch: usize, m: i32, k: 
   const pb = scratch + <usize>((m + MR - 1) / MR) * MR * k * 4;
   packA(scratch, a, transA ? 1 : k, transA ? m : 1, m, k);
   packB(pb, b, transB ? 1 : n, transB ? k : 1, k, n, 0, k);
-  gemm(scratch, pb, c, m, n, k, n, false);
+  gemm(scratch, 0, pb, c, m, n, k, n, false);
 }
 
 // ---- convolutions (NHWC, kernel [kh,kw,cin/groups,cout]) ----------------------------------
@@ -173,33 +197,28 @@ const PIXELS: i32 = 256;
 }
 
 /**
- * im2col of pixels p0..p0+np straight into packed A (pixels as rows, MR-row panels over
- * kTotal = taps·c columns): each tap contributes c channels from `src` + its offset + c0.
- * `transposed` selects transposeTap (dy rows for dx) over forwardTap (x rows for y).
+ * im2col of pixels p0..p0+np into row-major A [np][taps·c]: each tap contributes c channels
+ * from `src` + its offset + c0, or zeros. `transposed` selects transposeTap (dy rows for dx)
+ * over forwardTap (x rows for y).
  */
 function im2colRows(dst: usize, src: usize, p0: i32, np: i32, c: i32, c0: i32, transposed: bool): void {
-  const kTotal = KH * KW * c;
-  const rows = (np + MR - 1) / MR * MR;
-  for (let i = 0; i < rows; i++) {
-    const base = dst + (((<usize>(i / MR) * kTotal) * MR + (i % MR)) << 2);
+  const bytes = <usize>c << 2;
+  for (let i = 0; i < np; i++) {
     for (let ky = 0; ky < KH; ky++) {
       for (let kx = 0; kx < KW; kx++) {
-        const off = i >= np ? -1 : transposed ? transposeTap(p0 + i, ky, kx) : forwardTap(p0 + i, ky, kx);
-        let p = base + ((<usize>(ky * KW + kx) * c * MR) << 2);
-        if (off < 0) {
-          for (let ch = 0; ch < c; ch++, p += MR << 2) store<f32>(p, 0);
-        } else {
-          const s = src + (<usize>(off + c0) << 2);
-          for (let ch = 0; ch < c; ch++, p += MR << 2) store<f32>(p, load<f32>(s + (<usize>ch << 2)));
-        }
+        const off = transposed ? transposeTap(p0 + i, ky, kx) : forwardTap(p0 + i, ky, kx);
+        if (c == 1) store<f32>(dst, off < 0 ? 0 : load<f32>(src + (<usize>(off + c0) << 2)));
+        else if (off < 0) memory.fill(dst, 0, bytes);
+        else memory.copy(dst, src + (<usize>(off + c0) << 2), bytes);
+        dst += bytes;
       }
     }
   }
 }
 
 /**
- * im2col of pixels p0..p0+np into packed A with the kernel rows (taps·cin/groups) as rows and
- * the pixels as the reduction (the weight gradient's x operand).
+ * im2col of pixels p0..p0+np transposed, into packed A (MR-row panels over np): the kernel
+ * rows (taps·cin/groups) as rows and the pixels as the reduction (the weight gradient's x).
  */
 function im2colCols(dst: usize, x: usize, p0: i32, np: i32, cinG: i32, c0: i32): void {
   const rows = KH * KW * cinG;
@@ -227,7 +246,7 @@ export function convScratch(): usize {
   const maxC = max(cinG, coutG);
   const kMax = KH * KW * maxC;
   const weights = <usize>kMax * ((maxC + NR - 1) / NR) * NR;
-  const pixels = <usize>kMax * (PIXELS + MR);
+  const pixels = <usize>kMax * PIXELS;
   const cols = <usize>((KH * KW * cinG + MR - 1) / MR) * MR * PIXELS + <usize>PIXELS * ((coutG + NR - 1) / NR) * NR;
   return (weights + max(pixels, cols)) * 4;
 }
@@ -244,7 +263,7 @@ export function convForward(x: usize, w: usize, y: usize, scratch: usize): void 
     for (let p0 = 0; p0 < pixels; p0 += PIXELS) {
       const np = min(PIXELS, pixels - p0);
       im2colRows(pa, x, p0, np, cinG, g * cinG, false);
-      gemm(pa, scratch, y + ((<usize>p0 * COUT + g * coutG) << 2), np, coutG, k, COUT, false);
+      gemm(pa, k, scratch, y + ((<usize>p0 * COUT + g * coutG) << 2), np, coutG, k, COUT, false);
     }
   }
 }
@@ -263,7 +282,7 @@ export function convInputGrad(dy: usize, w: usize, dx: usize, scratch: usize): v
     for (let p0 = 0; p0 < pixels; p0 += PIXELS) {
       const np = min(PIXELS, pixels - p0);
       im2colRows(pa, dy, p0, np, coutG, g * coutG, true);
-      gemm(pa, scratch, dx + ((<usize>p0 * CIN + g * cinG) << 2), np, cinG, k, CIN, false);
+      gemm(pa, k, scratch, dx + ((<usize>p0 * CIN + g * cinG) << 2), np, cinG, k, CIN, false);
     }
   }
 }
@@ -285,10 +304,138 @@ export function convWeightGrad(x: usize, dy: usize, dw: usize, scratch: usize, s
         const np = min(PIXELS, end - p0);
         im2colCols(scratch, x, p0, np, cinG, g * cinG);
         packB(pb, dy + ((<usize>p0 * COUT + g * coutG) << 2), COUT, 1, np, coutG, 0, np);
-        gemm(scratch, pb, out, rows, coutG, np, COUT, !first);
+        gemm(scratch, 0, pb, out, rows, coutG, np, COUT, !first);
         first = false;
       }
       if (first) for (let r = 0; r < rows; r++) memory.fill(out + <usize>r * COUT * 4, 0, <usize>coutG * 4);
+    }
+  }
+}
+
+// ---- pooling (NHWC) -----------------------------------------------------------------------
+
+let C = 0;
+
+/** Sets the geometry the pooling kernels below use. */
+export function setPool(n: i32, h: i32, w: i32, c: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32): void {
+  N = n; H = h; W = w; C = c; OH = oh; OW = ow; KH = kh; KW = kw; SH = sh; SW = sw; PT = pt; PL = pl;
+}
+
+/**
+ * y = the max of each window, the first maximum kept (a later value replaces it only when
+ * greater, so a NaN never does), as the plain kernel; a window with no real pixel gives NaN.
+ * With `dy` and `dx` (zeroed) set, instead adds each dy to dx at its window's first maximum.
+ */
+function maxPoolPass(x: usize, y: usize, dy: usize, dx: usize): void {
+  const grad = dx != 0;
+  const rowBytes = <usize>C << 2;
+  const vecEnd = C & ~3;
+  let o: usize = 0;
+  for (let b = 0; b < N; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = oy * SH - PT;
+      const yLo = max(y0, 0), yHi = min(y0 + KH, H);
+      for (let ox = 0; ox < OW; ox++, o++) {
+        const x0 = ox * SW - PL;
+        const xLo = max(x0, 0), xHi = min(x0 + KW, W);
+        const out = o * rowBytes;
+        if (yLo >= yHi || xLo >= xHi) {
+          if (!grad) for (let ch = 0; ch < C; ch++) store<f32>(y + out + (<usize>ch << 2), NaN);
+          continue;
+        }
+        const first = <usize>(((b * H + yLo) * W + xLo) * C) << 2;
+        for (let ch = 0; ch < vecEnd; ch += 4) {
+          const lane = <usize>ch << 2;
+          let best = v128.load(x + first + lane);
+          let at = i32x4.add(i32x4.splat(<i32>(first + lane)), i32x4(0, 4, 8, 12));
+          for (let iy = yLo; iy < yHi; iy++) {
+            for (let ix = xLo; ix < xHi; ix++) {
+              const pos = (<usize>(((b * H + iy) * W + ix) * C) << 2) + lane;
+              const v = v128.load(x + pos);
+              const gt = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, gt);
+              at = v128.bitselect(i32x4.add(i32x4.splat(<i32>pos), i32x4(0, 4, 8, 12)), at, gt);
+            }
+          }
+          if (!grad) {
+            v128.store(y + out + lane, best);
+          } else {
+            const g = dy + out + lane;
+            let p = dx + <usize>i32x4.extract_lane(at, 0);
+            store<f32>(p, load<f32>(p) + load<f32>(g));
+            p = dx + <usize>i32x4.extract_lane(at, 1);
+            store<f32>(p, load<f32>(p) + load<f32>(g, 4));
+            p = dx + <usize>i32x4.extract_lane(at, 2);
+            store<f32>(p, load<f32>(p) + load<f32>(g, 8));
+            p = dx + <usize>i32x4.extract_lane(at, 3);
+            store<f32>(p, load<f32>(p) + load<f32>(g, 12));
+          }
+        }
+        for (let ch = vecEnd; ch < C; ch++) {
+          const lane = <usize>ch << 2;
+          let at = first + lane;
+          let best = load<f32>(x + at);
+          for (let iy = yLo; iy < yHi; iy++) {
+            for (let ix = xLo; ix < xHi; ix++) {
+              const pos = (<usize>(((b * H + iy) * W + ix) * C) << 2) + lane;
+              const v = load<f32>(x + pos);
+              if (v > best) {
+                best = v;
+                at = pos;
+              }
+            }
+          }
+          if (!grad) store<f32>(y + out + lane, best);
+          else store<f32>(dx + at, load<f32>(dx + at) + load<f32>(dy + out + lane));
+        }
+      }
+    }
+  }
+}
+
+/** maxPool2d: x [n,h,w,c] → y [n,oh,ow,c]. */
+export function maxPool(x: usize, y: usize): void {
+  maxPoolPass(x, y, 0, 0);
+}
+
+/** maxPool2d's gradient: dx [n,h,w,c] (zeroed here) gets each dy at its window's first maximum. */
+export function maxPoolGrad(x: usize, dy: usize, dx: usize): void {
+  memory.fill(dx, 0, <usize>N * H * W * C * 4);
+  maxPoolPass(x, 0, dy, dx);
+}
+
+/**
+ * avgPool2d: each window's sum in float32, in the plain kernel's order, times 1/count (the full
+ * window when includePad, else its real pixels), so the result is the plain kernel's exactly.
+ */
+export function avgPool(x: usize, y: usize, includePad: bool): void {
+  const rowBytes = <usize>C << 2;
+  const vecEnd = C & ~3;
+  let o: usize = 0;
+  for (let b = 0; b < N; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = oy * SH - PT;
+      const yLo = max(y0, 0), yHi = min(y0 + KH, H);
+      for (let ox = 0; ox < OW; ox++, o++) {
+        const x0 = ox * SW - PL;
+        const xLo = max(x0, 0), xHi = min(x0 + KW, W);
+        const scale = <f32>(1.0 / <f64>(includePad ? KH * KW : (yHi - yLo) * (xHi - xLo)));
+        const out = y + o * rowBytes;
+        for (let ch = 0; ch < vecEnd; ch += 4) {
+          let sum = f32x4.splat(0);
+          for (let iy = yLo; iy < yHi; iy++) {
+            for (let ix = xLo; ix < xHi; ix++) sum = f32x4.add(sum, v128.load(x + (<usize>(((b * H + iy) * W + ix) * C + ch) << 2)));
+          }
+          v128.store(out + (<usize>ch << 2), f32x4.mul(sum, f32x4.splat(scale)));
+        }
+        for (let ch = vecEnd; ch < C; ch++) {
+          let sum: f32 = 0;
+          for (let iy = yLo; iy < yHi; iy++) {
+            for (let ix = xLo; ix < xHi; ix++) sum += load<f32>(x + (<usize>(((b * H + iy) * W + ix) * C + ch) << 2));
+          }
+          store<f32>(out + (<usize>ch << 2), sum * scale);
+        }
+      }
     }
   }
 }
