@@ -51,7 +51,10 @@ export async function loadFastKernels(): Promise<CpuFeatures> {
   return cpuFeatures();
 }
 
-/** The features in use now. Threads: none yet — the backend's `execute` is synchronous. */
+/**
+ * The features in use now. Threads: none — `execute` is synchronous, so a kernel split across
+ * workers would have to block on them (Atomics.wait, refused on a browser's main thread).
+ */
 export function cpuFeatures(): CpuFeatures {
   return { simd: table !== null && !plainOnly, threads: false };
 }

@@ -11,9 +11,9 @@ import { analyticGradients, rng, uniform, type Input } from '../../autograd/grad
 import { expectClose, wg } from '../../helpers';
 import type { AvgPoolOptions, Conv2dOptions, PoolOptions, Tensor } from '../../../src/node';
 
-let simd = false;
+let features = { simd: false, threads: true };
 beforeAll(async () => {
-  simd = (await wg.init({ backend: 'cpu' })).simd;
+  features = await wg.init({ backend: 'cpu' });
 });
 afterAll(() => usePlainKernels(false));
 
@@ -41,13 +41,15 @@ async function expectFastEqualsPlain(f: (...xs: Tensor[]) => Tensor, inputs: rea
 
 
 describe('feature detection', () => {
-  test('Node has WebAssembly SIMD, so init reports simd and the fast kernels are looked up', () => {
-    expect(simd).toBe(true);
+  test('Node has WebAssembly SIMD, so init reports simd (and no threads) and the fast kernels are looked up', () => {
+    expect(features.simd).toBe(true);
+    expect(features.threads).toBe(false);
     for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, MAX_POOL, MAX_POOL_GRAD, AVG_POOL]) expect(cpuKernel(def)).not.toBe(def.cpu);
   });
 
-  test('usePlainKernels(true) makes every kernel its plain-TypeScript reference', () => {
+  test('usePlainKernels(true) makes every kernel its plain-TypeScript reference, reported as no simd', async () => {
     usePlainKernels(true);
+    expect((await wg.init({ backend: 'cpu' })).simd).toBe(false);
     for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, MAX_POOL, MAX_POOL_GRAD, AVG_POOL]) expect(cpuKernel(def)).toBe(def.cpu);
     usePlainKernels(false);
   });
