@@ -6,9 +6,9 @@
 /** Rows of A and columns of B one micro-kernel tile computes (8 accumulators of f32x4). */
 const MR: i32 = 4;
 const NR: i32 = 8;
-/** The reduction and row blocks of a GEMM: a KC×NR panel of B stays in L1, an MC×KC block of A in L2. */
+/** The reduction and row blocks of a GEMM: a KC×NR panel of B stays in L1, an MC×KC block of A (512 KiB) in L2. */
 const KC: i32 = 256;
-const MC: i32 = 64;
+const MC: i32 = 512;
 
 /** An MR×NR tile for edges: computed in full here, then its valid part copied out. */
 const EDGE = memory.data(MR * NR * 4, 16);
@@ -104,15 +104,25 @@ function tile(a: usize, rowStep: usize, kStep: usize, b: usize, k: i32, c: usize
 }
 
 /**
- * C[m×n] (+)= A·B, B packed (ceil(n/NR) panels of [k][NR]); A packed (ceil(m/MR) panels of
- * [k][MR]) when lda is 0, else row-major with rows lda floats apart. Blocked over k by KC and
+ * Where row q of panel `panel` starts (in floats) in a packed operand: the reduction is cut into
+ * KC-row blocks, each block holding all panels (`width` columns each, `padded` columns in all)
+ * contiguously, so a block's panels never sit a power of two apart (as GotoBLAS packs).
+ */
+@inline function packedAt(q: i32, panel: i32, width: i32, padded: i32, k: i32): usize {
+  const q0 = q / KC * KC;
+  return <usize>q0 * padded + <usize>panel * min(KC, k - q0) * width + <usize>(q - q0) * width;
+}
+
+/**
+ * C[m×n] (+)= A·B, B packed (packedAt, NR-column panels); A packed the same way in MR-row
+ * panels when lda is 0, else row-major with rows lda floats apart. Blocked over k by KC and
  * over rows by MC.
  */
 function gemm(a: usize, lda: i32, pb: usize, c: usize, m: i32, n: i32, k: i32, ldc: i32, acc: bool): void {
-  const bPanel = <usize>k * NR * 4;
   const packed = lda == 0;
-  const rowBytes: usize = packed ? <usize>k << 2 : <usize>lda << 2;
-  const rowStep: usize = packed ? 4 : rowBytes;
+  const mPad = (m + MR - 1) / MR * MR;
+  const nPad = (n + NR - 1) / NR * NR;
+  const rowStep: usize = packed ? 4 : <usize>lda << 2;
   const kStep: usize = packed ? <usize>MR << 2 : 4;
   for (let pc = 0; pc < k; pc += KC) {
     const kc = min(KC, k - pc);
@@ -121,9 +131,10 @@ function gemm(a: usize, lda: i32, pb: usize, c: usize, m: i32, n: i32, k: i32, l
       const iEnd = min(m, ic + MC);
       for (let j0 = 0, jp = 0; j0 < n; j0 += NR, jp++) {
         const nr = min(NR, n - j0);
-        const panel = pb + <usize>jp * bPanel + ((<usize>pc * NR) << 2);
+        const panel = pb + (packedAt(pc, jp, NR, nPad, k) << 2);
         for (let i0 = ic; i0 < iEnd; i0 += MR) {
-          tile(a + <usize>i0 * rowBytes + <usize>pc * kStep, rowStep, kStep, panel, kc, c + ((<usize>i0 * ldc + j0) << 2), ldc, min(MR, m - i0), nr, accumulate);
+          const at = packed ? a + (packedAt(pc, i0 / MR, MR, mPad, k) << 2) : a + <usize>i0 * rowStep + (<usize>pc << 2);
+          tile(at, rowStep, kStep, panel, kc, c + ((<usize>i0 * ldc + j0) << 2), ldc, min(MR, m - i0), nr, accumulate);
         }
       }
     }
@@ -132,26 +143,28 @@ function gemm(a: usize, lda: i32, pb: usize, c: usize, m: i32, n: i32, k: i32, l
 
 /** Packs A[i][q] = src[i·rs + q·cs] (m×k, element strides) into MR-row panels, zero-padded. */
 function packA(dst: usize, src: usize, rs: i32, cs: i32, m: i32, k: i32): void {
+  const mPad = (m + MR - 1) / MR * MR;
   for (let i0 = 0; i0 < m; i0 += MR) {
     for (let q = 0; q < k; q++) {
+      const p = dst + (packedAt(q, i0 / MR, MR, mPad, k) << 2);
       for (let r = 0; r < MR; r++) {
         const i = i0 + r;
-        store<f32>(dst, i < m ? load<f32>(src + ((<usize>i * rs + <usize>q * cs) << 2)) : 0);
-        dst += 4;
+        store<f32>(p + (<usize>r << 2), i < m ? load<f32>(src + ((<usize>i * rs + <usize>q * cs) << 2)) : 0);
       }
     }
   }
 }
 
 /**
- * Packs rows q0..q0+k of B (kTotal×n, packed into NR-column panels of kTotal rows) from
+ * Packs rows q0..q0+k of B (kTotal×n, packed into NR-column panels) from
  * B[q][j] = src[q·rs + j·cs], zero-padding the last panel's columns.
  */
 function packB(dst: usize, src: usize, rs: i32, cs: i32, k: i32, n: i32, q0: i32, kTotal: i32): void {
+  const nPad = (n + NR - 1) / NR * NR;
   for (let j0 = 0, jp = 0; j0 < n; j0 += NR, jp++) {
-    let p = dst + ((<usize>jp * kTotal + q0) * NR << 2);
     const nr = min(NR, n - j0);
     for (let q = 0; q < k; q++) {
+      const p = dst + (packedAt(q0 + q, jp, NR, nPad, kTotal) << 2);
       const row = src + ((<usize>q * rs + <usize>j0 * cs) << 2);
       if (nr == NR && cs == 1) {
         v128.store(p, v128.load(row));
@@ -159,7 +172,6 @@ function packB(dst: usize, src: usize, rs: i32, cs: i32, k: i32, n: i32, q0: i32
       } else {
         for (let j = 0; j < NR; j++) store<f32>(p + (j << 2), j < nr ? load<f32>(row + ((<usize>j * cs) << 2)) : 0);
       }
-      p += NR << 2;
     }
   }
 }
@@ -188,7 +200,10 @@ export function setConv(n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout
   SH = sh; SW = sw; PT = pt; PL = pl; DH = dh; DW = dw; GROUPS = groups;
 }
 
-/** Output pixels a conv kernel handles per packed block (its packed rows of A). */
+/**
+ * Output pixels a conv kernel handles per block (rows of A; the weight gradient's reduction,
+ * so at most KC: its packed A is then one block of packedAt's layout).
+ */
 const PIXELS: i32 = 256;
 
 /**
