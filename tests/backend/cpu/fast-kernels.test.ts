@@ -76,9 +76,14 @@ describe('wasm matmul equals the plain kernel, forward and backward', () => {
     await expectFastMatchesPlain((a, b) => a.transpose([1, 0]).matmul(b.transpose([1, 0])), [uniform(next, [7, 10]), uniform(next, [9, 7])]);
   });
 
-  test('a long reduction: 6×300 · 300×10', async () => {
+  test('a reduction longer than one 256-deep block: 6×300 · 300×10', async () => {
     const next = rng(121);
     await expectFastMatchesPlain((a, b) => a.matmul(b), [uniform(next, [6, 300]), uniform(next, [300, 10])]);
+  });
+
+  test('more rows than one 512-row block: 601×5 · 5×9', async () => {
+    const next = rng(122);
+    await expectFastMatchesPlain((a, b) => a.matmul(b), [uniform(next, [601, 5]), uniform(next, [5, 9])]);
   });
 });
 
@@ -92,6 +97,7 @@ describe('wasm conv2d equals the plain kernels, forward and both gradients', () 
     ['12 → 16 channels in 4 groups, valid, stride 3', [1, 10, 8, 12], [2, 2, 3, 16], { groups: 4, stride: 3 }],
     ['depthwise 6 → 12 channels (the plain kernels run where a group has under 4 channels)', [1, 7, 6, 6], [3, 3, 1, 12], { groups: 6, stride: 2, padding: 'same' }],
     ['a split weight-gradient reduction over 578 pixels', [2, 17, 17, 4], [3, 3, 4, 8], { padding: 'same' }],
+    ['32 → 8 channels: 288 kernel rows, more than one 256-deep block', [1, 6, 7, 32], [3, 3, 32, 8], { padding: 'same' }],
   ];
   cases.forEach(([name, xs, ws, opts], c) =>
     test(name, async () => {
