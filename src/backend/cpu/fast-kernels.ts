@@ -6,7 +6,8 @@ import type { KernelDef } from '../../graph/ir';
 import type { ConvGeometry, WeightGradAttrs } from '../../ops/conv';
 import type { MatmulAttrs } from '../../ops/matmul';
 import { simdSupported } from './wasm/features';
-import { instantiateKernels } from './wasm/instance';
+import { compileSharedKernels, instantiateKernels } from './wasm/instance';
+import { singleThread, startThreads, type KernelRunner } from './wasm/threads';
 import { wasmKernels, type PoolGeometry, type WasmKernels } from './wasm/wasm-kernels';
 
 /** What the CPU backend runs on: WebAssembly SIMD kernels, and whether they use threads. */
@@ -39,12 +40,35 @@ function fastTable(k: WasmKernels): Map<string, FastKernel> {
 let table: Map<string, FastKernel> | null = null;
 let loading: Promise<void> | null = null;
 let plainOnly = false;
+let pooled: KernelRunner | null = null;
+let threadsOn = true;
 
-/** Detects SIMD and instantiates the kernels module once; without SIMD the plain kernels run. */
+/**
+ * Worker threads where they can block-free serve a synchronous `execute` (Node, several cores:
+ * this thread waits on them with Atomics.wait), else the module on this thread alone.
+ */
+async function instantiate(): Promise<WasmKernels> {
+  const started = await startThreads(await compileSharedKernels()).catch(() => null);
+  if (!started) {
+    const k = await instantiateKernels();
+    return wasmKernels(k, singleThread(k));
+  }
+  pooled = started.runner;
+  const single = singleThread(started.kernels);
+  const pool = started.runner;
+  return wasmKernels(started.kernels, {
+    get threads() {
+      return threadsOn ? pool.threads : 1;
+    },
+    run: (...args) => (threadsOn ? pool : single).run(...args),
+  });
+}
+
+/** Detects SIMD and instantiates the kernels once; without SIMD the plain kernels run. */
 export async function loadFastKernels(): Promise<CpuFeatures> {
   if (simdSupported()) {
-    loading ??= instantiateKernels().then((k) => {
-      table = fastTable(wasmKernels(k));
+    loading ??= instantiate().then((k) => {
+      table = fastTable(k);
     });
     await loading;
   }
@@ -52,16 +76,22 @@ export async function loadFastKernels(): Promise<CpuFeatures> {
 }
 
 /**
- * The features in use now. Threads: none — `execute` is synchronous, so a kernel split across
- * workers would have to block on them (Atomics.wait, refused on a browser's main thread).
+ * The features in use now. Threads: Node only — a browser's main thread may not Atomics.wait,
+ * and `execute` is synchronous, so there the kernels run on the calling thread.
  */
 export function cpuFeatures(): CpuFeatures {
-  return { simd: table !== null && !plainOnly, threads: false };
+  const simd = table !== null && !plainOnly;
+  return { simd, threads: simd && pooled !== null && threadsOn };
 }
 
 /** Forces the plain-TypeScript kernels (`true`) or allows the fast ones again (for tests). */
 export function usePlainKernels(plain: boolean): void {
   plainOnly = plain;
+}
+
+/** Lets the wasm kernels use worker threads where started (`true`, the default) or not (for tests). */
+export function useThreads(on: boolean): void {
+  threadsOn = on;
 }
 
 /** The implementation the CPU backend runs for kernel `def`. */

@@ -1,9 +1,11 @@
 // The CPU backend's WebAssembly SIMD kernels against the plain-TypeScript reference kernels
 // (forced with usePlainKernels): matmul, conv2d forward and both gradients, pooling, on small and
-// odd shapes — edge tiles, transposed operands, broadcast batches, strides, padding, groups.
+// odd shapes — edge tiles, transposed operands, broadcast batches, strides, padding, groups —
+// and split over worker threads against one thread (useThreads).
 
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cpuKernel, usePlainKernels } from '../../../src/backend/cpu/fast-kernels';
+import { cpuKernel, usePlainKernels, useThreads } from '../../../src/backend/cpu/fast-kernels';
 import { CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD } from '../../../src/ops/conv';
 import { MATMUL } from '../../../src/ops/matmul';
 import { AVG_POOL, MAX_POOL, MAX_POOL_GRAD } from '../../../src/ops/pool';
@@ -15,7 +17,10 @@ let features = { simd: false, threads: true };
 beforeAll(async () => {
   features = await wg.init({ backend: 'cpu' });
 });
-afterAll(() => usePlainKernels(false));
+afterAll(() => {
+  usePlainKernels(false);
+  useThreads(true);
+});
 
 /** f's value and its gradients (through wg.grad) with the plain kernels and with the fast ones. */
 async function plainAndFast(f: (...xs: Tensor[]) => Tensor, inputs: readonly Input[]): Promise<Float32Array[][]> {
@@ -41,9 +46,9 @@ async function expectFastEqualsPlain(f: (...xs: Tensor[]) => Tensor, inputs: rea
 
 
 describe('feature detection', () => {
-  test('Node has WebAssembly SIMD, so init reports simd (and no threads) and the fast kernels are looked up', () => {
+  test('Node has WebAssembly SIMD, and worker threads where it has several cores; the fast kernels are looked up', () => {
     expect(features.simd).toBe(true);
-    expect(features.threads).toBe(false);
+    expect(features.threads).toBe(availableParallelism() > 1);
     for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, MAX_POOL, MAX_POOL_GRAD, AVG_POOL]) expect(cpuKernel(def)).not.toBe(def.cpu);
   });
 
@@ -135,6 +140,42 @@ describe('wasm pooling equals the plain kernels exactly, forward and backward', 
   test('avgPool2d counting padding divides by the full window', async () => {
     const opts: AvgPoolOptions = { kernelSize: 3, stride: 2, padding: 1, countIncludePad: true };
     await expectFastEqualsPlain((x) => wg.avgPool2d(x, opts), [uniform(rng(320), [1, 5, 6, 5])]);
+  });
+});
+
+describe('wasm kernels split over worker threads equal one thread exactly', () => {
+  /** f's value and gradients with threads, then on this thread alone. */
+  async function expectThreadsEqualOne(f: (...xs: Tensor[]) => Tensor, inputs: readonly Input[]): Promise<void> {
+    const run = async (threads: boolean) => {
+      useThreads(threads);
+      const value = (await f(...inputs.map((x) => wg.tensor(x.values, { shape: x.shape }))).data()) as Float32Array;
+      return [value, ...(await analyticGradients(f, inputs, 6))];
+    };
+    const threaded = await run(true);
+    const one = await run(false);
+    useThreads(true);
+    threaded.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(one[i])));
+  }
+
+  test('useThreads(false) reports no threads', async () => {
+    useThreads(false);
+    expect((await wg.init({ backend: 'cpu' })).threads).toBe(false);
+    useThreads(true);
+  });
+
+  test('matmul 130×96 · 96×100 (1.2M multiply-adds), forward and backward', async () => {
+    const next = rng(400);
+    await expectThreadsEqualOne((a, b) => a.matmul(b), [uniform(next, [130, 96]), uniform(next, [96, 100])]);
+  });
+
+  test('conv2d 16 → 32 channels on 2×17×15 images, both gradients', async () => {
+    const next = rng(401);
+    await expectThreadsEqualOne((x, w) => wg.conv2d(x, w, { padding: 'same' }), [uniform(next, [2, 17, 15, 16]), uniform(next, [3, 3, 16, 32])]);
+  });
+
+  test('grouped conv2d 32 → 32 channels in 2 groups, stride 2', async () => {
+    const next = rng(402);
+    await expectThreadsEqualOne((x, w) => wg.conv2d(x, w, { padding: 'same', stride: 2, groups: 2 }), [uniform(next, [3, 24, 22, 32]), uniform(next, [3, 3, 16, 32])]);
   });
 });
 

@@ -1,11 +1,13 @@
 // The CPU backend's WebAssembly SIMD kernels as functions of the same inputs and attrs as the
 // plain-TypeScript kernels they stand in for (matmul, conv2d and its two gradients, max and
-// average pooling). They copy operands into the module's memory, run, and copy the result out.
+// average pooling). They copy operands into the module's memory, run, and copy the result out;
+// matmul and conv split their range kernels over the runner's threads when the work pays for it.
 
 import type { ConvGeometry, WeightGradAttrs } from '../../../ops/conv';
 import type { MatmulAttrs } from '../../../ops/matmul';
 import type { WindowGeometry } from '../../../ops/window';
 import { KernelHeap, type KernelExports } from './instance';
+import { singleThread, type KernelRunner } from './threads';
 
 export interface WasmKernels {
   matmul(a: Float32Array, b: Float32Array, attrs: MatmulAttrs): Float32Array;
@@ -23,16 +25,34 @@ export interface PoolGeometry extends WindowGeometry {
   readonly includePad: boolean;
 }
 
-function setGeometry(k: KernelExports, a: ConvGeometry): void {
-  k.setConv(a.n, a.h, a.w, a.cin, a.oh, a.ow, a.cout, a.kh, a.kw, a.sh, a.sw, a.pt, a.pl, a.dh, a.dw, a.groups);
+/** Multiply-adds below which waking worker threads costs more than it saves. */
+const PARALLEL_MACS = 1 << 20;
+
+function convArgs(a: ConvGeometry): number[] {
+  return [a.n, a.h, a.w, a.cin, a.oh, a.ow, a.cout, a.kh, a.kw, a.sh, a.sw, a.pt, a.pl, a.dh, a.dw, a.groups];
 }
 
 function setPool(k: KernelExports, a: PoolGeometry): void {
   k.setPool(a.n, a.h, a.w, a.c, a.oh, a.ow, a.kh, a.kw, a.sh, a.sw, a.pt, a.pl);
 }
 
-/** The kernels of one instantiated module. */
-export function wasmKernels(k: KernelExports): WasmKernels {
+/** The kernels of one instantiated module, range kernels run by `runner`. */
+export function wasmKernels(k: KernelExports, runner: KernelRunner): WasmKernels {
+  const single = singleThread(k);
+  const pick = (macs: number) => (macs >= PARALLEL_MACS ? runner : single);
+
+  /** One conv kernel over groups: pack group g's weights, then run its blocks. */
+  function convGroups(a: ConvGeometry, pack: (packed: number, g: number) => void, run: (r: KernelRunner, scratch: number, bytes: number, packed: number, g: number) => void, heap: KernelHeap): void {
+    const r = pick((a.n * a.oh * a.ow * a.kh * a.kw * a.cin * a.cout) / a.groups);
+    const packed = heap.alloc(k.convPackedBytes());
+    const bytes = k.convThreadBytes();
+    const scratch = heap.alloc(bytes * r.threads);
+    for (let g = 0; g < a.groups; g++) {
+      pack(packed, g);
+      run(r, scratch, bytes, packed, g);
+    }
+  }
+
   return {
     matmul(a, b, attrs) {
       const { batch, m, k: depth, n, batchA, batchB, transA, transB } = attrs;
@@ -40,42 +60,45 @@ export function wasmKernels(k: KernelExports): WasmKernels {
       const pa = heap.put(a);
       const pb = heap.put(b);
       const pc = heap.alloc(batch * m * n * 4);
-      const scratch = heap.alloc(k.matmulScratch(m, depth, n));
+      const packed = heap.alloc(k.matmulPackedBytes(m, depth, n));
+      const r = pick(m * depth * n);
+      const scratch = heap.alloc(k.matmulThreadBytes() * r.threads);
       for (let p = 0; p < batch; p++) {
-        const aAt = pa + (p % batchA) * m * depth * 4;
-        const bAt = pb + (p % batchB) * depth * n * 4;
-        k.matmul(aAt, bAt, pc + p * m * n * 4, scratch, m, depth, n, Number(transA), Number(transB));
+        k.matmulPack(pa + (p % batchA) * m * depth * 4, pb + (p % batchB) * depth * n * 4, packed, m, depth, n, Number(transA), Number(transB));
+        r.run('matmulPanels', k.matmulRowPanels(m), scratch, k.matmulThreadBytes(), [packed, pc + p * m * n * 4, m, depth, n]);
       }
       return heap.take(pc, batch * m * n);
     },
     conv(x, w, a) {
-      setGeometry(k, a);
+      k.setConv(...(convArgs(a) as Parameters<KernelExports['setConv']>));
       const heap = new KernelHeap(k);
       const px = heap.put(x);
       const pw = heap.put(w);
       const length = a.n * a.oh * a.ow * a.cout;
       const py = heap.alloc(length * 4);
-      k.convForward(px, pw, py, heap.alloc(k.convScratch()));
+      convGroups(a, (packed, g) => k.convPackForward(pw, packed, g), (r, scratch, bytes, packed, g) => r.run('convForwardBlocks', k.convBlocks(0), scratch, bytes, [px, packed, py, g], convArgs(a)), heap);
       return heap.take(py, length);
     },
     convInputGrad(dy, w, a) {
-      setGeometry(k, a);
+      k.setConv(...(convArgs(a) as Parameters<KernelExports['setConv']>));
       const heap = new KernelHeap(k);
       const pdy = heap.put(dy);
       const pw = heap.put(w);
       const length = a.n * a.h * a.w * a.cin;
       const pdx = heap.alloc(length * 4);
-      k.convInputGrad(pdy, pw, pdx, heap.alloc(k.convScratch()));
+      convGroups(a, (packed, g) => k.convPackInputGrad(pw, packed, g), (r, scratch, bytes, packed, g) => r.run('convInputGradBlocks', k.convBlocks(1), scratch, bytes, [pdy, packed, pdx, g], convArgs(a)), heap);
       return heap.take(pdx, length);
     },
     convWeightGrad(x, dy, a) {
-      setGeometry(k, a);
+      k.setConv(...(convArgs(a) as Parameters<KernelExports['setConv']>));
       const heap = new KernelHeap(k);
       const px = heap.put(x);
       const pdy = heap.put(dy);
       const length = a.split * a.kh * a.kw * (a.cin / a.groups) * a.cout;
       const pdw = heap.alloc(length * 4);
-      k.convWeightGrad(px, pdy, pdw, heap.alloc(k.convScratch()), a.split, a.chunk);
+      const r = pick((a.n * a.oh * a.ow * a.kh * a.kw * a.cin * a.cout) / a.groups);
+      const bytes = k.convThreadBytes();
+      r.run('convWeightGradSlabs', a.split, heap.alloc(bytes * r.threads), bytes, [px, pdy, pdw, a.chunk], convArgs(a));
       return heap.take(pdw, length);
     },
     maxPool(x, a) {

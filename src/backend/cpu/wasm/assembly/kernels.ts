@@ -10,8 +10,18 @@ const NR: i32 = 8;
 const KC: i32 = 256;
 const MC: i32 = 512;
 
-/** An MR×NR tile for edges: computed in full here, then its valid part copied out. */
-const EDGE = memory.data(MR * NR * 4, 16);
+/**
+ * An MR×NR tile for edges, computed in full there, then its valid part copied out: the first
+ * bytes of the calling thread's scratch (threads share the memory), set by useScratch.
+ */
+let EDGE: usize = 0;
+const EDGE_BYTES: usize = MR * NR * 4;
+
+/** Takes a thread's scratch: its edge tile, then the rest (returned) for its own blocks. */
+@inline function useScratch(scratch: usize): usize {
+  EDGE = scratch;
+  return scratch + EDGE_BYTES;
+}
 
 /** First free byte past the module's static data: the JS side allocates from here. */
 export function heapBase(): usize {
@@ -114,11 +124,11 @@ function tile(a: usize, rowStep: usize, kStep: usize, b: usize, k: i32, c: usize
 }
 
 /**
- * C[m×n] (+)= A·B, B packed (packedAt, NR-column panels); A packed the same way in MR-row
- * panels when lda is 0, else row-major with rows lda floats apart. Blocked over k by KC and
- * over rows by MC.
+ * Rows iLo..iHi (multiples of MR) of C[m×n] (+)= A·B, B packed (packedAt, NR-column panels); A
+ * packed the same way in MR-row panels when lda is 0, else row-major with rows lda floats
+ * apart. Blocked over k by KC and over rows by MC.
  */
-function gemm(a: usize, lda: i32, pb: usize, c: usize, m: i32, n: i32, k: i32, ldc: i32, acc: bool): void {
+function gemm(a: usize, lda: i32, pb: usize, c: usize, m: i32, n: i32, k: i32, ldc: i32, acc: bool, iLo: i32 = 0, iHi: i32 = m): void {
   const packed = lda == 0;
   const mPad = (m + MR - 1) / MR * MR;
   const nPad = (n + NR - 1) / NR * NR;
@@ -127,8 +137,8 @@ function gemm(a: usize, lda: i32, pb: usize, c: usize, m: i32, n: i32, k: i32, l
   for (let pc = 0; pc < k; pc += KC) {
     const kc = min(KC, k - pc);
     const accumulate = acc || pc > 0;
-    for (let ic = 0; ic < m; ic += MC) {
-      const iEnd = min(m, ic + MC);
+    for (let ic = iLo; ic < iHi; ic += MC) {
+      const iEnd = min(iHi, ic + MC);
       for (let j0 = 0, jp = 0; j0 < n; j0 += NR, jp++) {
         const nr = min(NR, n - j0);
         const panel = pb + (packedAt(pc, jp, NR, nPad, k) << 2);
@@ -176,17 +186,30 @@ function packB(dst: usize, src: usize, rs: i32, cs: i32, k: i32, n: i32, q0: i32
   }
 }
 
-/** Bytes of scratch `matmul` needs for packed A and B. */
-export function matmulScratch(m: i32, k: i32, n: i32): usize {
+/** The row panels (MR rows each) matmulPanels ranges over, and a thread's scratch bytes for it. */
+export function matmulRowPanels(m: i32): i32 {
+  return (m + MR - 1) / MR;
+}
+
+export function matmulThreadBytes(): usize {
+  return EDGE_BYTES;
+}
+
+/** Bytes of the shared scratch a matrix product needs: packed A, then packed B. */
+export function matmulPackedBytes(m: i32, k: i32, n: i32): usize {
   return (<usize>((m + MR - 1) / MR) * MR + <usize>((n + NR - 1) / NR) * NR) * k * 4;
 }
 
-/** One matrix product c[m×n] = a·b, a stored [k][m] when transA, b stored [n][k] when transB. */
-export function matmul(a: usize, b: usize, c: usize, scratch: usize, m: i32, k: i32, n: i32, transA: bool, transB: bool): void {
-  const pb = scratch + <usize>((m + MR - 1) / MR) * MR * k * 4;
-  packA(scratch, a, transA ? 1 : k, transA ? m : 1, m, k);
-  packB(pb, b, transB ? 1 : n, transB ? k : 1, k, n, 0, k);
-  gemm(scratch, 0, pb, c, m, n, k, n, false);
+/** Packs a (stored [k][m] when transA) and b (stored [n][k] when transB) for matmulPanels. */
+export function matmulPack(a: usize, b: usize, packed: usize, m: i32, k: i32, n: i32, transA: bool, transB: bool): void {
+  packA(packed, a, transA ? 1 : k, transA ? m : 1, m, k);
+  packB(packed + <usize>((m + MR - 1) / MR) * MR * k * 4, b, transB ? 1 : n, transB ? k : 1, k, n, 0, k);
+}
+
+/** Row panels lo..hi (MR rows each) of c[m×n] = a·b from matmulPack's operands. */
+export function matmulPanels(scratch: usize, packed: usize, c: usize, m: i32, k: i32, n: i32, lo: i32, hi: i32): void {
+  useScratch(scratch);
+  gemm(packed, 0, packed + <usize>((m + MR - 1) / MR) * MR * k * 4, c, m, n, k, n, false, lo * MR, min(m, hi * MR));
 }
 
 // ---- convolutions (NHWC, kernel [kh,kw,cin/groups,cout]) ----------------------------------
@@ -276,72 +299,88 @@ function im2colCols(dst: usize, x: usize, p0: i32, np: i32, cinG: i32, c0: i32):
   }
 }
 
-/** Bytes of scratch the conv kernels need (packed weights plus one block of packed pixels). */
-export function convScratch(): usize {
-  const cinG = CIN / GROUPS;
-  const coutG = COUT / GROUPS;
-  const maxC = max(cinG, coutG);
-  const kMax = KH * KW * maxC;
-  const weights = <usize>kMax * ((maxC + NR - 1) / NR) * NR;
-  const pixels = <usize>kMax * PIXELS;
-  const cols = <usize>((KH * KW * cinG + MR - 1) / MR) * MR * PIXELS + <usize>PIXELS * ((coutG + NR - 1) / NR) * NR;
-  return (weights + max(pixels, cols)) * 4;
+/** Bytes of the shared scratch the conv kernels need: one group's packed weights. */
+export function convPackedBytes(): usize {
+  const maxC = max(CIN / GROUPS, COUT / GROUPS);
+  return <usize>KH * KW * maxC * ((maxC + NR - 1) / NR) * NR * 4;
 }
 
-/** conv2d forward: x [n,h,w,cin] * w → y [n,oh,ow,cout]. */
-export function convForward(x: usize, w: usize, y: usize, scratch: usize): void {
+/** Bytes of one thread's scratch for the conv kernels: its edge tile and one block of pixels. */
+export function convThreadBytes(): usize {
+  const cinG = CIN / GROUPS;
+  const coutG = COUT / GROUPS;
+  const rows = <usize>KH * KW * max(cinG, coutG) * PIXELS;
+  const cols = <usize>((KH * KW * cinG + MR - 1) / MR) * MR * PIXELS + <usize>PIXELS * ((coutG + NR - 1) / NR) * NR;
+  return EDGE_BYTES + max(rows, cols) * 4;
+}
+
+/** Blocks of PIXELS output pixels (or input pixels for dx) over n·oh·ow (or n·h·w). */
+export function convBlocks(transposed: bool): i32 {
+  return ((transposed ? N * H * W : N * OH * OW) + PIXELS - 1) / PIXELS;
+}
+
+/** Packs group g's forward weights w[(tap, ci)][co] for convForwardBlocks. */
+export function convPackForward(w: usize, packed: usize, g: i32): void {
+  const coutG = COUT / GROUPS;
+  const k = KH * KW * (CIN / GROUPS);
+  packB(packed, w + (<usize>(g * coutG) << 2), COUT, 1, k, coutG, 0, k);
+}
+
+/** conv2d forward, group g, pixel blocks lo..hi: x [n,h,w,cin] * w → y [n,oh,ow,cout]. */
+export function convForwardBlocks(scratch: usize, x: usize, packed: usize, y: usize, g: i32, lo: i32, hi: i32): void {
+  const pa = useScratch(scratch);
   const cinG = CIN / GROUPS;
   const coutG = COUT / GROUPS;
   const k = KH * KW * cinG;
-  const pa = scratch + <usize>k * ((coutG + NR - 1) / NR) * NR * 4;
   const pixels = N * OH * OW;
-  for (let g = 0; g < GROUPS; g++) {
-    packB(scratch, w + (<usize>(g * coutG) << 2), COUT, 1, k, coutG, 0, k);
-    for (let p0 = 0; p0 < pixels; p0 += PIXELS) {
-      const np = min(PIXELS, pixels - p0);
-      im2colRows(pa, x, p0, np, cinG, g * cinG, false);
-      gemm(pa, k, scratch, y + ((<usize>p0 * COUT + g * coutG) << 2), np, coutG, k, COUT, false);
-    }
+  for (let p0 = lo * PIXELS; p0 < min(pixels, hi * PIXELS); p0 += PIXELS) {
+    const np = min(PIXELS, pixels - p0);
+    im2colRows(pa, x, p0, np, cinG, g * cinG, false);
+    gemm(pa, k, packed, y + ((<usize>p0 * COUT + g * coutG) << 2), np, coutG, k, COUT, false);
   }
 }
 
-/** conv2d input gradient (the transposed conv): dy [n,oh,ow,cout] → dx [n,h,w,cin]. */
-export function convInputGrad(dy: usize, w: usize, dx: usize, scratch: usize): void {
+/** Packs group g's transposed weights B[(tap, co)][ci] = w[tap][ci][g·coutG + co] for convInputGradBlocks. */
+export function convPackInputGrad(w: usize, packed: usize, g: i32): void {
   const cinG = CIN / GROUPS;
   const coutG = COUT / GROUPS;
   const taps = KH * KW;
-  const k = taps * coutG;
-  const pa = scratch + <usize>k * ((cinG + NR - 1) / NR) * NR * 4;
+  for (let t = 0; t < taps; t++) packB(packed, w + (<usize>(t * cinG * COUT + g * coutG) << 2), 1, COUT, coutG, cinG, t * coutG, taps * coutG);
+}
+
+/** conv2d input gradient (the transposed conv), group g, input-pixel blocks lo..hi: dy → dx [n,h,w,cin]. */
+export function convInputGradBlocks(scratch: usize, dy: usize, packed: usize, dx: usize, g: i32, lo: i32, hi: i32): void {
+  const pa = useScratch(scratch);
+  const cinG = CIN / GROUPS;
+  const coutG = COUT / GROUPS;
+  const k = KH * KW * coutG;
   const pixels = N * H * W;
-  for (let g = 0; g < GROUPS; g++) {
-    // B[(tap, co)][ci] = w[tap][ci][g·coutG + co]
-    for (let t = 0; t < taps; t++) packB(scratch, w + (<usize>(t * cinG * COUT + g * coutG) << 2), 1, COUT, coutG, cinG, t * coutG, k);
-    for (let p0 = 0; p0 < pixels; p0 += PIXELS) {
-      const np = min(PIXELS, pixels - p0);
-      im2colRows(pa, dy, p0, np, coutG, g * coutG, true);
-      gemm(pa, k, scratch, dx + ((<usize>p0 * CIN + g * cinG) << 2), np, cinG, k, CIN, false);
-    }
+  for (let p0 = lo * PIXELS; p0 < min(pixels, hi * PIXELS); p0 += PIXELS) {
+    const np = min(PIXELS, pixels - p0);
+    im2colRows(pa, dy, p0, np, coutG, g * coutG, true);
+    gemm(pa, k, packed, dx + ((<usize>p0 * CIN + g * cinG) << 2), np, cinG, k, CIN, false);
   }
 }
 
-/** Partial weight gradients: dw[s] = Σ over pixels s·chunk.. of im2col(x)ᵀ · dy, [split, kh·kw·cinG, cout]. */
-export function convWeightGrad(x: usize, dy: usize, dw: usize, scratch: usize, split: i32, chunk: i32): void {
+/** Partial weight gradients s = lo..hi: dw[s] = Σ over pixels s·chunk.. of im2col(x)ᵀ · dy, of [split, kh·kw·cinG, cout]. */
+export function convWeightGradSlabs(scratch: usize, x: usize, dy: usize, dw: usize, chunk: i32, lo: i32, hi: i32): void {
+  const pa = useScratch(scratch);
   const cinG = CIN / GROUPS;
   const coutG = COUT / GROUPS;
   const rows = KH * KW * cinG;
   const pixels = N * OH * OW;
   const slab = <usize>rows * COUT * 4;
-  const pb = scratch + <usize>((rows + MR - 1) / MR) * MR * PIXELS * 4;
-  for (let s = 0; s < split; s++) {
+  const pb = pa + <usize>((rows + MR - 1) / MR) * MR * PIXELS * 4;
+  for (let s = lo; s < hi; s++) {
     const end = min(pixels, (s + 1) * chunk);
     for (let g = 0; g < GROUPS; g++) {
       const out = dw + <usize>s * slab + (<usize>(g * coutG) << 2);
       let first = true;
       for (let p0 = s * chunk; p0 < end; p0 += PIXELS) {
         const np = min(PIXELS, end - p0);
-        im2colCols(scratch, x, p0, np, cinG, g * cinG);
+        im2colCols(pa, x, p0, np, cinG, g * cinG);
         packB(pb, dy + ((<usize>p0 * COUT + g * coutG) << 2), COUT, 1, np, coutG, 0, np);
-        gemm(scratch, 0, pb, out, rows, coutG, np, COUT, !first);
+        gemm(pa, 0, pb, out, rows, coutG, np, COUT, !first);
         first = false;
       }
       if (first) for (let r = 0; r < rows; r++) memory.fill(out + <usize>r * COUT * 4, 0, <usize>coutG * 4);
