@@ -11,8 +11,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sources = join(root, 'src/backend/cpu/wasm/assembly');
 const outputs = {
   'kernels.wasm': ['--enable', 'simd', '--initialMemory', '1'],
-  // Shared memory must declare its maximum: 16384 pages of 64 KiB, 1 GiB.
-  'kernels-shared.wasm': ['--enable', 'simd,threads', '--sharedMemory', '--importMemory', '--initialMemory', '1', '--maximumMemory', '16384'],
+  // Shared memory must declare its maximum: 65536 pages of 64 KiB, all of wasm32's 4 GiB.
+  'kernels-shared.wasm': ['--enable', 'simd,threads', '--sharedMemory', '--importMemory', '--initialMemory', '1', '--maximumMemory', '65536'],
 };
 
 const newest = Math.max(...readdirSync(sources).map((f) => statSync(join(sources, f)).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);

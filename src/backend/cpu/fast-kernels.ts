@@ -44,11 +44,11 @@ let pooled: KernelRunner | null = null;
 let threadsOn = true;
 
 /**
- * Worker threads where they can block-free serve a synchronous `execute` (Node, several cores:
- * this thread waits on them with Atomics.wait), else the module on this thread alone.
+ * Worker threads where they can serve a synchronous `execute` (Node, several cores: this thread
+ * waits on them with Atomics.wait), else — or if they fail to start — this thread alone.
  */
 async function instantiate(): Promise<WasmKernels> {
-  const started = await startThreads(await compileSharedKernels()).catch(() => null);
+  const started = await startThreads(compileSharedKernels).catch(() => null);
   if (!started) {
     const k = await instantiateKernels();
     return wasmKernels(k, singleThread(k));
@@ -98,5 +98,13 @@ export function useThreads(on: boolean): void {
 export function cpuKernel(def: KernelDef): CpuKernel {
   const fast = plainOnly ? undefined : table?.get(def.name);
   if (!fast) return def.cpu;
-  return (inputs, node) => fast(inputs as Float32Array[], node.op.attrs) ?? def.cpu(inputs, node);
+  return (inputs, node) => {
+    try {
+      return fast(inputs as Float32Array[], node.op.attrs) ?? def.cpu(inputs, node);
+    } catch (err) {
+      // The module's memory could not grow that far (wasm32's 4 GiB): the plain kernel runs.
+      if (err instanceof RangeError) return def.cpu(inputs, node);
+      throw err;
+    }
+  };
 }

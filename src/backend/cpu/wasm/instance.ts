@@ -33,8 +33,8 @@ export interface KernelExports {
 /** The kernels split over ranges (their last two arguments), which threads share out. */
 export type RangeKernel = 'matmulPanels' | 'convForwardBlocks' | 'convInputGradBlocks' | 'convWeightGradSlabs';
 
-/** The pages (64 KiB) kernels-shared.wasm declares as its memory's maximum (1 GiB). */
-export const SHARED_MAX_PAGES = 16384;
+/** The pages (64 KiB) kernels-shared.wasm declares as its memory's maximum (4 GiB). */
+export const SHARED_MAX_PAGES = 65536;
 
 /** Decodes an inlined `data:application/wasm;base64,...` URL as Vite gives it for a module. */
 function wasmBytes(dataUrl: string): Uint8Array<ArrayBuffer> {

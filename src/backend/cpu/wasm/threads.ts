@@ -54,7 +54,7 @@ for (;;) {
 }
 `;
 
-/** Whether this is Node with SharedArrayBuffer and more than one core. */
+/** The cores worker threads could use: Node's, where SharedArrayBuffer exists; else 1. */
 async function nodeCores(): Promise<number> {
   const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
   if (!isNode || typeof SharedArrayBuffer !== 'function') return 1;
@@ -63,13 +63,14 @@ async function nodeCores(): Promise<number> {
 }
 
 /**
- * Worker threads on kernels-shared.wasm (up to 8 threads, this one included), or null where
- * there are none to start: browsers, a single core. Workers are unref'd: they never keep Node
- * alive.
+ * Worker threads on kernels-shared.wasm (compiled only when they start; up to 8 threads, this
+ * one included), or null where there are none to start: browsers, a single core. Workers are
+ * unref'd: they never keep Node alive.
  */
-export async function startThreads(module: WebAssembly.Module): Promise<{ runner: KernelRunner; kernels: KernelExports } | null> {
+export async function startThreads(compile: () => Promise<WebAssembly.Module>): Promise<{ runner: KernelRunner; kernels: KernelExports } | null> {
   const threads = Math.min(8, await nodeCores());
   if (threads < 2) return null;
+  const module = await compile();
   const { Worker } = await import('node:worker_threads');
   const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
   const kernels = instantiateShared(module, memory);
