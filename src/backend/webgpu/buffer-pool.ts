@@ -3,6 +3,7 @@
 // limit are destroyed. Buffers of any usage (storage, staging, uniform) share the same rules.
 
 import { OutOfMemoryError } from '../../errors';
+import { QueueGate } from './queue-gate';
 
 // The WebGPU spec's flag values, spelled out because in Node the GPUBufferUsage global only
 // exists once Dawn is loaded, after this module is evaluated.
@@ -27,6 +28,8 @@ export const DEFAULT_MAX_POOLED_BYTES = 256 * 1024 * 1024;
 
 export class BufferPool {
   private readonly free = new Map<string, GPUBuffer[]>();
+  /** The order of the device's work: a release waits behind work that may still use the buffer. */
+  readonly gate = new QueueGate();
   /** Bytes of buffers handed out and not yet released. */
   liveBytes = 0;
   /** Bytes of idle buffers waiting for reuse. */
@@ -62,8 +65,12 @@ export class BufferPool {
     return buffer;
   }
 
-  /** Puts a buffer back. Work already submitted that uses it is unaffected (queue order). */
+  /** Puts a buffer back. Work already submitted that uses it is unaffected (queue order); work still waiting in the gate runs first. */
   release(buffer: GPUBuffer): void {
+    this.gate.run(() => this.put(buffer));
+  }
+
+  private put(buffer: GPUBuffer): void {
     const key = `${buffer.usage}:${buffer.size}`;
     let list = this.free.get(key);
     if (!list) this.free.set(key, (list = []));

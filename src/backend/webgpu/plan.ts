@@ -4,6 +4,9 @@
 // leaves, pooled buffers for the plan's slots, fresh pooled buffers for the roots the caller
 // keeps, and one uniform buffer with this realize's runtime scalars (src/graph/scalars.ts);
 // it encodes every dispatch (and a copy kernel's buffer copies) in one command encoder and submits once.
+// Where the platform compiles pipelines in parallel (a browser), a synchronous realize of a new
+// graph binds its buffers now and submits once its pipelines, all created asynchronously, are
+// ready; later device work waits behind it in the pool's gate (./queue-gate.ts).
 
 import { allocHost } from '../../dtype';
 import { Storage, type LazyNode } from '../../graph/ir';
@@ -78,8 +81,7 @@ export interface ExecutionPlan extends Omit<BufferPlan, 'refs'> {
  * Compiles `roots`' graph into a plan; `kernels` are the compiled kernels of its schedule.
  * Scalar blocks are laid out one after another at `alignment` (the device's uniform offset alignment).
  */
-function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly (CompiledKernel | null)[], alignment: number): ExecutionPlan {
-  const buffers = planBuffers(roots, sig, kernels, kernels.map((k, i) => compiled[i]?.bindings ?? kernelBindings(k)), gpuBytes, sizeClass);
+function buildPlan(sig: GraphSignature, kernels: readonly Kernel[], buffers: BufferPlan, compiled: readonly (CompiledKernel | null)[], alignment: number): ExecutionPlan {
   const scalarIndex = new Map(sig.scalars.map((n, i) => [n, i]));
   let scalarBytes = 0;
   const blockOf = (c: CompiledKernel): ScalarBlockRef | null => {
@@ -106,12 +108,30 @@ function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: rea
   return { kernels: planned, roots: rootRefs, outputs, boundLeaves, memory, scalarBytes };
 }
 
+/** A realize's buffers, bound when it is issued: what its submit (now or deferred) encodes with. */
+interface BoundRun {
+  readonly leaves: readonly GPUBufferBinding[];
+  readonly outBuffers: readonly GPUBufferBinding[];
+  readonly slots: readonly GPUBuffer[];
+  readonly temps: readonly GPUBuffer[];
+  readonly copies: readonly { from: GPUBuffer; to: GPUBufferBinding; bytes: number }[];
+  /** Every runtime scalar of the graph, one word each in the signature's order, read when issued. */
+  readonly scalarWords: Uint32Array;
+  /** The storages of the roots, in order. */
+  readonly result: Storage[];
+}
+
 /** Compiles, caches and runs plans for one device. */
 export class Planner {
   private readonly cache = new PlanCache<ExecutionPlan>();
   private readonly compiling = new Map<string, Promise<ExecutionPlan>>();
   /** The plan the latest realize ran (for memory reports and tests). */
   last: ExecutionPlan | null = null;
+  /**
+   * Whether a synchronous realize of a new graph compiles its pipelines asynchronously, all at
+   * once, and submits when they are ready (see the header). On where pipelines compile in parallel.
+   */
+  deferCompile = false;
 
   constructor(
     private readonly device: GPUDevice,
@@ -128,9 +148,12 @@ export class Planner {
     let plan = this.cache.get(sig.key);
     if (plan && sig.key !== compiledFor) stats.planCacheHits++;
     else stats.planCacheMisses++;
+    if (!plan && this.deferCompile) return this.executeDeferred(roots, sig);
     if (!plan) {
       const kernels = this.compiler.schedule(roots);
-      plan = buildPlan(roots, sig, kernels, kernels.map((k) => (k.kind === 'copy' ? null : this.compiler.compileKernel(k))), this.uniformAlignment);
+      const compiled = kernels.map((k) => (k.kind === 'copy' ? null : this.compiler.compileKernel(k)));
+      const buffers = planBuffers(roots, sig, kernels, kernels.map((k, i) => compiled[i]?.bindings ?? kernelBindings(k)), gpuBytes, sizeClass);
+      plan = buildPlan(sig, kernels, buffers, compiled, this.uniformAlignment);
       this.cache.set(sig.key, plan);
     }
     return this.run(plan, sig, roots);
@@ -153,17 +176,44 @@ export class Planner {
   async prepare(roots: readonly LazyNode[]): Promise<void> {
     const sig = graphSignature(roots);
     if (this.cache.has(sig.key)) return;
+    await (this.compiling.get(sig.key) ?? this.compileAsync(sig, this.scheduled(roots, sig)));
+  }
+
+  /** The schedule of `roots` and its buffer plan, made now: both read the graph, which a realize then changes. */
+  private scheduled(roots: readonly LazyNode[], sig: GraphSignature): { kernels: Kernel[]; buffers: BufferPlan } {
+    const kernels = this.compiler.schedule(roots);
+    return { kernels, buffers: planBuffers(roots, sig, kernels, kernels.map(kernelBindings), gpuBytes, sizeClass) };
+  }
+
+  /**
+   * The plan of a schedule with every pipeline created asynchronously (one compile per key at a
+   * time), cached once built. Kernels are lowered now, before the graph changes.
+   */
+  private compileAsync(sig: GraphSignature, { kernels, buffers }: { kernels: readonly Kernel[]; buffers: BufferPlan }): Promise<ExecutionPlan> {
     let pending = this.compiling.get(sig.key);
     if (!pending) {
-      const kernels = this.compiler.schedule(roots);
-      pending = Promise.all(kernels.map((k) => (k.kind === 'copy' ? null : this.compiler.compileKernelAsync(k)))).then((compiled) => buildPlan(roots, sig, kernels, compiled, this.uniformAlignment));
+      pending = Promise.all(kernels.map((k) => (k.kind === 'copy' ? null : this.compiler.compileKernelAsync(k))))
+        .then((compiled) => {
+          const plan = buildPlan(sig, kernels, buffers, compiled, this.uniformAlignment);
+          this.cache.set(sig.key, plan);
+          return plan;
+        })
+        .finally(() => this.compiling.delete(sig.key));
       this.compiling.set(sig.key, pending);
     }
-    try {
-      this.cache.set(sig.key, await pending);
-    } finally {
-      this.compiling.delete(sig.key);
-    }
+    return pending;
+  }
+
+  /**
+   * A realize of a graph with no plan yet, issued now and submitted once its pipelines compiled:
+   * its buffers are bound (and its outputs allocated) at once, from the buffer plan, which does
+   * not depend on the pipelines; every later submit, release and readback waits behind it.
+   */
+  private executeDeferred(roots: readonly LazyNode[], sig: GraphSignature): Storage[] {
+    const s = this.scheduled(roots, sig);
+    const bound = this.bind(s.buffers, sig, roots);
+    this.pool.gate.after(this.compileAsync(sig, s), (plan) => this.submit(plan, bound));
+    return bound.result;
   }
 
   private get uniformAlignment(): number {
@@ -171,11 +221,11 @@ export class Planner {
   }
 
   /** This run's runtime scalars, written into a pooled uniform buffer with one writeBuffer; null when the plan reads none. */
-  private uploadScalars(plan: ExecutionPlan, sig: GraphSignature): GPUBuffer | null {
+  private uploadScalars(plan: ExecutionPlan, all: Uint32Array): GPUBuffer | null {
     if (plan.scalarBytes === 0) return null;
     const words = new Uint32Array(plan.scalarBytes / 4);
     for (const k of plan.kernels) {
-      if (k.kind === 'dispatch' && k.scalars) encodeScalars(k.scalars.slots.map((i) => sig.scalars[i]), words, k.scalars.offsetBytes / 4);
+      if (k.kind === 'dispatch' && k.scalars) k.scalars.slots.forEach((slot, j) => (words[k.scalars!.offsetBytes / 4 + j] = all[slot]));
     }
     const buffer = this.pool.acquire(plan.scalarBytes, UNIFORM_USAGE);
     this.device.queue.writeBuffer(buffer, 0, words);
@@ -183,6 +233,13 @@ export class Planner {
   }
 
   private run(plan: ExecutionPlan, sig: GraphSignature, roots: readonly LazyNode[]): Storage[] {
+    const bound = this.bind(plan, sig, roots);
+    this.pool.gate.run(() => this.submit(plan, bound));
+    return bound.result;
+  }
+
+  /** Binds a realize's buffers: input leaves, its outputs (allocated now), the plan's slots. */
+  private bind(plan: Omit<BufferPlan, 'refs'>, sig: GraphSignature, roots: readonly LazyNode[]): BoundRun {
     const leaves: GPUBufferBinding[] = [];
     for (const i of plan.boundLeaves) {
       const n = sig.leaves[i];
@@ -213,10 +270,24 @@ export class Planner {
       return s;
     });
     const slots = plan.memory.slotBytes.map((bytes) => this.pool.acquire(bytes, STORAGE_USAGE));
+    const scalarWords = new Uint32Array(sig.scalars.length);
+    encodeScalars(sig.scalars, scalarWords, 0);
+    const result = plan.roots.map((r) => {
+      if (r.from === 'output') return outputs[r.index];
+      const n = sig.leaves[r.index];
+      if (n.op.kind !== 'buffer') throw new Error('plan: a root leaf is not a buffer node');
+      return n.op.storage;
+    });
+    return { leaves, outBuffers, slots, temps, copies, scalarWords, result };
+  }
+
+  /** Encodes every kernel of `plan` on `bound`'s buffers and submits once; the buffers of the run go back to the pool. */
+  private submit(plan: ExecutionPlan, bound: BoundRun): void {
+    const { leaves, outBuffers, slots, temps, copies } = bound;
     const bufferOf = (r: BufferRef): GPUBufferBinding =>
       r.from === 'leaf' ? leaves[r.index] : r.from === 'slot' ? { buffer: slots[r.index] } : outBuffers[r.index];
 
-    const scalarBuffer = this.uploadScalars(plan, sig);
+    const scalarBuffer = this.uploadScalars(plan, bound.scalarWords);
     if (plan.kernels.length > 0) {
       const encoder = this.device.createCommandEncoder();
       let pass: GPUComputePassEncoder | null = null;
@@ -255,11 +326,5 @@ export class Planner {
     for (const t of temps) this.pool.release(t);
     if (scalarBuffer) this.pool.release(scalarBuffer);
     this.last = plan;
-    return plan.roots.map((r) => {
-      if (r.from === 'output') return outputs[r.index];
-      const n = sig.leaves[r.index];
-      if (n.op.kind !== 'buffer') throw new Error('plan: a root leaf is not a buffer node');
-      return n.op.storage;
-    });
   }
 }

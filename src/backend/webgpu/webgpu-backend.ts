@@ -64,6 +64,9 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     this.pool = new BufferPool(device);
     this.target = gpuTarget(architecture);
     this.plans = new Planner(device, this.pool, new GpuStorages(device, this.pool), this, () => this.errorFlagsBuffer());
+    // Browsers (Chromium's GPU process) compile createComputePipelineAsync's pipelines on worker
+    // threads in parallel; Dawn in Node does not, so there a new graph compiles synchronously.
+    this.plans.deferCompile = typeof document !== 'undefined';
   }
 
   private get maxBuffers(): number {
@@ -93,23 +96,24 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   /** Lowers one kernel and finds or builds its pipeline. */
   compileKernel(k: Kernel): CompiledKernel {
     const launch = lowerKernel(k, this.target);
-    return this.checked(k, launch, this.pipelines.get(launch.pipelineKey) ?? this.pipeline(launch, false));
+    return this.checked(kernelBindings(k), launch, this.pipelines.get(launch.pipelineKey) ?? this.pipeline(launch, false));
   }
 
   /** As `compileKernel`, building a missing pipeline with createComputePipelineAsync. */
   async compileKernelAsync(k: Kernel): Promise<CompiledKernel> {
+    // Lowered and bound now: a realize may change the graph while the pipeline compiles.
     const launch = lowerKernel(k, this.target);
+    const bindings = kernelBindings(k);
     let p = this.pipelines.get(launch.pipelineKey) ?? this.pendingPipelines.get(launch.pipelineKey);
     if (!p) {
       p = this.pipeline(launch, true);
       this.pendingPipelines.set(launch.pipelineKey, p);
       p.finally(() => this.pendingPipelines.delete(launch.pipelineKey)).catch(() => undefined);
     }
-    return this.checked(k, launch, await p);
+    return this.checked(bindings, launch, await p);
   }
 
-  private checked(k: Kernel, launch: Launch, p: CachedPipeline): CompiledKernel {
-    const bindings = kernelBindings(k);
+  private checked(bindings: readonly LazyNode[], launch: Launch, p: CachedPipeline): CompiledKernel {
     if (p.bindings !== bindings.length) throw new Error(`webgpu: ${launch.entryPoint} declares ${p.bindings} bindings, the kernel binds ${bindings.length}`);
     if ((p.scalarLayout !== null) !== launch.scalars.length > 0) throw new Error(`webgpu: ${launch.entryPoint} and its launch disagree on the scalar block`);
     return { pipeline: p.pipeline, layout: p.layout, workgroups: launch.workgroups, bindings, scalars: launch.scalars, scalarLayout: p.scalarLayout, errorLayout: p.errorLayout, gapLayout: p.gapLayout };
@@ -163,6 +167,8 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   }
 
   async read(storage: Storage): Promise<TypedArray> {
+    // A realize still waiting for its pipelines runs first (and throws here if it failed).
+    await this.pool.gate.idle();
     if (storage.size === 0) return allocHost(storage.dtype, 0);
     if (!(storage.device instanceof GpuBuffer)) {
       if (storage.host) return storage.host.slice();
