@@ -4,6 +4,7 @@
 
 import * as wg from 'webgrad';
 import { reflectKernel } from '../src/backend/webgpu/bindings';
+import { webgpuBackend } from '../src/runtime';
 import { load } from './engines/webgrad';
 import { workloadData, workloadsOf, type Mode } from './workloads';
 
@@ -16,6 +17,7 @@ interface Made {
   async: boolean;
 }
 
+const params = new URLSearchParams(location.search);
 const page = window as unknown as { __results: unknown[]; __done: boolean };
 page.__results = [];
 page.__done = false;
@@ -62,6 +64,8 @@ async function probe(id: string, mode: Mode): Promise<void> {
   const w = workloadsOf(mode).find((x) => x.id === id)!;
   const engine = await load('webgpu');
   const prepared = await engine.prepare(w, workloadData(w));
+  const defer = params.get('defer');
+  if (defer !== null) webgpuBackend()!.plans.deferCompile = defer === '1';
   made.length = 0;
   timers.shaderMs = 0;
   timers.pipelineSyncMs = 0;
@@ -74,6 +78,10 @@ async function probe(id: string, mode: Mode): Promise<void> {
   await prepared.step();
   const secondMs = performance.now() - t;
   prepared.dispose();
+  if (params.get('recompile') === '0') {
+    page.__results.push({ id, mode, defer: webgpuBackend()!.plans.deferCompile, firstMs, secondMs, pipelines: made.length, asyncPipelines: made.filter((m) => m.async).length, firstStats });
+    return;
+  }
   const device = webgradDevice;
   const list = [...made];
   const row: Record<string, unknown> = {
@@ -118,7 +126,6 @@ async function probe(id: string, mode: Mode): Promise<void> {
   page.__results.push(row);
 }
 
-const params = new URLSearchParams(location.search);
 const mode = (params.get('mode') ?? 'full') as Mode;
 try {
   for (const id of (params.get('only') ?? 'W2,W3').split(',')) await probe(id, mode);
