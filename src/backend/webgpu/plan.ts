@@ -121,6 +121,13 @@ interface BoundRun {
   readonly result: Storage[];
 }
 
+/** Counts a realize's submit (one when it runs any kernel) and its dispatches in the stats. */
+function countIssued(kernels: number, dispatches: number): void {
+  if (kernels === 0) return;
+  stats.submits++;
+  stats.dispatches += dispatches;
+}
+
 /** Compiles, caches and runs plans for one device. */
 export class Planner {
   private readonly cache = new PlanCache<ExecutionPlan>();
@@ -212,6 +219,9 @@ export class Planner {
   private executeDeferred(roots: readonly LazyNode[], sig: GraphSignature): Storage[] {
     const s = this.scheduled(roots, sig);
     const bound = this.bind(s.buffers, sig, roots);
+    // Counted when issued, as a synchronous realize counts them: the kernels buildPlan keeps.
+    const kept = s.kernels.filter((k) => sizeOf(k.root.shape) > 0);
+    countIssued(kept.length, kept.filter((k) => k.kind !== 'copy').length);
     this.pool.gate.after(this.compileAsync(sig, s), (plan) => this.submit(plan, bound));
     return bound.result;
   }
@@ -234,6 +244,7 @@ export class Planner {
 
   private run(plan: ExecutionPlan, sig: GraphSignature, roots: readonly LazyNode[]): Storage[] {
     const bound = this.bind(plan, sig, roots);
+    countIssued(plan.kernels.length, plan.kernels.filter((k) => k.kind === 'dispatch').length);
     this.pool.gate.run(() => this.submit(plan, bound));
     return bound.result;
   }
@@ -318,8 +329,6 @@ export class Planner {
       pass?.end();
       for (const c of copies) encoder.copyBufferToBuffer(c.from, 0, c.to.buffer, c.to.offset ?? 0, c.bytes);
       this.device.queue.submit([encoder.finish()]);
-      stats.submits++;
-      stats.dispatches += plan.kernels.filter((k) => k.kind === 'dispatch').length;
     }
     // Slots go back to the pool now: later submissions are ordered after this one.
     for (const b of slots) this.pool.release(b);
