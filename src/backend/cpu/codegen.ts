@@ -8,6 +8,7 @@ import type { ElementwiseDef, ElementwiseTypes, LazyNode, ReduceName, ViewOp } f
 import { runtimeScalar } from '../../graph/scalars';
 import type { FusedKernel } from '../../graph/schedule';
 import { stridesOf, type Shape } from '../../shape';
+import { INLINE_ROWS } from './inline-rows';
 
 /** One compiled fused kernel: reads `ins` (the kernel's inputs in order), writes `outs`, reads runtime numbers from `scalars`. */
 export type JsKernel = (ins: readonly TypedArray[], outs: readonly TypedArray[], scalars: readonly number[]) => void;
@@ -63,6 +64,7 @@ class JsEmitter {
   private readonly header: string[] = [];
   private counter = 0;
   private ctxCounter = 0;
+  private readonly contexts = new Map<string, IndexCtx>();
   private readonly inputArray = new Map<LazyNode, string>();
   readonly scalars: LazyNode[] = [];
   private readonly scalarNames = new Map<LazyNode, string>();
@@ -117,8 +119,12 @@ class JsEmitter {
     return `${prefix}${this.counter++}`;
   }
 
+  /** The context of these indices: one object per distinct content, so values computed at it are shared. */
   private newCtx(idx: readonly string[], flat: string | null, valid: string | null): IndexCtx {
-    return { id: this.ctxCounter++, idx, flat, valid };
+    const key = `${idx.join(',')}|${flat}|${valid}`;
+    let ctx = this.contexts.get(key);
+    if (!ctx) this.contexts.set(key, (ctx = { id: this.ctxCounter++, idx, flat, valid }));
+    return ctx;
   }
 
   /** A context for `shape` at flat index `flat`, its axis indices divided out (unused ones are dropped). */
@@ -195,13 +201,18 @@ class JsEmitter {
     const args = node.srcs.map((s) => this.emit(s, ctx));
     if (def.random) args.push(linearIndex(node.shape, ctx));
     const types: ElementwiseTypes = { in: node.srcs.map((s) => s.dtype), out: node.dtype, param };
+    const inline = def.random || def.usesParam ? undefined : INLINE_ROWS.get(def.name);
+    const v = this.fresh('v');
+    if (inline) {
+      this.line(`const ${v} = ${rounded(inline(args, types), node.dtype)};`);
+      return v;
+    }
     const fn = this.constant('f', def.cpu);
     const argArray = this.constant('a', new Array<number>(args.length).fill(0));
     const typesName = this.constant('t', types);
     // A row's param is a runtime scalar: the type record takes this run's value.
     if (def.usesParam) this.header.push(`${typesName}.param = ${this.scalar(node, 'float32')};`);
     args.forEach((a, k) => this.line(`${argArray}[${k}] = ${a};`));
-    const v = this.fresh('v');
     this.line(`const ${v} = ${rounded(`${fn}(${argArray}, ${typesName})`, node.dtype)};`);
     return v;
   }
