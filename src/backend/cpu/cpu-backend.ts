@@ -1,22 +1,36 @@
 // The CPU backend: runs the same fused schedule as the WebGPU backend, one generated JavaScript
 // loop per fused kernel (./cpu-plan.ts, ./codegen.ts) and the ops' TypeScript kernels for the
-// hand-written ones. Checked against the node-by-node reference (src/backend/reference/).
+// hand-written ones. Checked against the node-by-node reference (src/backend/reference/), which
+// also runs the graphs where a page's Content-Security-Policy forbids `new Function`.
 
 import type { TypedArray } from '../../dtype';
 import { describeOp, Storage, type LazyNode } from '../../graph/ir';
 import { kernelOutputs } from '../../graph/schedule';
 import type { Backend } from '../backend';
 import { stats } from '../backend';
+import { ReferenceBackend } from '../reference/reference-backend';
 import { CpuPlanner } from './cpu-plan';
 
 export class CpuBackend implements Backend {
   readonly name = 'cpu' as const;
   readonly plans = new CpuPlanner((node, inputs) => this.runKernel(node, inputs));
   private peakBytes = 0;
+  /** Set when generated code cannot be compiled here (a CSP without 'unsafe-eval'). */
+  private interpreter: ReferenceBackend | null = null;
 
   execute(roots: readonly LazyNode[]): Storage[] {
+    if (this.interpreter) return this.interpreter.execute(roots);
     stats.realizes++;
-    return this.plans.execute(roots);
+    try {
+      return this.plans.execute(roots);
+    } catch (e) {
+      // Compiling comes before any write, so the interpreter can run the same realize instead.
+      if (!(e instanceof EvalError)) throw e;
+      console.warn('webgrad: this page forbids compiling code (Content-Security-Policy without unsafe-eval); the CPU backend interprets graphs node by node');
+      stats.realizes--;
+      this.interpreter = new ReferenceBackend();
+      return this.interpreter.execute(roots);
+    }
   }
 
   /** Runs a hand-written kernel (matmul, conv, gather…) on its contiguous inputs. */

@@ -22,6 +22,8 @@ export class ReferenceBackend implements Backend {
     const values = new Map<LazyNode, TypedArray>();
     for (const node of order) {
       values.set(node, this.compute(node, node.srcs.map((s) => values.get(s)!)));
+      // One pass over memory per node that writes an array of its own (a reshape shares its source's).
+      if (node.op.kind !== 'buffer' && node.op.kind !== 'const' && !(node.op.kind === 'view' && node.op.view.kind === 'reshape')) stats.dispatches++;
       for (const s of node.srcs) {
         const left = uses.get(s)! - 1;
         uses.set(s, left);
