@@ -95,6 +95,16 @@ describe('the schedule on the CPU', () => {
     const x = seeded(6, 41);
     expect(Array.from(got)).toEqual(x.map((v) => Math.fround(Math.fround(v * 5) - 1)));
   });
+
+  test('warmup compiles the plan, so the first realize of that graph hits the cache', async () => {
+    await wg.init({ backend: 'cpu' });
+    const x = randomTensor([3, 3], 42);
+    wg.realize(x);
+    await wg.warmup(() => x.matmul(x).relu().sum(1));
+    wg.resetStats();
+    wg.realize(x.matmul(x).relu().sum(1));
+    expect(wg.stats()).toMatchObject({ planCacheHits: 1, planCacheMisses: 0 });
+  });
 });
 
 describe('assign', () => {

@@ -33,6 +33,17 @@ export class CpuBackend implements Backend {
     }
   }
 
+  /** Compiles the plan of `roots` (its generated loops) ahead of time, without running it. */
+  async prepare(roots: readonly LazyNode[]): Promise<void> {
+    if (this.interpreter) return;
+    try {
+      this.plans.prepare(roots);
+    } catch (e) {
+      // Where code cannot be compiled, the first realize falls back to the interpreter.
+      if (!(e instanceof EvalError)) throw e;
+    }
+  }
+
   /** Runs a hand-written kernel (matmul, conv, gather…) on its contiguous inputs. */
   private runKernel(node: LazyNode, inputs: readonly TypedArray[]): TypedArray {
     if (node.op.kind !== 'kernel') throw new Error(`cpu: node ${node.id} (${node.op.kind}) is not a hand-written kernel`);

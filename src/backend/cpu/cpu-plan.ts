@@ -122,11 +122,22 @@ export class CpuPlanner {
     if (plan) stats.planCacheHits++;
     else {
       stats.planCacheMisses++;
-      plan = buildPlan(roots, sig, this.schedule(roots));
-      this.cache.set(sig.key, plan);
+      plan = this.compile(roots, sig);
     }
     this.last = plan;
     return this.run(plan, sig, roots);
+  }
+
+  /** Compiles and caches the plan of `roots` without running it (for warm-up). */
+  prepare(roots: readonly LazyNode[]): void {
+    const sig = graphSignature(roots);
+    if (!this.cache.has(sig.key)) this.compile(roots, sig);
+  }
+
+  private compile(roots: readonly LazyNode[], sig: GraphSignature): CpuPlan {
+    const plan = buildPlan(roots, sig, this.schedule(roots));
+    this.cache.set(sig.key, plan);
+    return plan;
   }
 
   private run(plan: CpuPlan, sig: GraphSignature, roots: readonly LazyNode[]): Storage[] {
