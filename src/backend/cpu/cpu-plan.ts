@@ -9,7 +9,7 @@ import { Storage, type LazyNode } from '../../graph/ir';
 import { planBuffers, type BufferRef, type Output } from '../../graph/plan';
 import { graphSignature, PlanCache, type GraphSignature } from '../../graph/plan-cache';
 import { runtimeScalar } from '../../graph/scalars';
-import { kernelBindings, kernelOutputs, schedule, type Kernel } from '../../graph/schedule';
+import { kernelBindings, kernelOutputs, schedule, type FusedKernel, type Kernel } from '../../graph/schedule';
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
 import { generateJs, type JsKernel } from './codegen';
@@ -55,7 +55,8 @@ export type KernelRunner = (node: LazyNode, inputs: readonly TypedArray[]) => Ty
 /** Elements of any dtype fit 4 bytes, so a slot of 4 bytes per element holds any of them. */
 const bytesOf = (elements: number) => 4 * elements;
 
-function compileLoop(k: Parameters<typeof generateJs>[0], inputs: readonly LazyNode[], scalarIndex: ReadonlyMap<LazyNode, number>): CompiledLoop {
+/** Generates the loop of `k` reading `inputs`, its scalars located in the graph's. */
+function compileLoop(k: FusedKernel, inputs: readonly LazyNode[], scalarIndex: ReadonlyMap<LazyNode, number>): CompiledLoop {
   const gen = generateJs(k, inputs);
   const scalarSlots = gen.scalars.map((n) => {
     const i = scalarIndex.get(n);
