@@ -7,6 +7,7 @@ import type { DType, TypedArray } from '../../dtype';
 import type { ElementwiseDef, ElementwiseTypes, LazyNode, ReduceName, ViewOp } from '../../graph/ir';
 import { runtimeScalar } from '../../graph/scalars';
 import type { FusedKernel } from '../../graph/schedule';
+import { ScopedEmitter } from '../../graph/scoped-emitter';
 import { stridesOf, type Shape } from '../../shape';
 import { INLINE_ROWS } from './inline-rows';
 
@@ -59,10 +60,8 @@ function literal(value: number): string {
   return Object.is(value, -0) ? '(-0)' : `(${value})`;
 }
 
-class JsEmitter {
-  private readonly scopes: { lines: string[]; memo: Map<string, string> }[] = [{ lines: [], memo: new Map() }];
+class JsEmitter extends ScopedEmitter<IndexCtx> {
   private readonly header: string[] = [];
-  private counter = 0;
   private ctxCounter = 0;
   private readonly contexts = new Map<string, IndexCtx>();
   private readonly inputArray = new Map<LazyNode, string>();
@@ -75,6 +74,7 @@ class JsEmitter {
     private readonly kernel: FusedKernel,
     inputs: readonly LazyNode[],
   ) {
+    super();
     inputs.forEach((n, i) => {
       this.inputArray.set(n, `in${i}`);
       this.header.push(`const in${i} = ins[${i}];`);
@@ -109,14 +109,6 @@ class JsEmitter {
     const source = ['"use strict";', ...this.header, 'let idx = 0;', ...open, ...body, ...close].join('\n');
     const factory = new Function('C', 'fr', `return function fusedKernel(ins, outs, sc) {\n${source}\n};`) as (c: unknown[], fr: (x: number) => number) => JsKernel;
     return { run: factory(this.closure, Math.fround), scalars: this.scalars, source };
-  }
-
-  private line(s: string): void {
-    this.scopes[this.scopes.length - 1].lines.push(s);
-  }
-
-  private fresh(prefix: string): string {
-    return `${prefix}${this.counter++}`;
   }
 
   /** The context of these indices: one object per distinct content, so values computed at it are shared. */
@@ -159,25 +151,7 @@ class JsEmitter {
     return name;
   }
 
-  private lookup(key: string): string | undefined {
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const v = this.scopes[i].memo.get(key);
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  }
-
-  /** The JavaScript name of `node`'s value at `ctx`, emitting the lines that compute it. */
-  private emit(node: LazyNode, ctx: IndexCtx): string {
-    const key = `${node.id}@${ctx.id}`;
-    const known = this.lookup(key);
-    if (known !== undefined) return known;
-    const value = this.compute(node, ctx);
-    this.scopes[this.scopes.length - 1].memo.set(key, value);
-    return value;
-  }
-
-  private compute(node: LazyNode, ctx: IndexCtx): string {
+  protected compute(node: LazyNode, ctx: IndexCtx): string {
     const input = this.inputArray.get(node);
     if (input !== undefined) return this.load(input, node, ctx);
     const op = node.op;
@@ -282,10 +256,10 @@ class JsEmitter {
     for (const s of node.srcs) starts.push(starts[starts.length - 1] + s.shape[axis]);
     const branch = (lo: number, hi: number): string[] => {
       if (hi - lo === 1) {
-        this.scopes.push({ lines: [], memo: new Map() });
+        this.pushScope();
         const idx = ctx.idx.map((x, a) => (a === axis && starts[lo] ? `(${x} - ${starts[lo]})` : x));
         this.line(`${v} = ${this.emit(node.srcs[lo], this.newCtx(idx, null, ctx.valid))};`);
-        return this.scopes.pop()!.lines;
+        return this.popScope();
       }
       const mid = (lo + hi) >> 1;
       return [`if (${ctx.idx[axis]} < ${starts[mid]}) {`, ...branch(lo, mid), '} else {', ...branch(mid, hi), '}'];
@@ -314,7 +288,7 @@ class JsEmitter {
       idx[a] = r;
       return `for (let ${r} = 0; ${r} < ${src.shape[a]}; ${r}++) {`;
     });
-    this.scopes.push({ lines: [], memo: new Map() });
+    this.pushScope();
     const x = this.emit(src, this.newCtx(idx, null, ctx.valid));
     switch (kind) {
       case 'sum':
@@ -336,7 +310,7 @@ class JsEmitter {
         this.line(`if (${best} < 0 || (${acc} === ${acc} && (${x} !== ${x} || ${x} ${cmp} ${acc}))) { ${acc} = ${x}; ${best} = ${pos}; }`);
       }
     }
-    const body = this.scopes.pop()!.lines;
+    const body = this.popScope();
     for (const l of [...loops, ...body, ...loops.map(() => '}')]) this.line(l);
     const v = this.fresh('v');
     this.line(`const ${v} = ${isArg ? best : rounded(acc, node.dtype)};`);

@@ -6,15 +6,13 @@
 import type { TypedArray } from '../../dtype';
 import { describeOp, Storage, type LazyNode } from '../../graph/ir';
 import { kernelOutputs } from '../../graph/schedule';
-import type { Backend } from '../backend';
+import { HostBackend } from './host-backend';
 import { stats } from '../backend';
 import { ReferenceBackend } from '../reference/reference-backend';
 import { CpuPlanner } from './cpu-plan';
 
-export class CpuBackend implements Backend {
-  readonly name = 'cpu' as const;
+export class CpuBackend extends HostBackend {
   readonly plans = new CpuPlanner((node, inputs) => this.runKernel(node, inputs));
-  private peakBytes = 0;
   /** Set when generated code cannot be compiled here (a CSP without 'unsafe-eval'). */
   private interpreter: ReferenceBackend | null = null;
 
@@ -50,18 +48,7 @@ export class CpuBackend implements Backend {
     return node.op.def.cpu(inputs, node as LazyNode & { op: { attrs: unknown } });
   }
 
-  /** Host arrays of storages not yet released (the CPU backend has no pool). */
-  memory(): { liveBytes: number; pooledBytes: number; peakBytes: number } {
-    const liveBytes = Storage.liveHostBytes;
-    this.peakBytes = Math.max(this.peakBytes, liveBytes);
-    return { liveBytes, pooledBytes: 0, peakBytes: this.peakBytes };
-  }
 
-  async read(storage: Storage): Promise<TypedArray> {
-    if (!storage.host) throw new Error('cpu: storage has no host data');
-    stats.bytesRead += storage.host.byteLength;
-    return storage.host.slice();
-  }
 
   /** One line per pass: the fused ops (or the kernel and its epilogue) and the values written. */
   explain(roots: readonly LazyNode[]): string[] {
@@ -72,5 +59,4 @@ export class CpuBackend implements Backend {
     });
   }
 
-  async download(): Promise<void> {}
 }

@@ -6,13 +6,12 @@ import { allocHost, type TypedArray } from '../../dtype';
 import { DisposedError } from '../../errors';
 import { describeOp, LazyNode, Storage, topoSort } from '../../graph/ir';
 import { sizeOf } from '../../shape';
-import type { Backend } from '../backend';
+import { HostBackend } from '../cpu/host-backend';
 import { stats } from '../backend';
 import { reduceCpu } from './reduce';
 import { applyView, concatCpu } from './views';
 
-export class ReferenceBackend implements Backend {
-  readonly name = 'cpu' as const;
+export class ReferenceBackend extends HostBackend {
 
   execute(roots: readonly LazyNode[]): Storage[] {
     stats.realizes++;
@@ -86,20 +85,8 @@ export class ReferenceBackend implements Backend {
     }
   }
 
-  private peakBytes = 0;
 
-  /** Host arrays of storages not yet released (the CPU backend has no pool). */
-  memory(): { liveBytes: number; pooledBytes: number; peakBytes: number } {
-    const liveBytes = Storage.liveHostBytes;
-    this.peakBytes = Math.max(this.peakBytes, liveBytes);
-    return { liveBytes, pooledBytes: 0, peakBytes: this.peakBytes };
-  }
 
-  async read(storage: Storage): Promise<TypedArray> {
-    if (!storage.host) throw new Error('reference: storage has no host data');
-    stats.bytesRead += storage.host.byteLength;
-    return storage.host.slice();
-  }
 
   explain(roots: readonly LazyNode[]): string[] {
     return topoSort(roots)
@@ -107,5 +94,4 @@ export class ReferenceBackend implements Backend {
       .map((n) => `reference ${describeOp(n)} → [${n.shape.join(',')}] ${n.dtype}`);
   }
 
-  async download(): Promise<void> {}
 }
