@@ -2,6 +2,7 @@
 // reference backend on small shapes: the same values bit for bit, in fewer passes.
 
 import { describe, expect, test } from 'vitest';
+import { useReferenceBackend } from '../../src/runtime';
 import { checkReference, countWork, randomTensor, seeded, wg } from '../helpers';
 
 /** The passes (kernels) the CPU backend runs to realize what `build` returns. */
@@ -94,6 +95,21 @@ describe('the schedule on the CPU', () => {
     expect(wg.stats()).toMatchObject({ planCacheMisses: 0 });
     const x = seeded(6, 41);
     expect(Array.from(got)).toEqual(x.map((v) => Math.fround(Math.fround(v * 5) - 1)));
+  });
+
+  test('a chain of five ops is one pass on the CPU and at least five on the reference, which writes an array per node', async () => {
+    const build = () => randomTensor([8], 43).add(1).mul(3).exp().neg().relu();
+    const { cpu } = await checkReference(build);
+    expect(cpu[0].data).toHaveLength(8);
+    expect(await passesOf(build)).toBe(1);
+    useReferenceBackend();
+    const t = build();
+    expect((await countWork(() => wg.realize(t))).dispatches).toBeGreaterThanOrEqual(5);
+    await wg.init({ backend: 'cpu' });
+  });
+
+  test('empty tensors compute empty results and reductions over nothing give their identities', async () => {
+    await checkReference(() => [wg.zeros([0, 3]).add(1), wg.zeros([0, 3]).sum(0), wg.zeros([2, 0]).prod(1), wg.zeros([2, 0], { dtype: 'int32' }).sum(1)]);
   });
 
   test('warmup compiles the plan, so the first realize of that graph hits the cache', async () => {
