@@ -47,6 +47,8 @@ export interface CpuPlan {
   readonly slotBytes: readonly number[];
   /** Whether a pass runs a hand-written kernel (its node is then looked up by position). */
   readonly hasCustom: boolean;
+  /** Per output: a hand-written kernel's own array becomes it (no array is allocated for it up front). */
+  readonly kernelArray: readonly boolean[];
 }
 
 /** Runs a hand-written kernel node on its contiguous inputs. */
@@ -93,8 +95,13 @@ function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: rea
     const epilogue = k.epilogue ? { loop: compileLoop(k.epilogue, [k.node, ...k.epilogue.inputs], scalarIndex), inputs: refs.slice(n + 1) } : null;
     return { kind: 'custom', node: sig.index.get(k.node)!, inputs: refs.slice(0, n), output, epilogue };
   });
-  return { kernels: planned, roots: buffers.roots, outputs, slotBytes: buffers.memory.slotBytes, hasCustom: lastCustom >= 0 };
+  const kernelArray = outputs.map(() => false);
+  for (const k of planned) if (k.kind === 'custom' && !k.epilogue && k.output.ref.from === 'output' && outputs[k.output.ref.index].write === 'fresh') kernelArray[k.output.ref.index] = true;
+  return { kernels: planned, roots: buffers.roots, outputs, slotBytes: buffers.memory.slotBytes, hasCustom: lastCustom >= 0, kernelArray };
 }
+
+/** The placeholder of an output array a hand-written kernel has not returned yet. */
+const EMPTY = new Uint8Array(0);
 
 /** A typed array of `dtype` over the first `size` elements of `buffer`. */
 function viewOf(buffer: ArrayBuffer, dtype: DType, size: number): TypedArray {
@@ -149,12 +156,15 @@ export class CpuPlanner {
       return n.op.storage.host;
     });
     const storages: Storage[] = [];
-    const outArrays = plan.outputs.map((o) => {
+    const fresh: Storage[] = [];
+    const outArrays = plan.outputs.map((o, i) => {
       if (o.write === 'fresh') {
         const s = new Storage(o.dtype, o.size);
-        s.host = allocHost(o.dtype, o.size);
         storages.push(s);
-        return s.host;
+        fresh.push(s);
+        // A hand-written kernel's output takes the array it returns: nothing reads it before.
+        if (plan.kernelArray[i]) return EMPTY;
+        return (s.host = allocHost(o.dtype, o.size));
       }
       const target = roots[o.root].target!;
       if (!target.host) throw new Error('cpu: an assigned storage has no host copy (was it moved from another backend?)');
@@ -173,26 +183,32 @@ export class CpuPlanner {
     const scalarsOf = (loop: CompiledLoop) => loop.scalarSlots.map((i) => runtimeScalar(sig.scalars[i])!);
     const nodes = plan.hasCustom ? [...sig.index.keys()] : [];
 
-    for (const k of plan.kernels) {
-      if (k.kind === 'fused') {
-        const outs = k.outputs.map(destination);
-        k.loop.run(k.inputs.map(read), outs, scalarsOf(k.loop));
-        continue;
+    try {
+      for (const k of plan.kernels) {
+        if (k.kind === 'fused') {
+          const outs = k.outputs.map(destination);
+          k.loop.run(k.inputs.map(read), outs, scalarsOf(k.loop));
+          continue;
+        }
+        const inputs = k.inputs.map(read);
+        let value = this.runKernel(nodes[k.node], inputs);
+        // A kernel that hands back memory it was given (an input, a leaf) would let a later write reach it.
+        if (inputs.some((a) => a.buffer === value.buffer) || leaves.some((a) => a.buffer === value.buffer)) value = value.slice();
+        if (k.epilogue) {
+          const out = destination(k.output);
+          k.epilogue.loop.run([value, ...k.epilogue.inputs.map(read)], [out], scalarsOf(k.epilogue.loop));
+        } else if (k.output.ref.from === 'slot') {
+          slotValues[k.output.ref.index] = value;
+        } else {
+          const i = k.output.ref.index;
+          if (plan.outputs[i].write === 'fresh') storages[i].host = outArrays[i] = value;
+          else outArrays[i].set(value);
+        }
       }
-      const inputs = k.inputs.map(read);
-      let value = this.runKernel(nodes[k.node], inputs);
-      // A kernel that hands back memory it was given (an input, a leaf) would let a later write reach it.
-      if (inputs.some((a) => a.buffer === value.buffer) || leaves.some((a) => a.buffer === value.buffer)) value = value.slice();
-      if (k.epilogue) {
-        const out = destination(k.output);
-        k.epilogue.loop.run([value, ...k.epilogue.inputs.map(read)], [out], scalarsOf(k.epilogue.loop));
-      } else if (k.output.ref.from === 'slot') {
-        slotValues[k.output.ref.index] = value;
-      } else {
-        const i = k.output.ref.index;
-        if (plan.outputs[i].write === 'fresh') storages[i].host = outArrays[i] = value;
-        else outArrays[i].set(value);
-      }
+    } catch (e) {
+      // A failed realize keeps nothing: the storages it made are let go, as if never made.
+      for (const st of fresh) st.release();
+      throw e;
     }
     stats.dispatches += plan.kernels.length;
     // Assigned roots written through a copy land after every kernel has read the old contents.
