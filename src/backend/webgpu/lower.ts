@@ -24,6 +24,7 @@ export function lowerKernel(k: Kernel, target: GpuTarget): Launch {
     const g = generateFused(k);
     return { pipelineKey: g.code, code: g.code, entryPoint: 'main', workgroups: g.workgroups, scalars: g.scalars };
   }
+  if (k.kind === 'copy') throw new Error('webgpu: a copy kernel is encoder copies, not a launch (src/backend/webgpu/plan.ts)');
   if (k.node.op.kind !== 'kernel') throw new Error('webgpu: custom kernel without a kernel op');
   const launch = k.node.op.def.gpu(k.node as LazyNode & { op: { attrs: unknown } }, target);
   const { code, scalars } = spliceEpilogue(resolveIncludes(launch.code), k);
