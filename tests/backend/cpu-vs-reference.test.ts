@@ -2,6 +2,7 @@
 // reference backend on small shapes: the same values bit for bit, in fewer passes.
 
 import { describe, expect, test } from 'vitest';
+import { CpuPlanner } from '../../src/backend/cpu/cpu-plan';
 import { useReferenceBackend } from '../../src/runtime';
 import { checkReference, countWork, randomTensor, seeded, wg } from '../helpers';
 
@@ -198,5 +199,21 @@ describe('training', () => {
       }
       return [...losses, w1, b1, w2];
     });
+  });
+});
+
+describe('a binding limit on the CPU', () => {
+  test('under a device’s limit, a stack of many whole buffers runs as range copies and splits big kernels, with the same values', async () => {
+    const parts = () => Array.from({ length: 6 }, (_, i) => randomTensor([64], 80 + i));
+    const { reference } = await checkReference(() => [wg.stack(parts(), 0), wg.concat(parts(), 0).exp()]);
+    const planner = new CpuPlanner(() => {
+      throw new Error('this graph has no hand-written kernel');
+    }, 4);
+    const xs = parts();
+    wg.realize(...xs);
+    const roots = [wg.stack(xs, 0).node, wg.concat(xs, 0).exp().node];
+    expect(planner.schedule(roots).map((k) => k.kind)).toContain('copy');
+    const storages = planner.execute(roots);
+    expect(storages.map((s) => Array.from(s.host!))).toEqual(reference.map((r) => Array.from(r.data)));
   });
 });

@@ -50,9 +50,10 @@ export class CpuBackend extends HostBackend {
 
 
 
-  /** One line per pass: the fused ops (or the kernel and its epilogue) and the values written. */
+  /** One line per pass: the fused ops (the kernel and its epilogue, or the copies) and the values written. */
   explain(roots: readonly LazyNode[]): string[] {
     return this.plans.schedule(roots).map((k, i) => {
+      if (k.kind === 'copy') return `cpu k${i} copies[${k.copies.length} ranges of ${k.inputs.length} values] → [${k.root.shape.join(',')}] ${k.root.dtype}`;
       const what = k.kind === 'fused' ? `fused[${k.ops.map(describeOp).join(' ')}]` : `${describeOp(k.node)}${k.epilogue ? `+epilogue[${k.epilogue.ops.filter((n) => n !== k.node).map(describeOp).join(' ')}]` : ''}`;
       const writes = kernelOutputs(k).map((o) => `[${o.shape.join(',')}] ${o.dtype}${o.target ? ' (in place)' : ''}`);
       return `cpu k${i} ${what} → ${writes.join(', ')}`;

@@ -9,7 +9,7 @@ import { Storage, type LazyNode } from '../../graph/ir';
 import { planBuffers, type BufferRef, type Output } from '../../graph/plan';
 import { graphSignature, PlanCache, type GraphSignature } from '../../graph/plan-cache';
 import { runtimeScalar } from '../../graph/scalars';
-import { kernelBindings, kernelOutputs, schedule, type FusedKernel, type Kernel } from '../../graph/schedule';
+import { kernelBindings, kernelOutputs, schedule, type CopyKernel, type FusedKernel, type Kernel } from '../../graph/schedule';
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
 import { generateJs, type JsKernel } from './codegen';
@@ -20,9 +20,10 @@ interface CompiledLoop {
   readonly scalarSlots: readonly number[];
 }
 
-/** One pass of a plan: a generated loop, or a hand-written kernel (with its generated epilogue). */
+/** One pass of a plan: a generated loop, a hand-written kernel (with its generated epilogue), or range copies. */
 type PlannedKernel =
   | { readonly kind: 'fused'; readonly loop: CompiledLoop; readonly inputs: readonly BufferRef[]; readonly outputs: readonly PlannedOutput[] }
+  | { readonly kind: 'copy'; readonly inputs: readonly BufferRef[]; readonly output: PlannedOutput; readonly copies: CopyKernel['copies'] }
   | {
       readonly kind: 'custom';
       /** The kernel node's canonical position in the graph (the node of this run is looked up there). */
@@ -90,6 +91,10 @@ function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: rea
       const outs = k.outputs.map((o, j) => ({ ref: refs[n + j], dtype: o.dtype, size: sizeOf(o.shape) }));
       return { kind: 'fused', loop: compileLoop(k, k.inputs, scalarIndex), inputs: refs.slice(0, n), outputs: outs };
     }
+    if (k.kind === 'copy') {
+      const n = k.inputs.length;
+      return { kind: 'copy', inputs: refs.slice(0, n), output: { ref: refs[n], dtype: k.root.dtype, size: sizeOf(k.root.shape) }, copies: k.copies };
+    }
     const n = k.node.srcs.length;
     const output = { ref: refs[n], dtype: k.root.dtype, size: sizeOf(k.root.shape) };
     const epilogue = k.epilogue ? { loop: compileLoop(k.epilogue, [k.node, ...k.epilogue.inputs], scalarIndex), inputs: refs.slice(n + 1) } : null;
@@ -116,11 +121,15 @@ export class CpuPlanner {
   /** The plan the latest realize ran (for tests). */
   last: CpuPlan | null = null;
 
-  constructor(private readonly runKernel: KernelRunner) {}
+  constructor(
+    private readonly runKernel: KernelRunner,
+    /** Arrays one pass may read and write: none by default (a loop has no binding limit), a device's in tests. */
+    private readonly maxBuffers = Infinity,
+  ) {}
 
-  /** The kernels of `roots`' schedule: the WebGPU backend's, without its binding limit. */
+  /** The kernels of `roots`' schedule: the WebGPU backend's, under this planner's binding limit. */
   schedule(roots: readonly LazyNode[]): Kernel[] {
-    return schedule(roots, { maxBuffers: Infinity });
+    return schedule(roots, { maxBuffers: this.maxBuffers });
   }
 
   /** Computes `roots` with their graph's plan (compiling it on a miss); returns their storages. */
@@ -188,6 +197,11 @@ export class CpuPlanner {
         if (k.kind === 'fused') {
           const outs = k.outputs.map(destination);
           k.loop.run(k.inputs.map(read), outs, scalarsOf(k.loop));
+          continue;
+        }
+        if (k.kind === 'copy') {
+          const out = destination(k.output);
+          for (const c of k.copies) out.set(read(k.inputs[c.input]).subarray(c.from, c.from + c.count), c.to);
           continue;
         }
         const inputs = k.inputs.map(read);
