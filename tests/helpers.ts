@@ -114,7 +114,8 @@ async function runAll(build: () => Tensor | Tensor[]): Promise<Result[]> {
  * Builds the same computation on the reference backend (node by node, src/backend/reference)
  * and on the CPU backend (the fused schedule), realizing what `build` returns together, and
  * asserts they agree in shape, dtype and values: bit for bit (NaN matching NaN) unless `tol`
- * is given. `build` must create its tensors itself. Leaves the CPU backend active.
+ * is given (the generated loops match the reference exactly; the WebAssembly kernels, such as
+ * matmul, round differently). `build` must create its tensors itself. Leaves the CPU backend active.
  */
 export async function checkReference(build: () => Tensor | Tensor[], tol?: Tolerance): Promise<ReferencePair> {
   await wg.init({ backend: 'cpu' });

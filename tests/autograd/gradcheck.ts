@@ -81,8 +81,8 @@ function weighted(f: Fn, outShape: readonly number[], seed: number): { loss: Fn;
   return { loss: (...xs) => f(...xs).mul(w).sum(), weights };
 }
 
-/** The analytic gradients of Σ f(x) · w with respect to each input, through wg.grad. */
-async function analyticGradients(f: Fn, inputs: readonly Input[], seed: number): Promise<Float32Array[]> {
+/** The analytic gradients of Σ f(x) · w (a fixed random cotangent w from `seed`) with respect to each input, through wg.grad. */
+export async function analyticGradients(f: Fn, inputs: readonly Input[], seed: number): Promise<Float32Array[]> {
   const outShape = f(...tensorsOf(inputs, false)).shape;
   const { loss } = weighted(f, outShape, seed);
   const grads = wg.grad(loss)(...tensorsOf(inputs, true));

@@ -10,6 +10,7 @@ import { HostBackend } from './host-backend';
 import { stats } from '../backend';
 import { ReferenceBackend } from '../reference/reference-backend';
 import { CpuPlanner } from './cpu-plan';
+import { cpuKernel } from './fast-kernels';
 
 export class CpuBackend extends HostBackend {
   readonly plans = new CpuPlanner((node, inputs) => this.runKernel(node, inputs));
@@ -42,13 +43,11 @@ export class CpuBackend extends HostBackend {
     }
   }
 
-  /** Runs a hand-written kernel (matmul, conv, gather…) on its contiguous inputs. */
+  /** Runs a hand-written kernel (matmul, conv, gather…) on its contiguous inputs: its WebAssembly version where there is one (./fast-kernels.ts). */
   private runKernel(node: LazyNode, inputs: readonly TypedArray[]): TypedArray {
     if (node.op.kind !== 'kernel') throw new Error(`cpu: node ${node.id} (${node.op.kind}) is not a hand-written kernel`);
-    return node.op.def.cpu(inputs, node as LazyNode & { op: { attrs: unknown } });
+    return cpuKernel(node.op.def)(inputs, node as LazyNode & { op: { attrs: unknown } });
   }
-
-
 
   /** One line per pass: the fused ops (the kernel and its epilogue, or the copies) and the values written. */
   explain(roots: readonly LazyNode[]): string[] {
@@ -59,5 +58,4 @@ export class CpuBackend extends HostBackend {
       return `cpu k${i} ${what} → ${writes.join(', ')}`;
     });
   }
-
 }
