@@ -11,7 +11,9 @@ import { ArgumentError, DeviceLostError } from '../../errors';
 import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES } from './bindings';
 import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
 import { GpuBuffer, GpuStorages } from './gpu-storage';
+import { calibrate, type Choices } from './calibrate';
 import { gpuTarget, lowerKernel, type Launch } from './lower';
+import { matmulCalibration } from '../../ops/matmul';
 import { Planner, type CompiledKernel, type KernelCompiler } from './plan';
 
 interface CachedPipeline {
@@ -48,7 +50,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   readonly plans: Planner;
   private readonly pipelines = new Map<string, CachedPipeline>();
   private readonly pendingPipelines = new Map<string, Promise<CachedPipeline>>();
-  private readonly target: GpuTarget;
+  private target: GpuTarget;
 
   /** `architecture` is the adapter's (`GPUAdapterInfo.architecture`); kernels pick variants by it. */
   constructor(
@@ -58,6 +60,16 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     this.pool = new BufferPool(device);
     this.target = gpuTarget(architecture);
     this.plans = new Planner(device, this.pool, new GpuStorages(device, this.pool), this, () => this.errorFlagsBuffer());
+  }
+
+  /**
+   * Measures which kernel variants are fastest on this adapter (once per adapter and process,
+   * or read from `localStorage`) and plans with them from now on.
+   */
+  async calibrate(adapterKey: string): Promise<Choices> {
+    const choices = await calibrate(this.device, adapterKey, [matmulCalibration(this.target)]);
+    this.target = gpuTarget(this.target.architecture, choices);
+    return choices;
   }
 
   private get maxBuffers(): number {
