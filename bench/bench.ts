@@ -29,7 +29,6 @@ const f = (v: number | null, digits: number): string => (v === null ? '–' : v.
 function checkboxes(container: HTMLElement, names: readonly { value: string; label: string }[], chosen: (v: string) => boolean): void {
   for (const { value, label } of names) {
     const l = document.createElement('label');
-    l.style.flexDirection = 'row';
     const box = Object.assign(document.createElement('input'), { type: 'checkbox', value, checked: chosen(value) });
     l.append(box, ` ${label}`);
     container.append(l);
@@ -68,13 +67,10 @@ function markAgreement(rows: BenchRow[], trs: HTMLTableRowElement[]): void {
 function drawCharts(rows: BenchRow[], chosenEngines: string[]): void {
   const charts = $('#charts');
   charts.replaceChildren();
-  const chart = (title: string): HTMLElement => {
+  const chart = (): HTMLElement => {
     const box = Object.assign(document.createElement('div'), { className: 'chart' });
     charts.append(box);
-    box.append(Object.assign(document.createElement('h3'), { textContent: title }));
-    const el = document.createElement('div');
-    box.append(el);
-    return el;
+    return box;
   };
   const wl = [...new Map(rows.map((r) => [r.workload, { id: r.workload, name: r.name }])).values()];
   const speedups = wl.map((w) => {
@@ -84,12 +80,14 @@ function drawCharts(rows: BenchRow[], chosenEngines: string[]): void {
     return gpu && cpu ? cpu / gpu : null;
   });
   if (speedups.some((s) => s !== null)) {
-    barChart(chart('webgrad: webgpu speedup over cpu (×)'), { title: '', yLabel: '× faster', categories: wl.map((w) => w.id), values: speedups, colourIndex: 2 });
+    barChart(chart(), { title: 'webgrad: webgpu speedup over cpu', xLabel: 'workload', yLabel: 'speedup (× faster)', categories: wl.map((w) => w.id), values: speedups, colourIndex: 2 });
   }
-  wl.forEach((w, i) => {
+  // Each engine keeps its colour on every chart.
+  const colours = chosenEngines.map((e) => Object.keys(engines).indexOf(e));
+  for (const w of wl) {
     const values = chosenEngines.map((e) => rows.find((r) => r.workload === w.id && r.engine === e)?.medianMs ?? null);
-    barChart(chart(`${w.name}: median ms (lower is better)`), { title: '', yLabel: 'ms', categories: chosenEngines.map((e) => e.replace('webgrad-', 'wg-')), values, colourIndex: i });
-  });
+    barChart(chart(), { title: `${w.name}: median, lower is better`, xLabel: 'engine', yLabel: 'median step (ms)', categories: chosenEngines.map((e) => e.replace('webgrad-', 'wg-')), values, colours });
+  }
 }
 
 function download(rows: BenchRow[], adapter: string): void {
@@ -142,6 +140,7 @@ async function main(): Promise<void> {
   const info = await startPage();
   const adapter = [info.adapter.vendor, info.adapter.architecture, info.adapter.description].filter(Boolean).join(' ');
   if (/swiftshader/i.test(adapter)) $('#software-note').hidden = false;
+  $('#browser').textContent = `Browser: ${navigator.userAgent}`;
   const urlEngines = param('engines')?.split(',');
   const pick = urlWorkloads();
   checkboxes($('#engines'), Object.keys(engines).map((e) => ({ value: e, label: e })), (e) => (urlEngines ? urlEngines.includes(e) : e.startsWith('webgrad') || e === 'tfjs-wasm'));

@@ -1,15 +1,14 @@
 // The Fashion-MNIST page (demo/fashion.html): starts the training worker (fashion-worker.ts),
-// draws its epoch losses and accuracies live, a progress bar per batch, then the test accuracy, the
-// confusion matrix and a grid of test images with predicted labels. `?test=1` trains the MLP on a
-// small subset, reloads it from IndexedDB, and reports the accuracies and the longest main-thread
-// task seen while it trained.
+// draws the batch loss, the epoch losses and train/validation accuracies live, a progress bar, then
+// the test accuracy, the confusion matrix and test images with predicted labels. `?test=1` trains
+// the MLP on a small subset, reloads it from IndexedDB, and reports what it drew and measured.
 
 import * as wg from 'webgrad';
-import { lineChart } from './shared/charts';
+import { lineChart, type ChartFacts, type LineChart } from './shared/charts';
 import { $, param, runPage, startPage, type PageCheck } from './shared/page';
 import { savedAs, type TrainRequest, type WorkerMessage } from './fashion-worker';
 
-const classNames = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const classNames = wg.data.fashionMnist.classNames;
 
 function drawConfusion(confusion: number[][]): void {
   const table = $('#confusion');
@@ -47,26 +46,43 @@ function drawGrid(images: Float32Array, labels: Int32Array, predicted: Int32Arra
   $('#grid').replaceChildren(...figures);
 }
 
+interface Charts {
+  batch: LineChart;
+  loss: LineChart;
+  acc: LineChart;
+}
+
 /** Trains in the worker; resolves to the test accuracy. `onTrained` runs as the results arrive, before they are drawn. */
-function train(req: TrainRequest, charts: { loss: ReturnType<typeof lineChart>; acc: ReturnType<typeof lineChart> }, onTrained?: () => void): Promise<number> {
+function train(req: TrainRequest, charts: Charts, onTrained?: () => void): Promise<number> {
   const worker = new Worker(new URL('./fashion-worker.ts', import.meta.url), { type: 'module' });
-  const acc = { x: [] as number[], loss: [] as number[], valLoss: [] as number[], train: [] as number[], val: [] as number[] };
+  const batch = { step: [] as number[], loss: [] as number[] };
+  const epochs = { x: [] as number[], loss: [] as number[], valLoss: [] as number[], train: [] as number[], val: [] as number[] };
+  const percent = (v: number) => v * 100;
   return new Promise((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
       const m = e.data;
       if (m.kind === 'status') $('#status').textContent = m.text;
-      else if (m.kind === 'batch') $<HTMLProgressElement>('#progress').value = m.progress;
-      else if (m.kind === 'epoch') {
-        acc.x.push(m.epoch);
-        acc.loss.push(m.loss);
-        acc.valLoss.push(m.valLoss);
-        acc.train.push(m.accuracy);
-        acc.val.push(m.valAccuracy);
-        charts.loss.set(acc.x, [acc.loss, acc.valLoss]);
-        charts.acc.set(acc.x, [acc.train, acc.val]);
+      else if (m.kind === 'batch') {
+        $<HTMLProgressElement>('#progress').value = m.progress;
+        $('#progress-text').textContent = `${Math.round(m.progress * 100)}% (batch ${m.step})`;
+        // fit reads the running loss a few times a second: plot each new reading at its batch.
+        if (m.loss !== null && m.loss !== batch.loss.at(-1)) {
+          batch.step.push(m.step);
+          batch.loss.push(m.loss);
+          charts.batch.set(batch.step, [batch.loss]);
+        }
+      } else if (m.kind === 'epoch') {
+        epochs.x.push(m.epoch);
+        epochs.loss.push(m.loss);
+        epochs.valLoss.push(m.valLoss);
+        epochs.train.push(percent(m.accuracy));
+        epochs.val.push(percent(m.valAccuracy));
+        charts.loss.set(epochs.x, [epochs.loss, epochs.valLoss]);
+        charts.acc.set(epochs.x, [epochs.train, epochs.val]);
       } else if (m.kind === 'done') {
         onTrained?.();
         $<HTMLProgressElement>('#progress').value = 1;
+        $('#progress-text').textContent = '100%';
         $('#status').textContent = `test accuracy ${(m.testAccuracy * 100).toFixed(1)}% (model saved as ${m.savedAs})`;
         $<HTMLButtonElement>('#reload').disabled = false;
         $<HTMLButtonElement>('#download').disabled = false;
@@ -85,9 +101,10 @@ function train(req: TrainRequest, charts: { loss: ReturnType<typeof lineChart>; 
 
 runPage(async () => {
   const info = await startPage();
-  const charts = {
-    loss: lineChart($('#loss-chart'), { title: 'loss per epoch', xLabel: 'epoch', yLabel: 'cross-entropy', series: ['train', 'validation'] }),
-    acc: lineChart($('#acc-chart'), { title: 'accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy', series: ['train', 'validation'] }),
+  const charts: Charts = {
+    batch: lineChart($('#batch-chart'), { title: 'batch loss (live)', xLabel: 'training step (batches)', yLabel: 'cross-entropy (nats)', series: ["train: the epoch's running mean"], integerX: true }),
+    loss: lineChart($('#loss-chart'), { title: 'loss per epoch', xLabel: 'epoch', yLabel: 'cross-entropy (nats)', series: ['train', 'validation'], integerX: true }),
+    acc: lineChart($('#acc-chart'), { title: 'accuracy per epoch', xLabel: 'epoch', yLabel: 'accuracy (%)', series: ['train', 'validation'], integerX: true, firstColour: 2 }),
   };
   const request = (action: TrainRequest['action'] = 'train'): TrainRequest => ({
     action,
@@ -107,12 +124,19 @@ runPage(async () => {
     const small = { ...request(), model: 'mlp' as const, trainSize: 2000, testSize: 500, epochs: 2, batchSize: 64 };
     const accuracy = await train(small, charts, () => observer.disconnect());
     const drawn = $('#confusion').querySelectorAll('td').length;
+    const progress = $<HTMLProgressElement>('#progress').value;
+    const [batchFacts, lossFacts, accFacts] = (window as unknown as { __charts: ChartFacts[] }).__charts;
+    const epochTicks = [...lossFacts!.xTicks, ...accFacts!.xTicks];
     const reloaded = await train({ ...small, action: 'reload' }, charts);
     return [
       { name: 'the MLP reaches 70% test accuracy on a 2000-image subset', pass: accuracy >= 0.7, message: `test accuracy ${accuracy}` },
       { name: 'the confusion matrix is drawn', pass: drawn === 100, message: `${drawn} cells` },
+      { name: 'the batch loss is plotted live, several times an epoch', pass: batchFacts!.points[0]! > small.epochs, message: `${batchFacts!.points[0]} batch-loss points over ${small.epochs} epochs` },
+      { name: 'train and validation accuracy are plotted per epoch', pass: accFacts!.points.every((p) => p === small.epochs), message: `points per series: ${accFacts!.points.join(', ')}` },
+      { name: 'the epoch axes tick whole epochs', pass: epochTicks.length > 0 && epochTicks.every(Number.isInteger), message: `ticks ${epochTicks.join(', ')}` },
       { name: 'no main-thread task over 200 ms while training', pass: longestMs <= 200, message: `longest task ${longestMs.toFixed(0)} ms` },
       { name: 'the model reloaded from IndexedDB predicts the same', pass: reloaded === accuracy, message: `test accuracy ${reloaded} reloaded, ${accuracy} trained` },
+      { name: 'the progress bar ends full', pass: progress === 1, message: `progress ${progress}` },
     ] satisfies PageCheck[];
   }
   const start = (action: TrainRequest['action']) => {

@@ -134,21 +134,25 @@ async function trainUntil(run: Run, chart: ReturnType<typeof lineChart>, target:
   return acc;
 }
 
+/** The lectures' XOR story: a linear model, then the same with one hidden ReLU layer of 8 units. */
+const xorLinear = { dataset: 'xor', noise: '0', hidden: '', activation: 'relu', optimizer: 'adam', lr: '0.03', batch: '32', l2: '0', dropout: '0' };
+const xorHidden = { ...xorLinear, hidden: '8' };
+
 function setForm(s: Partial<Record<keyof Settings, string>>): void {
   for (const [k, v] of Object.entries(s)) $<HTMLInputElement>(`#${k === 'trainShare' ? 'train-share' : k}`).value = v;
 }
 
 runPage(async () => {
   await startPage();
-  const chart = lineChart($('#loss-chart'), { title: 'loss', xLabel: 'step', yLabel: 'cross-entropy', series: ['train', 'test'] });
+  const chart = lineChart($('#loss-chart'), { title: 'loss', xLabel: 'training step', yLabel: 'cross-entropy (nats)', series: ['train', 'test'], integerX: true });
   let run = new Run(readSettings());
   await refresh(run, chart);
 
   if (param('test') === 'xor') {
-    setForm({ dataset: 'xor', noise: '0', hidden: '', activation: 'relu', optimizer: 'adam', lr: '0.03', batch: '32' });
+    setForm(xorLinear);
     run = new Run(readSettings());
     const linear = await trainUntil(run, chart, 1, 200);
-    setForm({ hidden: '8' });
+    setForm(xorHidden);
     run = new Run(readSettings());
     const hidden = await trainUntil(run, chart, 1, 600);
     return [
@@ -165,10 +169,12 @@ runPage(async () => {
       await refresh(run, chart);
     }
   };
+  // One loop at a time: a loop paused and restarted before it noticed runs on, the next one after it.
+  let looping = Promise.resolve();
   trainButton.addEventListener('click', () => {
     training = !training;
     trainButton.textContent = training ? 'Pause' : 'Train';
-    if (training) void loop();
+    if (training) looping = looping.then(loop);
   });
   $('#step').addEventListener('click', async () => {
     if (training) return;
@@ -182,6 +188,12 @@ runPage(async () => {
     await refresh(run, chart);
   };
   $('#reset').addEventListener('click', () => void reset());
+  for (const [id, preset] of [['#xor-linear', xorLinear], ['#xor-hidden', xorHidden]] as const) {
+    $(id).addEventListener('click', () => {
+      setForm(preset);
+      void reset().then(() => trainButton.click());
+    });
+  }
   $('#form').addEventListener('change', () => void reset());
   return [{ name: 'playground', pass: true, message: 'ready' }];
 });

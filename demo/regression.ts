@@ -1,10 +1,11 @@
 // The regression page (demo/regression.html): one MLP, copied five times from the same initial
 // weights, fits a noisy 1-D function with SGD, momentum, Nesterov, RMSprop and Adam side by side
 // (full batch), each with early stopping on a validation split; the fits over the data and the
-// loss curves update live. `?test=1` runs a short fit and reports whether Adam ends below SGD.
+// loss curves update live. `?test=1` runs a short fit and reports whether Adam ends below SGD and
+// how early stopping showed.
 
 import * as wg from 'webgrad';
-import { lineChart } from './shared/charts';
+import { lineChart, type ChartFacts } from './shared/charts';
 import { gaussian, seededRandom } from './shared/datasets2d';
 import { makeOptimizer, Mlp, type OptimizerChoice, type Stepper } from './shared/mlp';
 import { $, param, runPage, startPage } from './shared/page';
@@ -76,7 +77,9 @@ async function fit(fn: FunctionName, noise: number, steps: number, patience: num
     }
     stepsAxis.push(s);
     if (s % DRAW_EVERY === 0 || s === steps || contenders.every((c) => c.stoppedAt !== null)) {
-      lossChart.set(stepsAxis, contenders.map((c) => stepsAxis.map((_, i) => c.losses[i] ?? null)));
+      // The last ring series marks where each optimizer stopped early, on its curve's end.
+      const stops = stepsAxis.map((step) => contenders.find((c) => c.stoppedAt === step)?.losses.at(-1) ?? null);
+      lossChart.set(stepsAxis, [...contenders.map((c) => stepsAxis.map((_, i) => c.losses[i] ?? null)), stops]);
       const curves = await Promise.all(contenders.map(async (c) => (await wg.noGrad(() => c.model.logits(xAll, false)).data()) as Float32Array));
       fitChart.set(data.xs, [data.ys, ...curves]);
       $('#status').textContent = `step ${s} of ${steps}`;
@@ -97,16 +100,26 @@ async function fit(fn: FunctionName, noise: number, steps: number, patience: num
 runPage(async () => {
   await startPage();
   const labels = optimizers.map((o) => o.label);
-  const fitChart = lineChart($('#fit-chart'), { title: 'fits over the data', xLabel: 'x', yLabel: 'y', series: ['data', ...labels], pointsOnly: [0] });
-  const lossChart = lineChart($('#loss-chart'), { title: 'training loss (MSE)', xLabel: 'step', yLabel: 'MSE', series: labels, logY: true, firstColour: 1 });
+  const fitChart = lineChart($('#fit-chart'), { title: 'fits over the data', xLabel: 'x (input)', yLabel: 'y (output)', series: ['data', ...labels], pointsOnly: [0] });
+  const lossChart = lineChart($('#loss-chart'), { title: 'training loss (MSE)', xLabel: 'training step', yLabel: 'MSE (y units²)', series: [...labels, 'stopped early'], markers: [labels.length], logY: true, integerX: true, firstColour: 1 });
   const read = () => [$<HTMLSelectElement>('#fn').value as FunctionName, Number($<HTMLInputElement>('#noise').value), Number($<HTMLInputElement>('#steps').value), Number($<HTMLInputElement>('#patience').value)] as const;
   if (param('test') === '1') {
     const [fn, noise] = read();
-    const result = await fit(fn, noise, 150, 1000, fitChart, lossChart);
+    const result = await fit(fn, noise, 400, 30, fitChart, lossChart);
     const sgd = result.find((c) => c.label === 'SGD')!;
     const adam = result.find((c) => c.label === 'Adam')!;
     const at = Math.min(sgd.losses.length, adam.losses.length) - 1;
-    return [{ name: "Adam's curve ends below SGD's", pass: adam.losses[at]! < sgd.losses[at]!, message: `after ${at + 1} steps: Adam ${adam.losses[at]}, SGD ${sgd.losses[at]}` }];
+    const stopped = result.filter((c) => c.stoppedAt !== null);
+    const rings = (window as unknown as { __charts: ChartFacts[] }).__charts[1]!.points.at(-1);
+    const noted = Array.from(document.querySelectorAll('#summary td')).filter((td) => td.textContent?.startsWith('stopped at step')).length;
+    return [
+      { name: "Adam's curve ends below SGD's", pass: adam.losses[at]! < sgd.losses[at]!, message: `after ${at + 1} steps: Adam ${adam.losses[at]}, SGD ${sgd.losses[at]}` },
+      {
+        name: 'early stopping stops an optimizer, ringed on the loss chart and noted in the table',
+        pass: stopped.length > 0 && rings === stopped.length && noted === stopped.length && stopped.every((c) => c.losses.length === c.stoppedAt),
+        message: `stopped: ${stopped.map((c) => `${c.label} at ${c.stoppedAt}`).join(', ') || 'none'}; ${rings} rings, ${noted} table notes`,
+      },
+    ];
   }
   const button = $<HTMLButtonElement>('#train');
   button.addEventListener('click', async () => {

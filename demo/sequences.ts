@@ -1,10 +1,11 @@
 // The sequences page (demo/sequences.html): SimpleRNN, GRU and LSTM layers (wg.layers) each learn
 // to predict the next value of a noisy two-tone signal from its last 40 values; their one-step
 // predictions on held-out time are plotted against the truth, with validation loss per epoch and
-// each layer's training time per epoch. `?test=1` runs a few epochs and reports the results.
+// each layer's training time per epoch (a chart and the table). `?test=1` runs a few epochs and
+// reports the results.
 
 import * as wg from 'webgrad';
-import { lineChart } from './shared/charts';
+import { lineChart, type ChartFacts, type LineChart } from './shared/charts';
 import { gaussian, seededRandom } from './shared/datasets2d';
 import { $, param, runPage, startPage } from './shared/page';
 
@@ -39,11 +40,13 @@ interface Outcome {
   label: string;
   params: number;
   msPerEpoch: number;
+  /** Each epoch's training time (ms), validation excluded. */
+  epochMs: number[];
   valLoss: number[];
   predictions: Float32Array;
 }
 
-async function trainOne(kind: (typeof kinds)[number], data: ReturnType<typeof windows>, val: ReturnType<typeof windows>, epochs: number, onEpoch: (loss: number[]) => void): Promise<Outcome> {
+async function trainOne(kind: (typeof kinds)[number], data: ReturnType<typeof windows>, val: ReturnType<typeof windows>, epochs: number, onEpoch: (loss: number[], epochMs: number[]) => void): Promise<Outcome> {
   wg.seed(21);
   const rnn = kind.make();
   const head = wg.layers.dense({ units: 1, inputShape: [UNITS] });
@@ -54,7 +57,7 @@ async function trainOne(kind: (typeof kinds)[number], data: ReturnType<typeof wi
   const yVal = wg.tensor(val.y, { shape: [val.n, 1] });
   const rand = seededRandom(9);
   const valLoss: number[] = [];
-  let totalMs = 0;
+  const epochMs: number[] = [];
   for (let e = 0; e < epochs; e++) {
     const order = Array.from({ length: data.n }, (_, i) => i).sort(() => rand() - 0.5);
     const t0 = performance.now();
@@ -73,19 +76,25 @@ async function trainOne(kind: (typeof kinds)[number], data: ReturnType<typeof wi
       if (b + 2 * BATCH > data.n) await loss.item(); // the epoch's time includes its last step's result
       loss.dispose();
     }
-    totalMs += performance.now() - t0;
+    epochMs.push(performance.now() - t0);
     const v = wg.noGrad(() => wg.losses.mse(predict(xVal), yVal));
     valLoss.push(await v.item());
     v.dispose();
-    onEpoch(valLoss);
+    onEpoch(valLoss, epochMs);
   }
   const p = wg.noGrad(() => predict(xVal));
   const predictions = (await p.data()) as Float32Array;
   p.dispose();
-  return { label: kind.label, params: params.reduce((s, t) => s + t.size, 0), msPerEpoch: totalMs / epochs, valLoss, predictions };
+  return { label: kind.label, params: params.reduce((s, t) => s + t.size, 0), msPerEpoch: epochMs.reduce((a, b) => a + b, 0) / epochs, epochMs, valLoss, predictions };
 }
 
-async function compare(epochs: number, noise: number, predChart: ReturnType<typeof lineChart>, lossChart: ReturnType<typeof lineChart>): Promise<Outcome[]> {
+interface Charts {
+  pred: LineChart;
+  loss: LineChart;
+  time: LineChart;
+}
+
+async function compare(epochs: number, noise: number, charts: Charts): Promise<Outcome[]> {
   const rand = seededRandom(4);
   const series = Float32Array.from({ length: LENGTH }, (_, t) => signal(t) + noise * gaussian(rand));
   const data = windows(series, 0, TRAIN_END);
@@ -93,14 +102,15 @@ async function compare(epochs: number, noise: number, predChart: ReturnType<type
   const steps = Array.from({ length: val.n }, (_, i) => TRAIN_END + i);
   const epochsAxis = Array.from({ length: epochs }, (_, i) => i + 1);
   const outcomes: Outcome[] = [];
-  const draw = (current: number[] | null) => {
-    const losses = [...outcomes.map((o) => o.valLoss), ...(current ? [current] : [])];
-    lossChart.set(epochsAxis, kinds.map((_, i) => epochsAxis.map((_, e) => losses[i]?.[e] ?? null)));
-    predChart.set(steps, [val.y, ...kinds.map((_, i) => outcomes[i]?.predictions ?? new Array<null>(val.n).fill(null))]);
+  const perEpoch = (series: (number[] | undefined)[]) => kinds.map((_, i) => epochsAxis.map((_, e) => series[i]?.[e] ?? null));
+  const draw = (current: { loss: number[]; ms: number[] } | null) => {
+    charts.loss.set(epochsAxis, perEpoch([...outcomes.map((o) => o.valLoss), current?.loss]));
+    charts.time.set(epochsAxis, perEpoch([...outcomes.map((o) => o.epochMs), current?.ms]));
+    charts.pred.set(steps, [val.y, ...kinds.map((_, i) => outcomes[i]?.predictions ?? new Array<null>(val.n).fill(null))]);
   };
   for (const kind of kinds) {
     $('#status').textContent = `training ${kind.label}…`;
-    outcomes.push(await trainOne(kind, data, val, epochs, (l) => draw(l)));
+    outcomes.push(await trainOne(kind, data, val, epochs, (loss, ms) => draw({ loss, ms })));
     draw(null);
   }
   $('#summary tbody').replaceChildren(
@@ -118,22 +128,31 @@ async function compare(epochs: number, noise: number, predChart: ReturnType<type
 
 runPage(async () => {
   await startPage();
-  const predChart = lineChart($('#pred-chart'), { title: 'one-step predictions on held-out time', xLabel: 't', yLabel: 'value', series: ['truth', ...kinds.map((k) => k.label)] });
-  const lossChart = lineChart($('#loss-chart'), { title: 'validation MSE per epoch', xLabel: 'epoch', yLabel: 'MSE', series: kinds.map((k) => k.label), logY: true, firstColour: 1 });
+  const layers = kinds.map((k) => k.label);
+  const charts: Charts = {
+    pred: lineChart($('#pred-chart'), { title: 'one-step predictions on held-out time', xLabel: 'time step', yLabel: 'signal value (a.u.)', series: ['truth', ...layers], integerX: true }),
+    loss: lineChart($('#loss-chart'), { title: 'validation MSE per epoch', xLabel: 'epoch', yLabel: 'MSE (a.u.²)', series: layers, logY: true, integerX: true, firstColour: 1 }),
+    time: lineChart($('#time-chart'), { title: 'training time per epoch', xLabel: 'epoch', yLabel: 'time (ms)', series: layers, integerX: true, firstColour: 1 }),
+  };
   const read = () => [Number($<HTMLInputElement>('#epochs').value), Number($<HTMLInputElement>('#noise').value)] as const;
   if (param('test') === '1') {
     const [, noise] = read();
-    const outcomes = await compare(6, noise, predChart, lossChart);
-    return outcomes.map((o) => ({
-      name: `${o.label} learns the signal`,
-      pass: o.valLoss.at(-1)! < o.valLoss[0]! && o.msPerEpoch > 0,
-      message: `validation MSE ${o.valLoss[0]!.toFixed(4)} → ${o.valLoss.at(-1)!.toFixed(4)}, ${o.msPerEpoch.toFixed(0)} ms per epoch`,
-    }));
+    const epochs = 6;
+    const outcomes = await compare(epochs, noise, charts);
+    const timeFacts = (window as unknown as { __charts: ChartFacts[] }).__charts[2]!;
+    return [
+      ...outcomes.map((o) => ({
+        name: `${o.label} learns the signal`,
+        pass: o.valLoss.at(-1)! < o.valLoss[0]! && o.msPerEpoch > 0,
+        message: `validation MSE ${o.valLoss[0]!.toFixed(4)} → ${o.valLoss.at(-1)!.toFixed(4)}, ${o.msPerEpoch.toFixed(0)} ms per epoch`,
+      })),
+      { name: "each layer's training time is plotted per epoch", pass: timeFacts.points.every((p) => p === epochs), message: `points per layer: ${timeFacts.points.join(', ')}` },
+    ];
   }
   $('#form').addEventListener('submit', async (e) => {
     e.preventDefault();
     $<HTMLButtonElement>('#train').disabled = true;
-    await compare(...read(), predChart, lossChart);
+    await compare(...read(), charts);
     $<HTMLButtonElement>('#train').disabled = false;
   });
   return [{ name: 'sequences', pass: true, message: 'ready' }];

@@ -1,8 +1,9 @@
 // Installs the system parts webgrad's tests, demos and benchmarks need: Chromium (WebGPU on
 // SwiftShader for the browser suites and the ICD Dawn uses in Node), the Vulkan loader Dawn links
 // against, and the Fashion-MNIST data set. Runs before every `npm test` and `npm start`, so it
-// must be fast and silent when everything is present. It never fails: where it cannot install
-// (not root, not Debian) it says what to install, and the tests then say what is missing.
+// must be fast and silent when everything is present. Installing never fails: where it cannot
+// (not root, not Debian) it says what to install, and the tests then say what is missing. Last,
+// it builds the CPU backend's WebAssembly kernels when their sources changed (build-wasm.mjs).
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -64,3 +65,5 @@ if (paths.chromium.some(existsSync) && !paths.swiftshaderIcd.some(existsSync)) {
       'WebGPU in Node (Dawn) needs a Vulkan driver, and finds none on a machine without a GPU.',
   );
 }
+
+await import('./build-wasm.mjs');

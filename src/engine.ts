@@ -48,6 +48,16 @@ export interface MemoryInfo {
  * together. On the CPU backend: the bytes of the host arrays storages hold. `liveTensors` counts
  * every tensor handle not yet disposed or collected, lazy ones that hold no buffer included.
  *
+ * A realized tensor's buffer lives as long as its handle, and a handle dropped without
+ * `dispose()` lives until the garbage collector has run the FinalizationRegistry's callback,
+ * which happens only between jobs: a loop that never awaits keeps every realized value it
+ * dropped, and the library cannot tell those handles from live ones (a WeakRef made or read
+ * during a job keeps its target for that job). So a loop with no `tidy`, `dispose` or `await`
+ * stays flat except for the values it realizes and drops each step, such as the loss
+ * `backward()` computes with the update: one smallest pool buffer (256 B, the device's
+ * `minStorageBufferOffsetAlignment`, below which no storage binding can be placed) per value
+ * on WebGPU, its bytes on the CPU. Dispose the loss, read it, or await once in a while.
+ *
  * ```ts
  * const { liveBytes, pooledBytes } = wg.memory();
  * ```

@@ -1,5 +1,8 @@
 // webgrad's public surface (API.md). Browser entry; src/node.ts adds Dawn discovery for Node.
 
+// Installs the Tensor op methods before any op can run (src/tensor.ts imports no op module).
+import './ops/methods';
+
 export * from './errors';
 export type { DType, TypedArray } from './dtype';
 export type { BackendName, Stats } from './backend/backend';

@@ -3,6 +3,7 @@
 
 import type { Backend, BackendName } from './backend/backend';
 import { CpuBackend } from './backend/cpu/cpu-backend';
+import { cpuFeatures, loadFastKernels } from './backend/cpu/fast-kernels';
 import { findGpu, requestDevice, watchDevice, type AdapterSummary } from './backend/webgpu/device';
 import { WebGpuBackend } from './backend/webgpu/webgpu-backend';
 import { ArgumentError, DeviceLostError, WebgradError } from './errors';
@@ -19,6 +20,10 @@ export interface InitResult {
   backend: BackendName;
   adapter: AdapterSummary;
   limits: Record<string, number>;
+  /** The CPU backend runs WebAssembly SIMD kernels (else plain TypeScript ones). */
+  simd: boolean;
+  /** The CPU backend's kernels run on worker threads. */
+  threads: boolean;
 }
 
 let active: Backend | null = null;
@@ -39,7 +44,7 @@ function limitsOf(device: GPUDevice | null): Record<string, number> {
 }
 
 function result(): InitResult {
-  return { backend: active!.name, adapter, limits: limitsOf(webgpu?.device ?? null) };
+  return { backend: active!.name, adapter, limits: limitsOf(webgpu?.device ?? null), ...cpuFeatures() };
 }
 
 async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
@@ -74,6 +79,7 @@ export async function init(opts: InitOptions = {}): Promise<InitResult> {
   if (opts.backend !== undefined && opts.backend !== 'webgpu' && opts.backend !== 'cpu') {
     throw new ArgumentError(`init: backend must be 'webgpu' or 'cpu', got ${JSON.stringify(opts.backend)}`);
   }
+  await loadFastKernels();
   if (opts.backend === 'cpu') {
     active = cpu ??= new CpuBackend();
     return result();
@@ -111,6 +117,7 @@ export async function switchBackend(name: BackendName, moveToHost: (from: Backen
   const from = active;
   if (from?.name === name) return;
   if (name === 'cpu') {
+    await loadFastKernels();
     if (from) await moveToHost(from);
     active = cpu ??= new CpuBackend();
     return;

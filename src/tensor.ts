@@ -1,6 +1,6 @@
-// Tensor: a handle on a LazyNode plus autograd bookkeeping. Methods are thin: each calls the
-// op function of the same name in src/ops, where shape rules and checks live. Readback is the
-// only place that waits for the device.
+// Tensor: a handle on a LazyNode plus autograd bookkeeping and readback (the only place that
+// waits for the device). Its op methods are installed by src/ops/methods.ts, so this module
+// imports no op: every op module imports it, never the other way round.
 
 import { allocHost, type DType, type TypedArray } from './dtype';
 import { ArgumentError, DisposedError, ShapeError } from './errors';
@@ -8,15 +8,8 @@ import { LazyNode, topoSort, type Storage } from './graph/ir';
 import { realize, realizeForRead, realizeWithNext as realizeWithNextNode } from './graph/realize';
 import { ensureInit, activeBackend } from './runtime';
 import { sameShape, shapeStr, sizeOf, type Shape } from './shape';
-import * as ew from './ops/elementwise';
-import * as mv from './ops/movement';
-import * as rd from './ops/reduce';
-import { gather, oneHot } from './ops/gather';
-import { matmul } from './ops/matmul';
-import { logSoftmax, softmax } from './ops/softmax';
-import type { Axis } from './ops/reduce';
-import { backward } from './autograd/backward';
 import { fullNode } from './ops/node-builders';
+import type { TensorMethods } from './ops/methods';
 import { escapesScope, trackTensor, untrackTensor, type NodeCell } from './lifetime';
 
 export type TensorLike = Tensor | number;
@@ -74,6 +67,9 @@ export function makeTensor(node: LazyNode, inputs: readonly Tensor[] = [], vjp?:
   }
   return t;
 }
+
+/** The op methods (`add`, `sum`, `reshape`, …), installed on the class by src/ops/methods.ts. */
+export interface Tensor extends TensorMethods {}
 
 /**
  * An n-dimensional array. Ops build a lazy graph; `await t.data()` computes what is needed.
@@ -254,26 +250,6 @@ export class Tensor {
     if (before && before !== g && ownedGrads.has(before)) before.dispose();
   }
 
-  /**
-   * Adds the gradient of this tensor with respect to every leaf that requires gradients into
-   * their `.grad` (lazily: nothing runs until a value is needed). `grad` defaults to 1 for a
-   * one-element tensor; other shapes must pass it.
-   *
-   * A second `backward()` through the same graph adds the gradients again (PyTorch's
-   * `retain_graph=True`): the graph is lazy nodes that live as long as the tensors holding them,
-   * so nothing was freed that PyTorch's "backward through the graph a second time" error guards.
-   * A graph whose inputs were disposed is a DisposedError.
-   *
-   * ```ts
-   * const x = wg.tensor([1, 2, 3], { requiresGrad: true });
-   * x.square().sum().backward();
-   * await x.grad!.array(); // [2, 4, 6]
-   * ```
-   */
-  backward(grad?: Tensor): void {
-    backward(this, grad);
-  }
-
   /** Marks this leaf as requiring gradients. */
   requiresGrad_(flag = true): this {
     Tensor.check(this, 'requiresGrad_');
@@ -283,82 +259,6 @@ export class Tensor {
     this.requiresGrad = flag;
     return this;
   }
-
-  // ---- elementwise ----------------------------------------------------------------------
-
-  add(b: TensorLike): Tensor { return ew.binary('add', this, b); }
-  sub(b: TensorLike): Tensor { return ew.binary('sub', this, b); }
-  mul(b: TensorLike): Tensor { return ew.binary('mul', this, b); }
-  div(b: TensorLike): Tensor { return ew.binary('div', this, b); }
-  pow(b: TensorLike): Tensor { return ew.binary('pow', this, b); }
-  maximum(b: TensorLike): Tensor { return ew.binary('maximum', this, b); }
-  minimum(b: TensorLike): Tensor { return ew.binary('minimum', this, b); }
-  equal(b: TensorLike): Tensor { return ew.binary('equal', this, b); }
-  notEqual(b: TensorLike): Tensor { return ew.binary('notEqual', this, b); }
-  greater(b: TensorLike): Tensor { return ew.binary('greater', this, b); }
-  greaterEqual(b: TensorLike): Tensor { return ew.binary('greaterEqual', this, b); }
-  less(b: TensorLike): Tensor { return ew.binary('less', this, b); }
-  lessEqual(b: TensorLike): Tensor { return ew.binary('lessEqual', this, b); }
-  /** This tensor where `cond` is true, else `other` (PyTorch's `Tensor.where`). */
-  where(cond: TensorLike, other: TensorLike): Tensor { return ew.where(cond, this, other); }
-
-  neg(): Tensor { return ew.unary('neg', this); }
-  abs(): Tensor { return ew.unary('abs', this); }
-  sign(): Tensor { return ew.unary('sign', this); }
-  exp(): Tensor { return ew.unary('exp', this); }
-  log(): Tensor { return ew.unary('log', this); }
-  sqrt(): Tensor { return ew.unary('sqrt', this); }
-  rsqrt(): Tensor { return ew.unary('rsqrt', this); }
-  square(): Tensor { return ew.unary('square', this); }
-  reciprocal(): Tensor { return ew.unary('reciprocal', this); }
-  sin(): Tensor { return ew.unary('sin', this); }
-  cos(): Tensor { return ew.unary('cos', this); }
-  floor(): Tensor { return ew.unary('floor', this); }
-  ceil(): Tensor { return ew.unary('ceil', this); }
-  round(): Tensor { return ew.unary('round', this); }
-  clip(min: number, max: number): Tensor { return ew.clip(this, min, max); }
-  cast(dtype: DType): Tensor { return ew.cast(this, dtype); }
-
-  relu(): Tensor { return ew.unary('relu', this); }
-  sigmoid(): Tensor { return ew.unary('sigmoid', this); }
-  tanh(): Tensor { return ew.unary('tanh', this); }
-  leakyRelu(alpha = 0.01): Tensor { return ew.unary('leakyRelu', this, alpha); }
-  elu(alpha = 1): Tensor { return ew.unary('elu', this, alpha); }
-  selu(): Tensor { return ew.unary('selu', this); }
-  gelu(opts?: { approximate?: 'none' | 'tanh' }): Tensor { return ew.gelu(this, opts); }
-  softplus(): Tensor { return ew.unary('softplus', this); }
-  swish(): Tensor { return ew.unary('swish', this); }
-  step(): Tensor { return ew.unary('step', this); }
-
-  // ---- reductions -----------------------------------------------------------------------
-
-  sum(axis?: Axis, keepDims = false): Tensor { return rd.sum(this, axis, keepDims); }
-  mean(axis?: Axis, keepDims = false): Tensor { return rd.mean(this, axis, keepDims); }
-  max(axis?: Axis, keepDims = false): Tensor { return rd.max(this, axis, keepDims); }
-  min(axis?: Axis, keepDims = false): Tensor { return rd.min(this, axis, keepDims); }
-  prod(axis?: Axis, keepDims = false): Tensor { return rd.prod(this, axis, keepDims); }
-  variance(axis?: Axis, keepDims = false): Tensor { return rd.variance(this, axis, keepDims); }
-  logSumExp(axis?: Axis, keepDims = false): Tensor { return rd.logSumExp(this, axis, keepDims); }
-  argmax(axis?: number, keepDims = false): Tensor { return rd.argmax(this, axis, keepDims); }
-  argmin(axis?: number, keepDims = false): Tensor { return rd.argmin(this, axis, keepDims); }
-
-  // ---- movement, joining, indexing ------------------------------------------------------
-
-  reshape(shape: readonly number[]): Tensor { return mv.reshape(this, shape); }
-  flatten(startAxis = 0): Tensor { return mv.flatten(this, startAxis); }
-  transpose(perm?: readonly number[]): Tensor { return mv.transpose(this, perm); }
-  expandDims(axis: number): Tensor { return mv.expandDims(this, axis); }
-  squeeze(axis?: number | readonly number[]): Tensor { return mv.squeeze(this, axis); }
-  broadcastTo(shape: readonly number[]): Tensor { return mv.broadcastTo(this, shape); }
-  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return mv.slice(this, begin, size); }
-  pad(paddings: readonly (readonly [number, number])[], value = 0): Tensor { return mv.pad(this, paddings, value); }
-  concat(others: Tensor | readonly Tensor[], axis = 0): Tensor { return mv.concat([this, ...(Array.isArray(others) ? others : [others])], axis); }
-  gather(indices: Tensor, axis = 0): Tensor { return gather(this, indices, axis); }
-  oneHot(depth: number): Tensor { return oneHot(this, depth); }
-
-  matmul(b: Tensor): Tensor { return matmul(this, b); }
-  softmax(axis = -1): Tensor { return softmax(this, axis); }
-  logSoftmax(axis = -1): Tensor { return logSoftmax(this, axis); }
 
   toString(): string {
     return `Tensor(${shapeStr(this.shape)}, ${this.dtype})`;

@@ -6,8 +6,10 @@ import { expect } from 'vitest';
 import * as wg from '../src/node';
 import { uncapturedErrors } from '../src/backend/webgpu/device';
 import type { DType, Tensor, TypedArray } from '../src/node';
+import { isClose, sizeOf } from './arrays';
 
 export { wg };
+export { sizeOf } from './arrays';
 
 /** Initializes both backends once and leaves WebGPU active. */
 export async function initBoth(): Promise<void> {
@@ -59,12 +61,6 @@ function flat(x: Numeric | unknown): number[] {
   throw new Error(`expectClose: cannot compare ${String(x)}`);
 }
 
-function close(a: number, e: number, rtol: number, atol: number): boolean {
-  if (Number.isNaN(e)) return Number.isNaN(a);
-  if (!Number.isFinite(e)) return a === e;
-  return Math.abs(a - e) <= atol + rtol * Math.abs(e);
-}
-
 /**
  * Asserts `actual` ≈ `expected` elementwise (typed arrays, nested arrays, numbers; NaN matches
  * NaN, ±Infinity must match exactly): |a − e| ≤ atol + rtol·|e|. Defaults: rtol 1e-5, atol 1e-6.
@@ -77,7 +73,7 @@ export function expectClose(actual: unknown, expected: unknown, tol: Tolerance =
   expect(a.length, 'number of elements').toBe(e.length);
   const bad: string[] = [];
   for (let i = 0; i < e.length && bad.length < 5; i++) {
-    if (!close(a[i], e[i], rtol, atol)) bad.push(`[${i}] got ${a[i]}, expected ${e[i]}`);
+    if (!isClose(a[i], e[i], rtol, atol)) bad.push(`[${i}] got ${a[i]}, expected ${e[i]}`);
   }
   expect(bad, `mismatches (rtol ${rtol}, atol ${atol})`).toEqual([]);
 }
@@ -128,10 +124,6 @@ export function seededInts(n: number, seed = 1, lo = -5, hi = 5): number[] {
 export function randomTensor(shape: readonly number[], seed = 1, lo = -1, hi = 1): Tensor {
   const n = shape.reduce((p, d) => p * d, 1);
   return wg.tensor(new Float32Array(seeded(n, seed, lo, hi)), { shape });
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
 }
 
 export function strides(shape: readonly number[]): number[] {

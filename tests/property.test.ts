@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { expectClose, expectNoGpuErrors, initBoth, onBoth, seeded, tabulate, at, wg } from './helpers';
+import { expectClose, expectNoGpuErrors, initBoth, onBoth, seeded, sizeOf, tabulate, at, wg } from './helpers';
 import type { Tensor } from '../src/node';
 
 beforeAll(initBoth);
@@ -14,8 +14,6 @@ const RUNS = { numRuns: 40 };
 const MAX_SIZE = 256;
 
 const shapeArb = fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 0, maxLength: 3 });
-const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-
 /** One step of a chain; `a`, `b`, `c` in [0, 1) pick its parameters from the current shape. */
 interface Step {
   kind: 'reshape' | 'transpose' | 'slice' | 'broadcast' | 'pad' | 'unary' | 'binary' | 'reduce';
@@ -95,7 +93,7 @@ function apply(t: Tensor, s: Step, seed: number): Tensor {
       // The other operand has the shape with some axes set to 1 (and maybe fewer axes).
       const drop = Math.floor(s.b * (rank + 1));
       const other = shape.slice(drop).map((d, i) => ((s.c * 7 * (i + 1)) % 1 < 0.4 ? 1 : d));
-      const y = wg.tensor(new Float32Array(seeded(size(other), seed, -1, 1)), { shape: other });
+      const y = wg.tensor(new Float32Array(seeded(sizeOf(other), seed, -1, 1)), { shape: other });
       return pick(BINARY, s.a)(t, y);
     }
     case 'reduce':
@@ -107,7 +105,7 @@ describe('random chains agree on both backends', () => {
   test('reshape / transpose / slice / broadcast / pad / elementwise / reduce chains', async () => {
     await fc.assert(
       fc.asyncProperty(shapeArb, fc.array(stepArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 1000 }), async (shape, steps, seed) => {
-        const data = seeded(size(shape), seed, -1, 1);
+        const data = seeded(sizeOf(shape), seed, -1, 1);
         const build = () => steps.reduce((t, s, i) => apply(t, s, seed + i), wg.tensor(new Float32Array(data), { shape }));
         const { gpu, cpu } = await onBoth(build);
         expect(gpu.shape).toEqual(cpu.shape);
@@ -125,7 +123,7 @@ describe('random chains with one long axis (cooperative reductions) agree on bot
   test('chains over shapes like [3, 257]', async () => {
     await fc.assert(
       fc.asyncProperty(longShapeArb, fc.array(stepArb, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 1000 }), async (shape, steps, seed) => {
-        const data = seeded(size(shape), seed, -1, 1);
+        const data = seeded(sizeOf(shape), seed, -1, 1);
         const build = () => steps.reduce((t, s, i) => apply(t, s, seed + i), wg.tensor(new Float32Array(data), { shape }));
         const { gpu, cpu } = await onBoth(build);
         expect(gpu.shape).toEqual(cpu.shape);
@@ -146,8 +144,8 @@ describe('broadcasting', () => {
   test('binary ops follow the NumPy rule for shape and values', async () => {
     await fc.assert(
       fc.asyncProperty(pairArb, fc.integer({ min: 1, max: 1000 }), async ([sa, sb], seed) => {
-        const da = seeded(size(sa), seed);
-        const db = seeded(size(sb), seed + 1);
+        const da = seeded(sizeOf(sa), seed);
+        const db = seeded(sizeOf(sb), seed + 1);
         const rank = Math.max(sa.length, sb.length);
         const pa = [...Array(rank - sa.length).fill(1), ...sa];
         const pb = [...Array(rank - sb.length).fill(1), ...sb];
@@ -170,7 +168,7 @@ describe('views round-trip', () => {
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), async (shape, r) => {
         const perm = permutation(shape.length, r);
         const inv = perm.map((_, i) => perm.indexOf(i));
-        const data = seeded(size(shape), shape.length + 10);
+        const data = seeded(sizeOf(shape), shape.length + 10);
         const { gpu, cpu } = await onBoth(() => wg.tensor(new Float32Array(data), { shape }).transpose(perm).reshape([-1]).reshape(perm.map((p) => shape[p])).transpose(inv).add(0));
         expect(Array.from(gpu.data)).toEqual(Array.from(Float32Array.from(data)));
         expect(Array.from(cpu.data)).toEqual(Array.from(Float32Array.from(data)));

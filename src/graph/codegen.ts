@@ -16,7 +16,7 @@ import prelude from '../../shaders/prelude.wgsl?raw';
 import type { DType } from '../dtype';
 import { grid, storageType, wgslLiteral, wgslType, WORKGROUP_SIZE } from './launch';
 import { sizeOf, stridesOf, type Shape } from '../shape';
-import type { LazyNode, ReduceName, ViewOp } from './ir';
+import type { GpuTarget, LazyNode, ReduceName, ViewOp } from './ir';
 import { runtimeScalar, scalarBlockDecl, scalarRead } from './scalars';
 import type { CustomKernel, FusedKernel } from './schedule';
 
@@ -88,15 +88,22 @@ interface IndexCtx {
   readonly valid: string | null;
 }
 
-/** Whether the kernel reduces cooperatively: one workgroup per output element. */
-export function isCooperative(k: FusedKernel): boolean {
+/**
+ * Whether the kernel reduces cooperatively: one workgroup per output element. Where workgroup
+ * barriers are dear (a target without shared-memory tiles: SwiftShader), only when the outputs
+ * are too few to fill one workgroup of threads looping on their own (bias gradients, column sums
+ * over a batch, loop per thread there).
+ */
+export function isCooperative(k: FusedKernel, target: Pick<GpuTarget, 'sharedMemoryTiles'> = { sharedMemoryTiles: true }): boolean {
   if (!k.reduce) return false;
   const reduceSize = sizeOf(k.reduce.srcs[0].shape) / sizeOf(k.reduce.shape);
-  return reduceSize >= 128 && sizeOf(k.root.shape) <= 16384;
+  const outputs = sizeOf(k.root.shape);
+  return reduceSize >= 128 && outputs <= (target.sharedMemoryTiles ? 16384 : WORKGROUP_SIZE / 2);
 }
 
-export function generateFused(kernel: FusedKernel): GeneratedKernel {
-  return new FusedEmitter(kernel).generate();
+/** The WGSL of fused kernel `kernel` for a device described by `target`. */
+export function generateFused(kernel: FusedKernel, target?: Pick<GpuTarget, 'sharedMemoryTiles'>): GeneratedKernel {
+  return new FusedEmitter(kernel, null, target).generate();
 }
 
 interface EpilogueTarget {
@@ -125,8 +132,9 @@ class FusedEmitter {
   constructor(
     private readonly kernel: FusedKernel,
     private readonly target: EpilogueTarget | null = null,
+    device?: Pick<GpuTarget, 'sharedMemoryTiles'>,
   ) {
-    this.cooperative = target === null && isCooperative(kernel);
+    this.cooperative = target === null && isCooperative(kernel, device);
     this.inputName = target ? 'ep_in' : 'in';
     this.boundInputs().forEach((n, i) => this.inputArray.set(n, `${this.inputName}${i}`));
     for (const [input, output] of kernel.aliases) this.inputArray.set(input, outputName(kernel.outputs.indexOf(output)));

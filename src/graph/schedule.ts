@@ -44,7 +44,20 @@ export interface CustomKernel {
   readonly epilogue: FusedKernel | null;
 }
 
-export type Kernel = FusedKernel | CustomKernel;
+/**
+ * A concat of whole materialized values, more than one kernel may bind (a stack of many separate
+ * buffers): each input's contiguous chunks are copied into its ranges of the output by encoder
+ * copies, which are no dispatch. The CPU backend computes the concat node itself.
+ */
+export interface CopyKernel {
+  readonly kind: 'copy';
+  readonly root: LazyNode;
+  readonly inputs: LazyNode[];
+  /** Element ranges: `count` elements of input `input` from `from` go to the output at `to`. */
+  readonly copies: readonly { readonly input: number; readonly from: number; readonly to: number; readonly count: number }[];
+}
+
+export type Kernel = FusedKernel | CustomKernel | CopyKernel;
 
 /** The values a kernel writes, in binding order. */
 export function kernelOutputs(k: Kernel): readonly LazyNode[] {
@@ -74,6 +87,7 @@ const isSizePreservingView = (n: LazyNode) =>
  */
 export function kernelBindings(k: Kernel): LazyNode[] {
   if (k.kind === 'fused') return [...k.inputs.filter((n) => !k.aliases.has(n)), ...k.outputs];
+  if (k.kind === 'copy') return [...k.inputs, k.root];
   const n = k.node.srcs.length;
   return [...k.inputs.slice(0, n), k.root, ...k.inputs.slice(n)];
 }
@@ -113,6 +127,43 @@ function epilogueTop(kernel: LazyNode, users: Map<LazyNode, LazyNode[]>, roots: 
   }
 }
 
+/** Chunks shorter than this many elements make a concat a kernel rather than copies. */
+const MIN_COPY_ELEMENTS = 64;
+
+/**
+ * The copies that compute `node`, a concat (through the nested concats of one axis that
+ * `concat` builds), from whole materialized values; null when a source is a lazy computation or
+ * a strided view, or a chunk is too short to be worth a copy.
+ */
+function concatCopies(node: LazyNode, materialized: Set<LazyNode>): { kernel: CopyKernel; nested: LazyNode[] } | null {
+  if (node.op.kind !== 'view' || node.op.view.kind !== 'concat' || node.target) return null;
+  const axis = node.op.view.axis;
+  const parts: LazyNode[] = [];
+  const nested: LazyNode[] = [];
+  const collect = (n: LazyNode): void => {
+    if ((n === node || !materialized.has(n)) && n.op.kind === 'view' && n.op.view.kind === 'concat' && n.op.view.axis === axis) {
+      nested.push(n);
+      n.srcs.forEach(collect);
+    } else parts.push(n);
+  };
+  collect(node);
+  const sources = parts.map(kernelSource);
+  if (sources.some((s) => s.op.kind === 'view' || (s.op.kind !== 'buffer' && !materialized.has(s)))) return null;
+  const inputs = [...new Set(sources)];
+  const outer = sizeOf(node.shape.slice(0, axis));
+  const inner = sizeOf(node.shape.slice(axis + 1));
+  const copies: { input: number; from: number; to: number; count: number }[] = [];
+  let begin = 0;
+  for (const [k, part] of parts.entries()) {
+    const count = part.shape[axis] * inner;
+    if (count < MIN_COPY_ELEMENTS) return null;
+    const input = inputs.indexOf(sources[k]);
+    for (let i = 0; i < outer; i++) copies.push({ input, from: i * count, to: (i * node.shape[axis] + begin) * inner, count });
+    begin += part.shape[axis];
+  }
+  return { kernel: { kind: 'copy', root: node, inputs, copies }, nested };
+}
+
 /** The kernels that compute `roots`, sources first. Buffer roots need no kernel. */
 export function schedule(roots: readonly LazyNode[], opts: ScheduleOptions): Kernel[] {
   const order = topoSort(roots);
@@ -146,11 +197,29 @@ export function schedule(roots: readonly LazyNode[], opts: ScheduleOptions): Ker
     materialized.add(top);
   }
   const fusedKernels = new Set(epilogueOf.values());
+  // Concats of more whole values than a kernel may bind: copies into one output, consumers first
+  // so the outermost concat takes the nested ones with it.
+  const copyOf = new Map<LazyNode, CopyKernel>();
+  const covered = new Set<LazyNode>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i];
+    if (covered.has(node) || epilogueOf.has(node)) continue;
+    const copy = concatCopies(node, materialized);
+    if (!copy || copy.kernel.inputs.length + 1 <= opts.maxBuffers) continue;
+    copyOf.set(node, copy.kernel);
+    for (const n of copy.nested) covered.add(n);
+    materialized.add(node);
+  }
 
   const kernels: Kernel[] = [];
   for (let i = order.length - 1; i >= 0; i--) {
     const node = order[i];
     if (!materialized.has(node) || fusedKernels.has(node)) continue;
+    const copy = copyOf.get(node);
+    if (copy) {
+      kernels.push(copy);
+      continue;
+    }
     const kernelNode = epilogueOf.get(node);
     if (kernelNode) {
       // The kernel node is a leaf of the chain's expression (materialized), read as `v`.

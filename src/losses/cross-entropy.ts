@@ -4,7 +4,7 @@
 
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { sameShape, shapeStr } from '../shape';
-import { arange } from '../ops/creation';
+import { classRange } from '../ops/gather';
 import { softmaxCrossEntropy } from '../ops/softmax';
 import { Tensor } from '../tensor';
 import { reduceLoss, reductionOf, type LossOptions } from './reduction';
@@ -77,7 +77,7 @@ export function nll(logProbs: Tensor, labels: Tensor, opts?: LossOptions): Tenso
   if (labels.dtype !== 'int32') throw new DTypeError(`nll: labels must be int32 class indices, got ${labels.dtype}`);
   const { x, labels: flat } = indexRows('nll', logProbs, labels);
   // A select, not a one-hot product: −∞ log-probabilities off the label must not make NaN.
-  const hit = flat.expandDims(-1).equal(arange(0, x.shape[1], 1, { dtype: 'int32' }));
+  const hit = flat.expandDims(-1).equal(classRange(x.shape[1]));
   const picked = x.where(hit, 0).sum(-1).neg();
   return reduceLoss(picked.reshape(labels.shape), reductionOf('nll', opts));
 }

@@ -1,11 +1,12 @@
 // Gradient rules of the elementwise table (src/ops/elementwise-table.ts), one per row name, as
 // plain tensor expressions: the backward pass is more lazy nodes that fuse like the forward.
 // Kinks and ties follow PyTorch; the `satisfies` clauses make a new table row need a rule here.
+// Rules use Tensor methods only, so this module does not import src/ops/elementwise.ts.
 
-import type { Tensor } from '../tensor';
+import { makeTensor, type Tensor } from '../tensor';
 import { zerosLike } from './creation';
-import { binary, unary, where } from './elementwise';
-import { SELU_ALPHA, SELU_SCALE, SQRT_2_OVER_PI, type BINARY, type UNARY } from './elementwise-table';
+import { SELU_ALPHA, SELU_SCALE, SQRT_2_OVER_PI, UNARY, type BINARY } from './elementwise-table';
+import { elementwiseNode } from './node-builders';
 
 /** The input gradient of a unary op from the output gradient `g`, input `x` and output `y`. */
 export type UnaryGrad = (g: Tensor, x: Tensor, y: Tensor, param: number) => Tensor;
@@ -18,6 +19,14 @@ const zero: UnaryGrad = (_g, x) => zerosLike(x);
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const INV_SQRT_2PI = 0.3989422804014327;
 const GELU_KAPPA = 0.044715;
+
+/** 0 where `cond` is true, else `b` (the mirror of `b.where(cond, 0)`). */
+const zeroWhere = (cond: Tensor, b: Tensor) => zerosLike(b).where(cond, b);
+
+/** erf as a differentiable op: gelu's gradient reads it, and it has no method of its own. */
+function erf(x: Tensor): Tensor {
+  return makeTensor(elementwiseNode(UNARY.erf, [x.node], 'float32'), [x], (g) => [UNARY_GRAD.erf(g, x)]);
+}
 
 /** Unary rules; null for rows with bool results (no gradient flows). */
 export const UNARY_GRAD = {
@@ -47,7 +56,7 @@ export const UNARY_GRAD = {
   selu: (g, x) => g.where(x.greater(0), g.mul(x.minimum(0).exp().mul(SELU_ALPHA))).mul(SELU_SCALE),
   // d/dx x·Φ(x) = Φ(x) + x·φ(x)
   gelu: (g, x) => {
-    const cdf = unary('erf', x.mul(Math.SQRT1_2)).add(1).mul(0.5);
+    const cdf = erf(x.mul(Math.SQRT1_2)).add(1).mul(0.5);
     const pdf = x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
     return g.mul(cdf.add(x.mul(pdf)));
   },
@@ -77,10 +86,10 @@ export const BINARY_GRAD = {
   div: (g, a, b) => [g.div(b), g.mul(a).div(b.mul(b)).neg()],
   // PyTorch: no base gradient where the exponent is 0; no exponent gradient where the base is
   // 0 and the exponent ≥ 0 (log(0) would make it NaN or -inf there).
-  pow: (g, a, b, y) => [
-    g.mul(b).mul(a.pow(b.sub(1))).where(b.notEqual(0), 0),
-    where(binary('logicalAnd', a.equal(0), b.greaterEqual(0)), 0, g.mul(y).mul(a.log())),
-  ],
+  pow: (g, a, b, y) => {
+    const byExponent = g.mul(y).mul(a.log());
+    return [g.mul(b).mul(a.pow(b.sub(1))).where(b.notEqual(0), 0), byExponent.where(a.notEqual(0), zeroWhere(b.greaterEqual(0), byExponent))];
+  },
   // Ties split the gradient equally between the operands, as PyTorch.
   maximum: (g, a, b) => {
     const share = g.where(a.notEqual(b), g.mul(0.5));
@@ -102,5 +111,5 @@ export const BINARY_GRAD = {
 
 /** where(cond, a, b): the gradient goes to `a` where cond holds, to `b` elsewhere. */
 export function whereGrad(g: Tensor, cond: Tensor): [null, Tensor, Tensor] {
-  return [null, g.where(cond, 0), where(cond, 0, g)];
+  return [null, g.where(cond, 0), zeroWhere(cond, g)];
 }

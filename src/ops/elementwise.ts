@@ -7,7 +7,7 @@ import { constNode, type ElementwiseDef } from '../graph/ir';
 import { broadcastShapes } from '../shape';
 import { makeTensor, noGrad, Tensor, type GradFn, type TensorLike } from '../tensor';
 import { BINARY_GRAD, UNARY_GRAD, whereGrad } from './elementwise-grad';
-import { BINARY, COMPARISONS, FLOAT_UNARY, LOGICAL, UNARY, WHERE } from './elementwise-table';
+import { BINARY, UNARY, WHERE, type PublicName, type Row } from './elementwise-table';
 import { sumTo } from './movement';
 import { checkOptions } from './options';
 import { broadcastNode, castNode, elementwiseNode } from './node-builders';
@@ -15,10 +15,10 @@ import { broadcastNode, castNode, elementwiseNode } from './node-builders';
 export type UnaryName = keyof typeof UNARY;
 export type BinaryName = keyof typeof BINARY;
 
-/** The dtype a unary op computes in and returns for an input of `dtype`. */
-function unaryDType(name: string, dtype: DType): DType {
-  if (LOGICAL.has(name)) return 'bool';
-  if (FLOAT_UNARY.has(name)) return 'float32';
+/** The dtype a unary row computes in and returns for an input of `dtype`. */
+function unaryDType(row: Row, dtype: DType): DType {
+  if (row.logical) return 'bool';
+  if (row.float) return 'float32';
   return dtype === 'bool' ? 'int32' : dtype;
 }
 
@@ -26,7 +26,7 @@ export function unary(name: UnaryName, x: Tensor, param = 0): Tensor {
   x = Tensor.check(x, name);
   if (!Number.isFinite(param)) throw new ArgumentError(`${name}: parameter must be a finite number, got ${param}`);
   if (name === 'neg' && x.dtype === 'bool') throw new DTypeError('neg: negation of a bool tensor is not supported (as PyTorch); use x.equal(false) for logical not, or cast to int32 first');
-  const dtype = unaryDType(name, x.dtype);
+  const dtype = unaryDType(UNARY[name], x.dtype);
   // floor/ceil/round of integers are the integers themselves.
   if (x.dtype !== 'float32' && (name === 'floor' || name === 'ceil' || name === 'round')) return x.cast('float32');
   const src = castNode(x.node, dtype);
@@ -34,13 +34,12 @@ export function unary(name: UnaryName, x: Tensor, param = 0): Tensor {
   return makeTensor(elementwiseNode(UNARY[name], [src], dtype, param), [x], rule ? (g, y) => [rule(g, x, y, param)] : undefined);
 }
 
-/** The dtype both operands take, and the dtype of the result. */
-function binaryDTypes(name: string, a: DType, b: DType): { compute: DType; out: DType } {
-  if (LOGICAL.has(name)) return { compute: 'bool', out: 'bool' };
-  let compute = promote(a, b);
-  if (name === 'div') compute = 'float32';
-  if (compute === 'bool' && name !== 'equal' && name !== 'notEqual') compute = 'int32';
-  return { compute, out: COMPARISONS.has(name) ? 'bool' : compute };
+/** The dtype both operands of a binary row take, and the dtype of the result. */
+function binaryDTypes(row: Row, a: DType, b: DType): { compute: DType; out: DType } {
+  if (row.logical) return { compute: 'bool', out: 'bool' };
+  let compute = row.float ? 'float32' : promote(a, b);
+  if (compute === 'bool' && row.name !== 'equal' && row.name !== 'notEqual') compute = 'int32';
+  return { compute, out: row.comparison ? 'bool' : compute };
 }
 
 /** Turns a number operand into a scalar tensor of the dtype it takes next to `other`. */
@@ -58,7 +57,7 @@ export function binary(name: BinaryName, a: TensorLike, b: TensorLike): Tensor {
     throw new DTypeError('sub: subtraction of two bool tensors is not supported (as PyTorch); use a.notEqual(b) for logical xor, or cast to int32 first');
   }
   const rule = BINARY_GRAD[name];
-  return applyElementwise(BINARY[name], name, [ta, tb], binaryDTypes(name, ta.dtype, tb.dtype), 0, rule ? (g, y) => rule(g, ta, tb, y) : undefined);
+  return applyElementwise(BINARY[name], name, [ta, tb], binaryDTypes(BINARY[name], ta.dtype, tb.dtype), 0, rule ? (g, y) => rule(g, ta, tb, y) : undefined);
 }
 
 /** The node of `def` over broadcast operands; `grad`'s results are summed back to each operand's shape. */
@@ -102,4 +101,27 @@ export function gelu(x: Tensor, opts?: { approximate?: 'none' | 'tanh' }): Tenso
   x = Tensor.check(x, 'gelu');
   const approximate = checkOptions('gelu', opts, { approximate: ['none', 'tanh'] }).approximate ?? 'none';
   return unary(approximate === 'tanh' ? 'geluTanh' : 'gelu', x);
+}
+
+/** An elementwise op of the table as a function of its operands: `(x, param?)` or `(a, b)`. */
+export type RowFunction = (x: TensorLike, arg?: TensorLike) => Tensor;
+
+/**
+ * The function form of every public table row, by name: unary rows take a tensor or number and
+ * their parameter (default from the row), binary rows two operands. Methods and `wg.` functions
+ * are made from these (src/ops/methods.ts, src/ops/functions.ts).
+ */
+export function rowFunctions(): Map<PublicName<typeof UNARY> | PublicName<typeof BINARY>, RowFunction> {
+  const out = new Map<PublicName<typeof UNARY> | PublicName<typeof BINARY>, RowFunction>();
+  for (const row of Object.values<Row>(UNARY)) {
+    if (row.internal) continue;
+    const name = row.name as PublicName<typeof UNARY>;
+    out.set(name, (x, param) => unary(name, operand(x, x, name), param === undefined ? (row.paramDefault ?? 0) : (param as number)));
+  }
+  for (const row of Object.values<Row>(BINARY)) {
+    if (row.internal) continue;
+    const name = row.name as PublicName<typeof BINARY>;
+    out.set(name, (a, b) => binary(name, a, b as TensorLike));
+  }
+  return out;
 }

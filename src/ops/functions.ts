@@ -1,53 +1,35 @@
-// The function forms of the tensor methods (`wg.add(a, b)` ≡ `a.add(b)`), for `import * as wg`.
+// The function forms of the tensor methods (`wg.add(a, b)` ≡ `a.add(b)`), for `import * as wg`;
+// the elementwise ones are made from the table's rows.
 
 import type { DType } from '../dtype';
-import { Tensor, type TensorLike } from '../tensor';
-import { binary, cast as castOp, clip as clipOp, gelu as geluOp, operand, unary, where as whereOp, type BinaryName, type UnaryName } from './elementwise';
+import type { Tensor, TensorLike } from '../tensor';
+import { cast as castOp, clip as clipOp, gelu as geluOp, rowFunctions, where as whereOp } from './elementwise';
+import type { BINARY, UNARY } from './elementwise-table';
 import * as mv from './movement';
 import * as rd from './reduce';
 import type { Axis } from './reduce';
 
-const bin = (name: BinaryName) => (a: TensorLike, b: TensorLike) => binary(name, a, b);
-const un = (name: UnaryName) => (x: TensorLike) => unary(name, operand(x, x, name));
+type UnaryRows = typeof UNARY;
+type BinaryRows = typeof BINARY;
+type UnaryFunction<R> = R extends { paramDefault: number } ? (x: TensorLike, alpha?: number) => Tensor : (x: TensorLike) => Tensor;
 
-export const add = bin('add');
-export const sub = bin('sub');
-export const mul = bin('mul');
-export const div = bin('div');
-export const pow = bin('pow');
-export const maximum = bin('maximum');
-export const minimum = bin('minimum');
-export const equal = bin('equal');
-export const notEqual = bin('notEqual');
-export const greater = bin('greater');
-export const greaterEqual = bin('greaterEqual');
-export const less = bin('less');
-export const lessEqual = bin('lessEqual');
+/** A function per public row of the elementwise table (`wg.exp(x)`, `wg.add(a, b)`). */
+type ElementwiseFunctions = {
+  [K in keyof UnaryRows as UnaryRows[K] extends { internal: true } ? never : K]: UnaryFunction<UnaryRows[K]>;
+} & {
+  [K in keyof BinaryRows as BinaryRows[K] extends { internal: true } ? never : K]: (a: TensorLike, b: TensorLike) => Tensor;
+};
+
+const table = Object.fromEntries(rowFunctions()) as ElementwiseFunctions;
+
+// ES modules name their exports statically: the names are listed, and the compiler checks
+// each against the table (tests/ops/elementwise-table.test.ts checks none is missing).
+export const {
+  add, sub, mul, div, pow, maximum, minimum, equal, notEqual, greater, greaterEqual, less, lessEqual,
+  neg, abs, sign, exp, log, sqrt, rsqrt, square, reciprocal, sin, cos, floor, ceil, round,
+  relu, sigmoid, tanh, leakyRelu, elu, selu, softplus, swish, step,
+} = table;
 export const where = (cond: TensorLike, a: TensorLike, b: TensorLike) => whereOp(cond, a, b);
-
-export const neg = un('neg');
-export const abs = un('abs');
-export const sign = un('sign');
-export const exp = un('exp');
-export const log = un('log');
-export const sqrt = un('sqrt');
-export const rsqrt = un('rsqrt');
-export const square = un('square');
-export const reciprocal = un('reciprocal');
-export const sin = un('sin');
-export const cos = un('cos');
-export const floor = un('floor');
-export const ceil = un('ceil');
-export const round = un('round');
-export const relu = un('relu');
-export const sigmoid = un('sigmoid');
-export const tanh = un('tanh');
-export const selu = un('selu');
-export const softplus = un('softplus');
-export const swish = un('swish');
-export const step = un('step');
-export const leakyRelu = (x: Tensor, alpha = 0.01) => unary('leakyRelu', x, alpha);
-export const elu = (x: Tensor, alpha = 1) => unary('elu', x, alpha);
 export const gelu = (x: Tensor, opts?: { approximate?: 'none' | 'tanh' }) => geluOp(x, opts);
 export const clip = (x: Tensor, min: number, max: number) => clipOp(x, min, max);
 export const cast = (x: Tensor, dtype: DType) => castOp(x, dtype);

@@ -1,5 +1,5 @@
-// gather (take along one axis by int32 indices) as a hand-written kernel, and oneHot. gather's
-// gradient is scatterAdd (src/ops/scatter.ts).
+// gather (take along one axis by int32 indices) as a hand-written kernel, and oneHot (against a
+// class range made once per depth). gather's gradient is scatterAdd (src/ops/scatter.ts).
 
 import gatherWgsl from '../../shaders/gather.wgsl?raw';
 import { allocHost, type TypedArray } from '../dtype';
@@ -7,6 +7,7 @@ import { ArgumentError, DTypeError } from '../errors';
 import { gridFor } from '../graph/launch';
 import type { KernelDef } from '../graph/ir';
 import { checkSize, normAxis, shapeStr, sizeOf } from '../shape';
+import { keep } from '../lifetime';
 import { makeTensor, Tensor } from '../tensor';
 import { arange } from './creation';
 import { scatterAdd } from './scatter';
@@ -97,6 +98,18 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   return makeTensor(node, [x, indices], (g) => [scatterAdd(g, indices, a, x.shape[a]), null]);
 }
 
+const classRanges = new Map<number, Tensor>();
+
+/**
+ * The int32 range 0…n − 1 a one-hot comparison reads, made once per n and kept, so a training
+ * step that one-hot encodes its labels uploads nothing for it (only the first use does).
+ */
+export function classRange(n: number): Tensor {
+  let r = classRanges.get(n);
+  if (!r || r.disposed) classRanges.set(n, (r = keep(arange(0, n, 1, { dtype: 'int32' }))));
+  return r;
+}
+
 /**
  * One-hot float32 rows of length `depth` for int32 `indices` (any shape). Indices outside
  * [0, depth) are an ArgumentError at the call when their values are on the host (as PyTorch);
@@ -108,5 +121,5 @@ export function oneHot(indices: Tensor, depth: number): Tensor {
   if (!Number.isInteger(depth) || depth < 1) throw new ArgumentError(`oneHot: depth must be an integer ≥ 1, got ${depth}`);
   checkIndices('oneHot', indices, depth, 'depth');
   checkSize('oneHot', [...indices.shape, depth]);
-  return indices.expandDims(-1).equal(arange(0, depth, 1, { dtype: 'int32' })).cast('float32');
+  return indices.expandDims(-1).equal(classRange(depth)).cast('float32');
 }

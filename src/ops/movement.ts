@@ -5,7 +5,6 @@ import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { broadcastShapes, checkShape, checkSize, normAxis, sameShape, shapeStr, sizeOf } from '../shape';
 import { LazyNode } from '../graph/ir';
 import { makeTensor, Tensor } from '../tensor';
-import { where } from './elementwise';
 import { describeValue } from './options';
 import { broadcastNode, fullNode, reshapeNode, viewNode } from './node-builders';
 
@@ -129,13 +128,14 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[],
   if (value === 0) return padded;
   const inside = padZero(makeTensor(fullNode(x.shape, 1, 'bool')), paddings);
   // The fill takes x's dtype (as PyTorch's pad): a bool stays bool, an int32 pad value truncates.
-  return where(inside, padded, makeTensor(fullNode([], value, x.dtype)));
+  return padded.where(inside, makeTensor(fullNode([], value, x.dtype)));
 }
 
 /**
  * Sources one concat view reads at most: with its output, 8 storage buffers, the number every
- * WebGPU device allows a kernel. Longer concats are trees of these; the scheduler materializes
- * as few subtrees as the device's own limit needs.
+ * WebGPU device allows a kernel. Longer concats are trees of these; the scheduler copies whole
+ * buffers into the output (src/graph/schedule.ts, CopyKernel) or materializes as few subtrees
+ * as the device's own limit needs.
  */
 const CONCAT_GROUP = 7;
 

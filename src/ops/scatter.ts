@@ -10,7 +10,6 @@ import { grid } from '../graph/launch';
 import type { KernelDef } from '../graph/ir';
 import { normAxis, shapeStr, sizeOf } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
-import { gather } from './gather';
 import { kernelNode } from './node-builders';
 
 interface ScatterAttrs {
@@ -119,5 +118,5 @@ export function scatterAdd(g: Tensor, indices: Tensor, axis: number, size: numbe
   const shape = [...before, size, ...after];
   const buckets = kernelNode(SCATTER_BUCKETS, attrs, [indices.node], [bucketsLength(indices.size)], 'int32');
   const node = kernelNode(SCATTER_ADD, attrs, [g.node, indices.node, buckets], shape, 'float32');
-  return makeTensor(node, [g, indices], (gg) => [gather(gg, indices, a), null]);
+  return makeTensor(node, [g, indices], (gg) => [gg.gather(indices, a), null]);
 }

@@ -2,7 +2,7 @@
 
 export { Sequential, sequential, type AnyLayer } from './sequential';
 export { History } from './history';
-export { loadModel } from './save-model';
+export { loadModel } from './load-model';
 export type { CompileOptions, OptimizerName } from './compile';
 export type { FitOptions } from './fit';
 export type { EvaluateOptions, PredictOptions } from './evaluate';

@@ -81,13 +81,36 @@ function weighted(f: Fn, outShape: readonly number[], seed: number): { loss: Fn;
   return { loss: (...xs) => f(...xs).mul(w).sum(), weights };
 }
 
-/** The analytic gradients of Σ f(x) · w with respect to each input, through wg.grad. */
-async function analyticGradients(f: Fn, inputs: readonly Input[], seed: number): Promise<Float32Array[]> {
+/** The analytic gradients of Σ f(x) · w (a fixed random cotangent w from `seed`) with respect to each input, through wg.grad. */
+export async function analyticGradients(f: Fn, inputs: readonly Input[], seed: number): Promise<Float32Array[]> {
   const outShape = f(...tensorsOf(inputs, false)).shape;
   const { loss } = weighted(f, outShape, seed);
   const grads = wg.grad(loss)(...tensorsOf(inputs, true));
   wg.realize(...grads);
   return Promise.all(grads.map(async (g) => (await g.data()) as Float32Array));
+}
+
+/**
+ * Central finite differences of `f` (a scalar function of a flat float32 input) at the
+ * positions `at` of `x`, with step `eps`; the step is divided by as rounded to float32.
+ */
+export async function finiteDiff(f: (x: Float32Array) => Promise<number>, x: Float32Array, at: Iterable<number>, eps: number): Promise<number[]> {
+  const out: number[] = [];
+  for (const i of at) {
+    const plus = x.slice();
+    const minus = x.slice();
+    plus[i] += eps;
+    minus[i] -= eps;
+    out.push(((await f(plus)) - (await f(minus))) / (plus[i] - minus[i]));
+  }
+  return out;
+}
+
+/** Σ y·r in float64. */
+export function dot(y: ArrayLike<number>, r: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i] * r[i];
+  return s;
 }
 
 export interface GradCheckOptions {
@@ -108,25 +131,18 @@ export async function checkGradients(f: Fn, inputs: readonly Input[], opts: Grad
   const analytic = await analyticGradients(f, inputs, seed);
   const outShape = f(...tensorsOf(inputs, false)).shape;
   const { weights } = weighted(f, outShape, seed);
-  const evaluate = async (xs: Input[]): Promise<number> => {
-    const y = (await wg.noGrad(() => f(...tensorsOf(xs, false))).data()) as Float32Array;
-    let s = 0;
-    for (let i = 0; i < y.length; i++) s += y[i] * weights[i];
-    return s;
-  };
+  const evaluate = async (xs: Input[]): Promise<number> => dot((await wg.noGrad(() => f(...tensorsOf(xs, false))).data()) as Float32Array, weights);
   const failures: string[] = [];
   for (let k = 0; k < inputs.length; k++) {
-    for (let j = 0; j < inputs[k].values.length; j++) {
-      const x = inputs[k].values[j];
-      const at = (v: number) => inputs.map((inp, i) => (i === k ? { shape: inp.shape, values: Float32Array.from(inp.values, (u, jj) => (jj === j ? v : u)) } : inp));
-      const hi = Math.fround(x + eps);
-      const lo = Math.fround(x - eps);
-      const numeric = ((await evaluate(at(hi))) - (await evaluate(at(lo)))) / (hi - lo);
+    const x = inputs[k].values;
+    const withInput = (v: Float32Array) => inputs.map((inp, i) => (i === k ? { shape: inp.shape, values: v } : inp));
+    const numeric = await finiteDiff((v) => evaluate(withInput(v)), x, x.map((_, j) => j), eps);
+    numeric.forEach((d, j) => {
       const got = analytic[k][j];
-      if (!(Math.abs(got - numeric) <= atol + rtol * Math.abs(numeric))) {
-        failures.push(`input ${k} [${inputs[k].shape}] element ${j} (x = ${x}): analytic ${got}, finite difference ${numeric}`);
+      if (!(Math.abs(got - d) <= atol + rtol * Math.abs(d))) {
+        failures.push(`input ${k} [${inputs[k].shape}] element ${j} (x = ${x[j]}): analytic ${got}, finite difference ${d}`);
       }
-    }
+    });
   }
   expect(failures, failures.slice(0, 8).join('\n')).toEqual([]);
 }

@@ -45,6 +45,8 @@ export interface PageRun<R> {
   /** Console errors, uncaught WebGPU errors, uncaught exceptions and failed requests. */
   errors: string[];
   elapsedMs: number;
+  /** The value of `RunOptions.inspect` in the finished page (undefined without it). */
+  inspected?: unknown;
 }
 
 export interface RunOptions {
@@ -54,6 +56,8 @@ export interface RunOptions {
   screenshot?: string;
   /** The viewport width in CSS pixels (default Chromium's 800). */
   widthPx?: number;
+  /** A JavaScript expression evaluated in the page once it is done and screenshot (awaited when a promise). */
+  inspect?: string;
 }
 
 /** A dev server and a browser, kept open to run several pages. Close it when done. */
@@ -173,7 +177,8 @@ async function runPage<R>(browser: Browser, url: string, opts: RunOptions = {}):
       mkdirSync(dirname(opts.screenshot), { recursive: true });
       await page.screenshot({ path: opts.screenshot as `${string}.png`, fullPage: true });
     }
-    return { results, adapter, errors: watch.errors, elapsedMs: Date.now() - started };
+    const inspected = opts.inspect === undefined ? undefined : await page.evaluate(opts.inspect);
+    return { results, adapter, errors: watch.errors, elapsedMs: Date.now() - started, inspected };
   } finally {
     await page.close().catch(() => undefined);
   }

@@ -119,6 +119,14 @@ describe('reductions', () => {
     const short = fused(plan(buf([300, 2]).sum(1))[0]);
     expect(isCooperative(short)).toBe(false);
   });
+
+  test('where barriers are dear (no shared-memory tiles), only outputs too few to fill a workgroup reduce cooperatively', () => {
+    const columns = fused(plan(buf([1024, 512]).sum(0))[0]);
+    expect(isCooperative(columns)).toBe(true);
+    expect(isCooperative(columns, { sharedMemoryTiles: false })).toBe(false);
+    const few = fused(plan(buf([1024, 4]).sum(0))[0]);
+    expect(isCooperative(few, { sharedMemoryTiles: false })).toBe(true);
+  });
 });
 
 describe('hand-written kernels', () => {

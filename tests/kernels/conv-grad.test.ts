@@ -1,19 +1,64 @@
-// The conv gradient kernels (input gradient = transposed conv, split-K weight gradient) on
-// WebGPU against the CPU over every kernel variant (scalar, vec4, vec8, depthwise, grouped,
-// split reductions), and second-order gradients — the VJPs of the gradient kernels themselves,
-// called directly — against finite differences. First-order finite-difference checks of
-// conv2d/conv1d/conv2dTranspose through backward() live in tests/autograd/conv-grad.test.ts.
+// Gradients of conv2d, conv1d and conv2dTranspose: first-order checks through backward()
+// against finite differences on the CPU over strides, padding, dilation, groups and bias; the
+// gradient kernels (input gradient = transposed conv, split-K weight gradient) on WebGPU
+// against the CPU over every kernel variant (scalar, vec4, vec8, depthwise, grouped, split
+// reductions); and second-order gradients, the VJPs of the gradient kernels called directly.
 
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { checkGpuMatchesCpu, checkGradients, rng, uniform } from '../autograd/gradcheck';
-import { expectClose, expectNoGpuErrors, initBoth, seeded, wg } from '../helpers';
-import { dot, finiteDiff } from './conv-reference';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { checkGpuMatchesCpu, checkGradients, dot, finiteDiff, rng, uniform } from '../autograd/gradcheck';
+import { expectClose, expectNoGpuErrors, initBoth, seeded, sizeOf, useBackend, wg } from '../helpers';
 import type { Conv2dOptions, Tensor } from '../../src/node';
 
 beforeAll(initBoth);
 afterEach(expectNoGpuErrors);
 
-const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+describe('conv2d gradients match finite differences', () => {
+  beforeEach(() => useBackend('cpu'));
+  afterEach(() => useBackend('webgpu'));
+
+  const cases: [string, Conv2dOptions, number[], number[]][] = [
+    ['valid, stride 1', {}, [2, 4, 5, 2], [3, 2, 2, 3]],
+    ['same padding, stride 2', { padding: 'same', stride: 2 }, [1, 5, 6, 2], [3, 3, 2, 2]],
+    ['explicit padding, dilation 2', { padding: [1, 2], dilation: 2 }, [1, 5, 5, 1], [2, 2, 1, 2]],
+    ['groups 2', { groups: 2, padding: 1 }, [1, 4, 4, 4], [3, 3, 2, 2]],
+  ];
+  cases.forEach(([name, opts, xs, ws], k) =>
+    test(name, async () => {
+      const next = rng(800 + k);
+      await checkGradients((x, w) => wg.conv2d(x, w, opts), [uniform(next, xs), uniform(next, ws)]);
+    }),
+  );
+
+  test('with bias', async () => {
+    const next = rng(810);
+    await checkGradients((x, w, b) => wg.conv2d(x, w, { padding: 'same', bias: b }), [uniform(next, [1, 3, 4, 2]), uniform(next, [3, 3, 2, 3]), uniform(next, [3])]);
+  });
+
+  test('depthwise with multiplier 2, strides [2,3] and dilation [1,2]', async () => {
+    const next = rng(930);
+    await checkGradients((x, w, b) => wg.conv2d(x, w, { groups: 3, stride: [2, 3], dilation: [1, 2], padding: 'same', bias: b }), [uniform(next, [1, 5, 7, 3]), uniform(next, [2, 3, 1, 6]), uniform(next, [6])]);
+  });
+});
+
+describe('conv1d and conv2dTranspose gradients match finite differences', () => {
+  beforeEach(() => useBackend('cpu'));
+  afterEach(() => useBackend('webgpu'));
+
+  test('conv1d, stride 2, same padding, with bias', async () => {
+    const next = rng(820);
+    await checkGradients((x, w, b) => wg.conv1d(x, w, { stride: 2, padding: 'same', bias: b }), [uniform(next, [2, 7, 2]), uniform(next, [3, 2, 3]), uniform(next, [3])]);
+  });
+
+  test('conv2dTranspose, stride 2', async () => {
+    const next = rng(821);
+    await checkGradients((x, w) => wg.conv2dTranspose(x, w, { stride: 2 }), [uniform(next, [1, 3, 3, 2]), uniform(next, [3, 3, 2, 2])]);
+  });
+
+  test('conv2dTranspose, same padding, output padding, with bias', async () => {
+    const next = rng(822);
+    await checkGradients((x, w, b) => wg.conv2dTranspose(x, w, { stride: 2, padding: 'same', outputPadding: 1, bias: b }), [uniform(next, [1, 2, 3, 3]), uniform(next, [3, 3, 2, 3]), uniform(next, [2])]);
+  });
+});
 
 describe('conv gradients on WebGPU equal the CPU for every kernel variant', () => {
   const cases: [string, number[], number[], Conv2dOptions][] = [
@@ -38,13 +83,11 @@ describe('conv gradients on WebGPU equal the CPU for every kernel variant', () =
     await checkGpuMatchesCpu((x, w) => wg.conv2dTranspose(x, w, { stride: 2, dilation: 2, padding: 1 }), [uniform(next, [2, 4, 5, 16]), uniform(next, [3, 3, 8, 16])]);
     await wg.init({ backend: 'webgpu' });
   });
-});
 
-describe('first-order gradients of the cases tests/autograd leaves out', () => {
-  test('depthwise with multiplier 2, strides [2,3] and dilation [1,2] match finite differences', async () => {
-    await wg.init({ backend: 'cpu' });
-    const next = rng(930);
-    await checkGradients((x, w, b) => wg.conv2d(x, w, { groups: 3, stride: [2, 3], dilation: [1, 2], padding: 'same', bias: b }), [uniform(next, [1, 5, 7, 3]), uniform(next, [2, 3, 1, 6]), uniform(next, [6])]);
+  test('conv2d then conv2dTranspose, with relu between', async () => {
+    const next = rng(830);
+    const f = (x: Tensor, w: Tensor, v: Tensor) => wg.conv2dTranspose(wg.conv2d(x, w, { stride: 2, padding: 'same' }).relu(), v, { stride: 2, padding: 'same' });
+    await checkGpuMatchesCpu(f, [uniform(next, [2, 6, 6, 3]), uniform(next, [3, 3, 3, 4]), uniform(next, [3, 3, 2, 4])]);
     await wg.init({ backend: 'webgpu' });
   });
 });
@@ -58,9 +101,9 @@ describe('VJPs of the gradient kernels (second order) match finite differences',
   const ws = [3, 2, 3, 4];
   const opts: Conv2dOptions = { stride: [2, 1], padding: 'same', dilation: [1, 2] };
   const ys = [2, 3, 4, 4];
-  const x0 = new Float32Array(seeded(size(xs), 40));
-  const w0 = new Float32Array(seeded(size(ws), 41));
-  const dy0 = new Float32Array(seeded(size(ys), 42));
+  const x0 = new Float32Array(seeded(sizeOf(xs), 40));
+  const w0 = new Float32Array(seeded(sizeOf(ws), 41));
+  const dy0 = new Float32Array(seeded(sizeOf(ys), 42));
 
   /** conv2d's VJP at (x, w) for output gradient dy: the input- and weight-gradient tensors. */
   function grads(x: Float32Array, w: Float32Array, dy: Float32Array): { dx: Tensor; dw: Tensor } {
@@ -78,7 +121,7 @@ describe('VJPs of the gradient kernels (second order) match finite differences',
   test('weight gradient: d<G, dW>/dx and d<G, dW>/ddy', async () => {
     await wg.init({ backend: 'cpu' });
     const { dw } = grads(x0, w0, dy0);
-    const G = new Float32Array(seeded(size(ws), 43));
+    const G = new Float32Array(seeded(sizeOf(ws), 43));
     const [gx, gdy] = dw.gradFn!.vjp(wg.tensor(G, { shape: ws }), dw);
     const loss = async (x: Float32Array, dy: Float32Array) => dot(await grads(x, w0, dy).dw.data(), G);
     const byX = await finiteDiff((x) => loss(x, dy0), x0, at(x0.length), 0.5);
@@ -93,7 +136,7 @@ describe('VJPs of the gradient kernels (second order) match finite differences',
   test('input gradient: d<G, dX>/ddy and d<G, dX>/dw', async () => {
     await wg.init({ backend: 'cpu' });
     const { dx } = grads(x0, w0, dy0);
-    const G = new Float32Array(seeded(size(xs), 44));
+    const G = new Float32Array(seeded(sizeOf(xs), 44));
     const [gdy, gw] = dx.gradFn!.vjp(wg.tensor(G, { shape: xs }), dx);
     const loss = async (w: Float32Array, dy: Float32Array) => dot(await grads(x0, w, dy).dx.data(), G);
     const byDy = await finiteDiff((dy) => loss(w0, dy), dy0, at(dy0.length), 0.5);

@@ -1,6 +1,6 @@
 // Independent references for the conv and pool suites: direct float64 loops over the textbook
 // formulas (scatter form for the transposed conv), sharing no code with src/ops/conv.ts or
-// src/ops/pool.ts, plus central finite differences for the gradient suites.
+// src/ops/pool.ts (finite differences are tests/autograd/gradcheck.ts).
 
 /** Output size and leading padding of one axis; TensorFlow's rule for 'same'. */
 export function refAxis(size: number, k: number, s: number, d: number, padding: 'valid' | 'same' | number): { out: number; before: number } {
@@ -76,31 +76,6 @@ export function refConv2dTranspose(
                 data[((b * oh + y) * ow + z) * cout + co] += x[((b * h + iy) * wd + ix) * cin + ci] * w[((ky * kw + kx) * cout + co) * cin + ci];
           }
   return { shape: [n, oh, ow, cout], data };
-}
-
-/**
- * Central finite differences of `f` (a float64 scalar function of a flat input) at the
- * positions `at` of `x`, with step `eps`.
- */
-export function finiteDiff(f: (x: Float32Array) => Promise<number>, x: Float32Array, at: readonly number[], eps: number): Promise<number[]> {
-  return (async () => {
-    const out: number[] = [];
-    for (const i of at) {
-      const plus = x.slice();
-      const minus = x.slice();
-      plus[i] += eps;
-      minus[i] -= eps;
-      out.push(((await f(plus)) - (await f(minus))) / (plus[i] - minus[i]));
-    }
-    return out;
-  })();
-}
-
-/** Σ y·r in float64. */
-export function dot(y: ArrayLike<number>, r: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += y[i] * r[i];
-  return s;
 }
 
 /** Max or average pooling of x [n,h,w,c]; windows only see real pixels unless `includePad`. */

@@ -9,19 +9,9 @@ import { matmulClass, matmulCpu, matmulLaunch, MATMUL_VARIANTS, type MatmulAttrs
 import { calibrate, forceKernelVariant } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
 import { webgpuBackend } from '../../src/runtime';
+import { values } from '../arrays';
 
 type Tensor = wg.Tensor;
-
-/** Deterministic values in [-1, 1). */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = (seed * 2654435761) >>> 0;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function t(shape: number[], seed: number): Tensor {
   return wg.tensor(values(shape.reduce((a, b) => a * b, 1), seed), { shape });

@@ -4,15 +4,13 @@
 // gradient, and the WebGPU backward kernels against the CPU on awkward sizes.
 
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { checkGpuMatchesCpu, checkGradients, distinct, rng, uniform } from '../autograd/gradcheck';
-import { checkBoth, expectClose, expectNoGpuErrors, initBoth, seeded, wg } from '../helpers';
-import { dot, finiteDiff, refPool } from './conv-reference';
+import { checkGpuMatchesCpu, checkGradients, distinct, dot, finiteDiff, rng, uniform } from '../autograd/gradcheck';
+import { checkBoth, expectClose, expectNoGpuErrors, initBoth, seeded, sizeOf, wg } from '../helpers';
+import { refPool } from './conv-reference';
 import type { AvgPoolOptions, PoolOptions, Tensor } from '../../src/node';
 
 beforeAll(initBoth);
 afterEach(expectNoGpuErrors);
-
-const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
 /** The gradient of Σ pool(x)·r with respect to x, through the op's VJP. */
 function poolGrad(pool: (x: Tensor) => Tensor, x: Tensor, r: readonly number[]): Tensor {
@@ -67,7 +65,7 @@ describe('where the gradient goes', () => {
 
   test('max pooling gradients sum where windows overlap, matching the reference argmax', async () => {
     const xs = [2, 7, 5, 3];
-    const x = seeded(size(xs), 21);
+    const x = seeded(sizeOf(xs), 21);
     const ref = refPool('max', x, xs, { k: [3, 3], s: [1, 2], padding: ['same', 'same'] });
     const r = seeded(ref.data.length, 22);
     const expected = new Array<number>(x.length).fill(0);
@@ -87,10 +85,10 @@ test('the average-pool gradient kernel is differentiable: its VJP (avgPool) matc
   const xs = [1, 5, 4, 2];
   const opts: AvgPoolOptions = { kernelSize: 3, stride: 2, padding: 'same' };
   const ys = [1, 3, 2, 2];
-  const g0 = new Float32Array(seeded(size(ys), 30));
-  const G = new Float32Array(seeded(size(xs), 31));
+  const g0 = new Float32Array(seeded(sizeOf(ys), 30));
+  const G = new Float32Array(seeded(sizeOf(xs), 31));
   const dxOf = (g: Float32Array) => {
-    const x = wg.tensor(new Float32Array(size(xs)), { shape: xs, requiresGrad: true });
+    const x = wg.tensor(new Float32Array(sizeOf(xs)), { shape: xs, requiresGrad: true });
     const y = wg.avgPool2d(x, opts);
     return y.gradFn!.vjp(wg.tensor(g, { shape: ys, requiresGrad: true }), y)[0]!;
   };
@@ -105,14 +103,14 @@ test('the average-pool gradient kernel is differentiable: its VJP (avgPool) matc
 test('disjoint-window gradients write every input pixel, even into a recycled buffer', async () => {
   // 11×9 with 2×2 windows at stride 2: the last row and column belong to no window.
   const xs = [1, 11, 9, 2];
-  const x = new Float32Array(seeded(size(xs), 50));
+  const x = new Float32Array(seeded(sizeOf(xs), 50));
   for (const pool of [(t: Tensor) => wg.maxPool2d(t, { kernelSize: 2 }), (t: Tensor) => wg.avgPool2d(t, { kernelSize: 2, stride: [3, 2] })]) {
     // Leave non-zero values in the pooled buffer the gradient will be written to.
     const junk = wg.full(xs, 7);
     wg.realize(junk);
     junk.dispose();
     const y = pool(wg.tensor(x, { shape: xs }));
-    const r = seeded(size(y.shape), 51);
+    const r = seeded(sizeOf(y.shape), 51);
     await checkBoth(() => poolGrad(pool, wg.tensor(x, { shape: xs, requiresGrad: true }), r));
   }
 });

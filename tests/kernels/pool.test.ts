@@ -3,17 +3,15 @@
 // and PyTorch edge averaging, fusion of the following elementwise ops, and argument errors.
 
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { checkBoth, countWork, expectNoGpuErrors, initBoth, seeded, wg } from '../helpers';
+import { checkBoth, countWork, expectNoGpuErrors, initBoth, seeded, sizeOf, wg } from '../helpers';
 import { refPool } from './conv-reference';
 
 beforeAll(initBoth);
 afterEach(expectNoGpuErrors);
 
 type Pad = 'valid' | 'same' | number;
-const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-
 async function checkPool(kind: 'max' | 'avg', xs: number[], k: [number, number], s: [number, number], padding: [Pad, Pad], includePad = false) {
-  const x = seeded(size(xs), xs[1] * 7 + xs[2]);
+  const x = seeded(sizeOf(xs), xs[1] * 7 + xs[2]);
   const ref = refPool(kind, x, xs, { k, s, padding, includePad });
   const pad = typeof padding[0] === 'number' ? (padding as [number, number]) : (padding[0] as 'valid' | 'same');
   const got = await checkBoth(
@@ -86,7 +84,7 @@ describe('maxPool2d and avgPool2d', () => {
 describe('globalAvgPool2d', () => {
   test('means over H and W → [N, C] on an awkward 17×33 image', async () => {
     const xs = [2, 17, 33, 3];
-    const x = seeded(size(xs), 9);
+    const x = seeded(sizeOf(xs), 9);
     const expected = [0, 1].flatMap((b) => [0, 1, 2].map((c) => {
       let s = 0;
       for (let i = 0; i < 17 * 33; i++) s += x[(b * 17 * 33 + i) * 3 + c];

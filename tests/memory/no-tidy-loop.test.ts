@@ -44,8 +44,12 @@ for (const backend of ['webgpu', 'cpu'] as const) {
       console.log(`${backend}: bytes at steps 1, 3, 1000: ${bytes[0]}, ${bytes[2]}, ${bytes[999]}; live tensors ${tensors[2]} → ${tensors[999]}`);
       // Flat but for the loss: each step's loss value rides along with the update (it could not be
       // computed after it) and stays on the device while its handle lives, until the collector
-      // runs, which a loop that never awaits does not let it. That is one value per step: one
-      // smallest pool buffer (256 bytes) on WebGPU, 4 bytes on the CPU.
+      // runs its FinalizationRegistry callback, which happens only between jobs: a loop that never
+      // awaits keeps every dropped handle, and nothing can tell them from live ones (a WeakRef
+      // keeps its target for the job it was made in). That is one value per step, genuinely held:
+      // on WebGPU one 256-byte buffer, the smallest any storage binding can take here (SwiftShader's
+      // minStorageBufferOffsetAlignment, so sub-allocating from a slab would save nothing); on the
+      // CPU its 4 bytes. See wg.memory()'s doc comment.
       const perStepLoss = backend === 'webgpu' ? 256 : 4;
       const growth = bytes.slice(2).map((b, i) => b - bytes[2] - i * perStepLoss);
       expect(new Set(growth), 'liveBytes + pooledBytes from step 3 to 1000, less one loss value per step').toEqual(new Set([0]));

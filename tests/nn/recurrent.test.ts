@@ -119,9 +119,11 @@ describe.each(kinds)('%s gradients', (kind) => {
   });
 });
 
-describe.each(kinds)('%s with more units than a workgroup has threads', (kind) => {
+// 140 units: more than a workgroup's 64 threads and than the LSTM backward's block of 128 units (a
+// partial second block); 6 rows: a full tile of 4 rows and a partial one.
+describe.each(kinds)('%s with more units than a workgroup has threads and more rows than a tile', (kind) => {
   it('computes values and gradients on WebGPU equal to the CPU', async () => {
-    const [b, t, i, h] = [3, 4, 5, 70];
+    const [b, t, i, h] = [6, 4, 5, 140];
     const make = () => (kind === 'simpleRNN' ? wg.layers.simpleRNN({ units: h, returnSequences: true }) : wg.layers[kind]({ units: h, returnSequences: true }));
     const run = () => {
       wg.seed(12);

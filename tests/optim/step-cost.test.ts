@@ -1,5 +1,6 @@
 // What an optimizer step costs (the issue's speed contract): dispatches and submits of an Adam
-// step of the 784-256-128-10 MLP and of the LeNet-like CNN, plan-cache hits and no new pipelines
+// step of the 784-256-128-10 MLP and of the LeNet-like CNN, bytes uploaded per step (none but
+// a new batch), plan-cache hits and no new pipelines
 // while a schedule changes the learning rate and Adam's bias corrections change, and memory
 // flat over 1000 steps of the PyTorch loop with no tidy and no dispose (once the garbage the
 // program dropped is collected), on both backends.
@@ -8,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { cnnOptimizerStep, createCnn } from '../../bench/cnn-step';
-import { createMlp, mlpOptimizerStep, type Stepper } from '../../bench/mlp-step';
+import { createMlp, logitsOf, mlpOptimizerStep, optimizerStep, type Stepper } from '../../bench/mlp-step';
 import type { Tensor } from '../../src/node';
 import { countWork, expectNoGpuErrors, initBoth, useBackend, wg } from '../helpers';
 
@@ -42,7 +43,49 @@ describe('an Adam step', () => {
       expect(work.submits).toBe(1);
       expect(work.dispatches).toBeLessThanOrEqual(bound);
     }, 180_000);
+
+    test(`of ${name} uploads nothing after the first: weights, state and constants stay on the device`, async () => {
+      await useBackend('webgpu');
+      const model = build();
+      const opt = new wg.optim.Adam(model.params, { lr: 1e-3 });
+      await model.step(opt).item();
+      wg.resetStats();
+      for (let i = 0; i < 2; i++) model.step(opt);
+      await model.step(opt).item();
+      // Three steps, three realizes: the loss read rides along with its step.
+      expect(wg.stats()).toMatchObject({ realizes: 3, bytesUploaded: 0 });
+    }, 180_000);
   }
+
+  test('with its labels one-hot encoded in the step (oneHot, nll) uploads nothing after the first', async () => {
+    await useBackend('webgpu');
+    const mlp = createMlp(wg, SMALL, 16);
+    const opt = new wg.optim.Adam(mlp.params, { lr: 1e-3 });
+    const step = () =>
+      optimizerStep(opt, () => {
+        const logits = logitsOf(mlp);
+        return wg.losses.crossEntropy(logits, wg.oneHot(mlp.labels, 10)).add(wg.losses.nll(logits.logSoftmax(-1), mlp.labels));
+      });
+    await step().item();
+    wg.resetStats();
+    await step().item();
+    expect(wg.stats().bytesUploaded).toBe(0);
+  });
+
+  test('with a new batch each step uploads that batch and nothing else', async () => {
+    await useBackend('webgpu');
+    const mlp = createMlp(wg, SMALL, 16);
+    const opt = new wg.optim.Adam(mlp.params, { lr: 1e-3 });
+    const stepOn = (seed: number) => {
+      const x = wg.tensor(Float32Array.from({ length: 16 * SMALL[0] }, (_, i) => Math.sin(i + seed)), { shape: [16, SMALL[0]] });
+      const labels = wg.tensor(Int32Array.from({ length: 16 }, (_, i) => (i * 7 + seed) % 10), { shape: [16], dtype: 'int32' });
+      return mlpOptimizerStep(wg, { ...mlp, x, labels }, opt);
+    };
+    await stepOn(0).item();
+    wg.resetStats();
+    await stepOn(1).item();
+    expect(wg.stats().bytesUploaded).toBe(16 * SMALL[0] * 4 + 16 * 4);
+  });
 
   test('updates every parameter and its state in one kernel, one submit', async () => {
     await useBackend('webgpu');
@@ -88,13 +131,22 @@ describe('the plan cache', () => {
   }
 });
 
-/** Collects garbage and lets the FinalizationRegistry release what the program dropped. */
+/**
+ * Collects garbage and lets the FinalizationRegistry release what the program dropped: rounds of
+ * collection until the memory report stops changing (finalizers run in later jobs, later still on a
+ * loaded machine), at least 5 and at most 50.
+ */
 async function collectGarbage(): Promise<void> {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
-  for (let i = 0; i < 5; i++) {
+  const report = () => JSON.stringify(wg.memory());
+  let last = '';
+  for (let round = 0, still = 0; round < 50 && still < 3; round++) {
     gc();
     await new Promise((r) => setTimeout(r, 5));
+    const now = report();
+    still = round >= 4 && now === last ? still + 1 : 0;
+    last = now;
   }
 }
 

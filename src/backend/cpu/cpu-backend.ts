@@ -7,6 +7,7 @@ import { describeOp, LazyNode, Storage, topoSort } from '../../graph/ir';
 import { sizeOf } from '../../shape';
 import type { Backend } from '../backend';
 import { stats } from '../backend';
+import { cpuKernel } from './fast-kernels';
 import { reduceCpu } from './reduce';
 import { applyView, concatCpu } from './views';
 
@@ -79,7 +80,7 @@ export class CpuBackend implements Backend {
       case 'reduce':
         return reduceCpu(op.reduce, inputs[0], node.srcs[0].shape, op.axes, node.dtype);
       case 'kernel':
-        return op.def.cpu(inputs, node as LazyNode & { op: { attrs: unknown } });
+        return cpuKernel(op.def)(inputs, node as LazyNode & { op: { attrs: unknown } });
     }
   }
 

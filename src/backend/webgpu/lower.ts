@@ -22,9 +22,10 @@ export interface Launch {
 /** The launch of `k` on a device described by `target`. */
 export function lowerKernel(k: Kernel, target: GpuTarget): Launch {
   if (k.kind === 'fused') {
-    const g = generateFused(k);
+    const g = generateFused(k, target);
     return { pipelineKey: g.code, code: g.code, entryPoint: 'main', workgroups: g.workgroups, scalars: g.scalars };
   }
+  if (k.kind === 'copy') throw new Error('webgpu: a copy kernel is encoder copies, not a launch (src/backend/webgpu/plan.ts)');
   if (k.node.op.kind !== 'kernel') throw new Error('webgpu: custom kernel without a kernel op');
   const launch = k.node.op.def.gpu(k.node as LazyNode & { op: { attrs: unknown } }, target);
   const { code, scalars } = spliceEpilogue(resolveIncludes(launch.code), k);

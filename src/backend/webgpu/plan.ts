@@ -3,14 +3,14 @@
 // buffers (src/graph/plan.ts). Running (every realize) only binds this realize's buffers: input
 // leaves, pooled buffers for the plan's slots, fresh pooled buffers for the roots the caller
 // keeps, and one uniform buffer with this realize's runtime scalars (src/graph/scalars.ts);
-// it encodes every dispatch in one command encoder and submits once.
+// it encodes every dispatch (and a copy kernel's buffer copies) in one command encoder and submits once.
 
 import { allocHost } from '../../dtype';
 import { Storage, type LazyNode } from '../../graph/ir';
 import { planBuffers, type BufferPlan, type BufferRef } from '../../graph/plan';
 import { graphSignature, PlanCache, type GraphSignature } from '../../graph/plan-cache';
 import { encodeScalars, scalarBlockBytes } from '../../graph/scalars';
-import type { Kernel } from '../../graph/schedule';
+import { kernelBindings, type Kernel } from '../../graph/schedule';
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
 import { sizeClass, STORAGE_USAGE, UNIFORM_USAGE, type BufferPool } from './buffer-pool';
@@ -47,7 +47,8 @@ interface ScalarBlockRef {
   readonly bytes: number;
 }
 
-interface PlannedKernel {
+interface PlannedDispatch {
+  readonly kind: 'dispatch';
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
   readonly workgroups: readonly [number, number, number];
@@ -56,6 +57,15 @@ interface PlannedKernel {
   readonly errorLayout: GPUBindGroupLayout | null;
   readonly gapLayout: GPUBindGroupLayout | null;
 }
+
+/** A copy kernel's encoder copies in bytes, from binding `input` to the last binding (the output). */
+interface PlannedCopies {
+  readonly kind: 'copies';
+  readonly refs: readonly BufferRef[];
+  readonly copies: readonly { readonly input: number; readonly fromBytes: number; readonly toBytes: number; readonly bytes: number }[];
+}
+
+type PlannedKernel = PlannedDispatch | PlannedCopies;
 
 /** A compiled plan: what a cache hit reuses. Holds no buffers between runs. */
 export interface ExecutionPlan extends Omit<BufferPlan, 'refs'> {
@@ -68,8 +78,8 @@ export interface ExecutionPlan extends Omit<BufferPlan, 'refs'> {
  * Compiles `roots`' graph into a plan; `kernels` are the compiled kernels of its schedule.
  * Scalar blocks are laid out one after another at `alignment` (the device's uniform offset alignment).
  */
-function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly CompiledKernel[], alignment: number): ExecutionPlan {
-  const buffers = planBuffers(roots, sig, kernels, compiled.map((c) => c.bindings), gpuBytes, sizeClass);
+function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: readonly Kernel[], compiled: readonly (CompiledKernel | null)[], alignment: number): ExecutionPlan {
+  const buffers = planBuffers(roots, sig, kernels, kernels.map((k, i) => compiled[i]?.bindings ?? kernelBindings(k)), gpuBytes, sizeClass);
   const scalarIndex = new Map(sig.scalars.map((n, i) => [n, i]));
   let scalarBytes = 0;
   const blockOf = (c: CompiledKernel): ScalarBlockRef | null => {
@@ -86,9 +96,11 @@ function buildPlan(roots: readonly LazyNode[], sig: GraphSignature, kernels: rea
   };
   const planned = kernels.flatMap((k, i): PlannedKernel[] => {
     const refs = buffers.refs[i];
+    const c = compiled[i];
     if (sizeOf(k.root.shape) === 0) return [];
-    const { pipeline, layout, workgroups } = compiled[i];
-    return [{ pipeline, layout, workgroups, refs, scalars: blockOf(compiled[i]), errorLayout: compiled[i].errorLayout, gapLayout: compiled[i].gapLayout }];
+    if (k.kind === 'copy') return [{ kind: 'copies', refs, copies: k.copies.map(({ input, from, to, count }) => ({ input, fromBytes: from * 4, toBytes: to * 4, bytes: count * 4 })) }];
+    if (!c) throw new Error('plan: a kernel was not compiled');
+    return [{ kind: 'dispatch', pipeline: c.pipeline, layout: c.layout, workgroups: c.workgroups, refs, scalars: blockOf(c), errorLayout: c.errorLayout, gapLayout: c.gapLayout }];
   });
   const { roots: rootRefs, outputs, boundLeaves, memory } = buffers;
   return { kernels: planned, roots: rootRefs, outputs, boundLeaves, memory, scalarBytes };
@@ -118,7 +130,7 @@ export class Planner {
     else stats.planCacheMisses++;
     if (!plan) {
       const kernels = this.compiler.schedule(roots);
-      plan = buildPlan(roots, sig, kernels, kernels.map((k) => this.compiler.compileKernel(k)), this.uniformAlignment);
+      plan = buildPlan(roots, sig, kernels, kernels.map((k) => (k.kind === 'copy' ? null : this.compiler.compileKernel(k))), this.uniformAlignment);
       this.cache.set(sig.key, plan);
     }
     return this.run(plan, sig, roots);
@@ -144,7 +156,7 @@ export class Planner {
     let pending = this.compiling.get(sig.key);
     if (!pending) {
       const kernels = this.compiler.schedule(roots);
-      pending = Promise.all(kernels.map((k) => this.compiler.compileKernelAsync(k))).then((compiled) => buildPlan(roots, sig, kernels, compiled, this.uniformAlignment));
+      pending = Promise.all(kernels.map((k) => (k.kind === 'copy' ? null : this.compiler.compileKernelAsync(k)))).then((compiled) => buildPlan(roots, sig, kernels, compiled, this.uniformAlignment));
       this.compiling.set(sig.key, pending);
     }
     try {
@@ -163,7 +175,7 @@ export class Planner {
     if (plan.scalarBytes === 0) return null;
     const words = new Uint32Array(plan.scalarBytes / 4);
     for (const k of plan.kernels) {
-      if (k.scalars) encodeScalars(k.scalars.slots.map((i) => sig.scalars[i]), words, k.scalars.offsetBytes / 4);
+      if (k.kind === 'dispatch' && k.scalars) encodeScalars(k.scalars.slots.map((i) => sig.scalars[i]), words, k.scalars.offsetBytes / 4);
     }
     const buffer = this.pool.acquire(plan.scalarBytes, UNIFORM_USAGE);
     this.device.queue.writeBuffer(buffer, 0, words);
@@ -207,8 +219,20 @@ export class Planner {
     const scalarBuffer = this.uploadScalars(plan, sig);
     if (plan.kernels.length > 0) {
       const encoder = this.device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
+      let pass: GPUComputePassEncoder | null = null;
       for (const k of plan.kernels) {
+        if (k.kind === 'copies') {
+          // Copies are encoder commands: the compute pass so far ends, ordering them after it.
+          pass?.end();
+          pass = null;
+          const to = bufferOf(k.refs[k.refs.length - 1]);
+          for (const c of k.copies) {
+            const from = bufferOf(k.refs[c.input]);
+            encoder.copyBufferToBuffer(from.buffer, (from.offset ?? 0) + c.fromBytes, to.buffer, (to.offset ?? 0) + c.toBytes, c.bytes);
+          }
+          continue;
+        }
+        pass ??= encoder.beginComputePass();
         const entries = k.refs.map((r, binding) => ({ binding, resource: bufferOf(r) }));
         pass.setPipeline(k.pipeline);
         pass.setBindGroup(0, this.device.createBindGroup({ layout: k.layout, entries }));
@@ -220,11 +244,11 @@ export class Planner {
         if (k.errorLayout) pass.setBindGroup(2, this.device.createBindGroup({ layout: k.errorLayout, entries: [{ binding: 0, resource: { buffer: this.errorFlags() } }] }));
         pass.dispatchWorkgroups(...k.workgroups);
       }
-      pass.end();
+      pass?.end();
       for (const c of copies) encoder.copyBufferToBuffer(c.from, 0, c.to.buffer, c.to.offset ?? 0, c.bytes);
       this.device.queue.submit([encoder.finish()]);
       stats.submits++;
-      stats.dispatches += plan.kernels.length;
+      stats.dispatches += plan.kernels.filter((k) => k.kind === 'dispatch').length;
     }
     // Slots go back to the pool now: later submissions are ordered after this one.
     for (const b of slots) this.pool.release(b);

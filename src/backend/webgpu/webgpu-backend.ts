@@ -229,7 +229,9 @@ export class WebGpuBackend implements Backend, KernelCompiler {
       const what =
         k.kind === 'fused'
           ? `fused[${k.ops.filter((n) => !isConstant(n)).map(describeOp).join(' ')}]`
-          : `${describeOp(k.node)}${k.epilogue ? `+epilogue[${k.epilogue.ops.filter((n) => n !== k.node && !isConstant(n)).map(describeOp).join(' ')}]` : ''}`;
+          : k.kind === 'copy'
+            ? `copies[${k.copies.length} ranges]`
+            : `${describeOp(k.node)}${k.epilogue ? `+epilogue[${k.epilogue.ops.filter((n) => n !== k.node && !isConstant(n)).map(describeOp).join(' ')}]` : ''}`;
       const reads = k.inputs.map(name).join(',') || '-';
       const writes = kernelOutputs(k).map((o) => `${name(o)} [${o.shape.join(',')}] ${storageType(o.dtype)}${o.target ? ' (in place)' : ''}`);
       return `k${i} ${what} reads ${reads} writes ${writes.join(', ')}`;

@@ -78,7 +78,8 @@ export abstract class Recurrent<O extends RecurrentOptions> extends Layer<O, Ten
     const [b, t] = x.shape;
     const h = this.config.units;
     if (t === 0) throw new ShapeError(`${this.where()}: needs at least one time step, got an input of shape ${shapeStr(x.shape)}`);
-    const proj = x.matmul(this.kernel!);
+    // One [B·T, I]·[I, gates·H] matmul: its weight gradient is then one matmul too, not one per batch row and a sum.
+    const proj = x.reshape([b * t, x.shape[2]]).matmul(this.kernel!).reshape([b, t, -1]);
     const xw = this.bias ? proj.add(this.bias) : proj;
     const { cache, stateSlots } = this.sequence(xw, this.initialStates(b, opts.initialState));
     const last = (s: number) => cache.slice([0, t - 1, s, 0], [b, 1, 1, h]).reshape([b, h]);

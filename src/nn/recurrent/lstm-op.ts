@@ -1,5 +1,5 @@
 // The LSTM sequence op: x·W + b precomputed for all steps in → the cache [B, T, 6, H] of
-// (h, c, i, f, g, o) out, by shaders/lstm.wgsl (one dispatch for the whole sequence) or its CPU
+// (h, c, i, f, g, o) out, by shaders/lstm.wgsl (one dispatch for the whole sequence, 4 batch rows a workgroup) or its CPU
 // twin, with a VJP whose recurrence is one backward dispatch and whose weight gradient is one
 // matmul over all steps.
 
@@ -7,6 +7,9 @@ import lstmWgsl from '../../../shaders/lstm.wgsl?raw';
 import type { KernelDef } from '../../graph/ir';
 import type { Tensor } from '../../tensor';
 import { overSteps, previousStates, sequenceCall, sequenceLaunch, type SequenceAttrs } from './sequence-kernel';
+
+/** Batch rows per workgroup: shaders/lstm.wgsl's ROWS. */
+const LSTM_TILE_ROWS = 4;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -41,12 +44,12 @@ export const LSTM_FORWARD: KernelDef<SequenceAttrs> = {
     }
     return cache;
   },
-  gpu: (node) => sequenceLaunch(lstmWgsl, 'forward', node.op.attrs),
+  gpu: (node) => sequenceLaunch(lstmWgsl, 'forward', node.op.attrs, {}, LSTM_TILE_ROWS),
 };
 
 export const LSTM_BACKWARD: KernelDef<SequenceAttrs> = {
   name: 'lstmCellGrad',
-  cpu([u, cache, c0, gcache], node) {
+  cpu([u, cache, c0, gstates], node) {
     const { b: B, t: T, h: H } = node.op.attrs;
     const G = 4 * H;
     const dg = new Float32Array(B * (T + 1) * G);
@@ -56,16 +59,17 @@ export const LSTM_BACKWARD: KernelDef<SequenceAttrs> = {
       const last = (b * (T + 1) + T) * G;
       for (let t = T - 1; t >= 0; t--) {
         const base = (b * T + t) * 6 * H;
+        const dy = (b * T + t) * 2 * H;
         const row = (b * (T + 1) + t) * G;
         const next = row + G;
         for (let j = 0; j < H; j++) {
-          let dh = gcache[base + j];
+          let dh = gstates[dy + j];
           if (t + 1 < T) for (let k = 0; k < G; k++) dh += dg[next + k] * u[j * G + k];
           const cp = t === 0 ? c0[b * H + j] : cache[base - 5 * H + j];
           const c = cache[base + H + j], i = cache[base + 2 * H + j], f = cache[base + 3 * H + j];
           const g = cache[base + 4 * H + j], o = cache[base + 5 * H + j];
           const tc = Math.tanh(c);
-          const dcj = gcache[base + H + j] + dc[j] + dh * o * (1 - tc * tc);
+          const dcj = gstates[dy + H + j] + dc[j] + dh * o * (1 - tc * tc);
           dg[row + j] = dcj * g * i * (1 - i);
           dg[row + H + j] = dcj * cp * f * (1 - f);
           dg[row + 2 * H + j] = dcj * i * (1 - g * g);
@@ -83,7 +87,7 @@ export const LSTM_BACKWARD: KernelDef<SequenceAttrs> = {
     }
     return dg;
   },
-  gpu: (node) => sequenceLaunch(lstmWgsl, 'backward', node.op.attrs),
+  gpu: (node) => sequenceLaunch(lstmWgsl, 'backward', node.op.attrs, {}, LSTM_TILE_ROWS),
 };
 
 /**
@@ -96,7 +100,9 @@ export function lstmSequence(xw: Tensor, u: Tensor, h0: Tensor, c0: Tensor): Ten
   const attrs: SequenceAttrs = { b, t, h: g / 4 };
   const h = attrs.h;
   return sequenceCall(LSTM_FORWARD, attrs, [xw, u, h0, c0], [b, t, 6, h], (gCache, cache) => {
-    const out = sequenceCall(LSTM_BACKWARD, attrs, [u, cache, c0, gCache], [b, t + 1, g]);
+    // Only the h and c slots carry gradient out: the kernel reads those [B, T, 2, H], not the whole padded cache.
+    const gStates = gCache.slice([0, 0, 0, 0], [b, t, 2, h]);
+    const out = sequenceCall(LSTM_BACKWARD, attrs, [u, cache, c0, gStates], [b, t + 1, g]);
     const dGates = out.slice([0, 0, 0], [b, t, g]);
     const hs = cache.slice([0, 0, 0, 0], [b, t, 1, h]).reshape([b, t, h]);
     const states = out.slice([0, t, 0], [b, 1, 2 * h]).reshape([b, 2 * h]);

@@ -1,5 +1,5 @@
 // What the recurrent sequence kernels share: their sizes, their launch (one workgroup of 64 per
-// batch row, each looping over the time steps), wrapping a kernel call as a tensor, and the
+// tile of batch rows, each looping over the time steps), wrapping a kernel call as a tensor, and the
 // states each step started from (for the recurrent weight's gradient).
 
 import { grid } from '../../graph/launch';
@@ -15,9 +15,9 @@ export interface SequenceAttrs {
   readonly h: number;
 }
 
-/** The launch of `entryPoint` of a sequence shader: one workgroup per batch row. */
-export function sequenceLaunch(code: string, entryPoint: string, a: SequenceAttrs, extra: Record<string, number> = {}): GpuLaunch {
-  const workgroups = grid(a.b);
+/** The launch of `entryPoint` of a sequence shader: one workgroup per `rowsPerGroup` batch rows (the shader's tile). */
+export function sequenceLaunch(code: string, entryPoint: string, a: SequenceAttrs, extra: Record<string, number> = {}, rowsPerGroup = 1): GpuLaunch {
+  const workgroups = grid(Math.ceil(a.b / rowsPerGroup));
   return { code, entryPoint, constants: { B: a.b, T: a.t, H: a.h, GRID_X: workgroups[0], ...extra }, workgroups };
 }
 

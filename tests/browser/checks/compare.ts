@@ -3,6 +3,9 @@
 // Only types come from the library here, so Node can read the table's names without a GPU.
 
 import type * as Webgrad from '../../../src/index';
+import { isClose, sizeOf, values } from '../../arrays';
+
+export { values };
 
 export type Wg = typeof Webgrad;
 export type Tensor = Webgrad.Tensor;
@@ -87,8 +90,7 @@ export function expectClose(
   for (let i = 0; i < values.length; i++) {
     const got = values[i]!;
     const want = expected[i]!;
-    const close = Object.is(got, want) || Math.abs(got - want) <= atol + rtol * Math.abs(want);
-    if (!close) throw new Error(`${what}: element ${i} is ${got}, expected ${want} (atol ${atol}, rtol ${rtol})`);
+    if (!isClose(got, want, rtol, atol)) throw new Error(`${what}: element ${i} is ${got}, expected ${want} (atol ${atol}, rtol ${rtol})`);
   }
 }
 
@@ -96,16 +98,6 @@ export function assert(condition: boolean, message: string): void {
   if (!condition) throw new Error(message);
 }
 
-/** Deterministic values in [-1, 1), the same on every backend and every run. */
-export function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let state = (seed * 2654435761) >>> 0;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** A float32 tensor of `values(size, seed)`. */
 export function fill(wg: Wg, shape: readonly number[], seed: number): Tensor {
@@ -118,6 +110,3 @@ export function fillInts(wg: Wg, shape: readonly number[], seed: number, low: nu
   return wg.tensor(ints, { shape });
 }
 
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}

@@ -1,0 +1,110 @@
+// The one place the CPU backend picks a kernel's implementation: the WebAssembly SIMD kernel
+// where one exists and the engine supports it, else the plain-TypeScript `def.cpu` (the
+// reference the fast kernels are tested against). Loaded once, at `init`.
+
+import type { KernelDef } from '../../graph/ir';
+import type { ConvGeometry, WeightGradAttrs } from '../../ops/conv';
+import type { MatmulAttrs } from '../../ops/matmul';
+import { simdSupported } from './wasm/features';
+import { compileSharedKernels, instantiateKernels } from './wasm/instance';
+import { singleThread, startThreads, type KernelRunner } from './wasm/threads';
+import { wasmKernels, type PoolGeometry, type WasmKernels } from './wasm/wasm-kernels';
+
+/** What the CPU backend runs on: WebAssembly SIMD kernels, and whether they use threads. */
+export interface CpuFeatures {
+  simd: boolean;
+  threads: boolean;
+}
+
+type CpuKernel = KernelDef['cpu'];
+
+/**
+ * The fast kernel for a kernel name, or null where the plain one should run (shapes the
+ * GEMM form does not pay for: fewer than 4 channels a group on the GEMM's column side).
+ */
+type FastKernel = (inputs: readonly Float32Array[], attrs: unknown) => Float32Array | null;
+
+function fastTable(k: WasmKernels): Map<string, FastKernel> {
+  const groupSide = (c: number, a: ConvGeometry) => c / a.groups >= 4;
+  return new Map<string, FastKernel>([
+    ['matmul', ([a, b], attrs) => k.matmul(a, b, attrs as MatmulAttrs)],
+    ['conv2d', ([x, w], attrs) => (groupSide((attrs as ConvGeometry).cout, attrs as ConvGeometry) ? k.conv(x, w, attrs as ConvGeometry) : null)],
+    ['conv2dTranspose', ([dy, w], attrs) => (groupSide((attrs as ConvGeometry).cin, attrs as ConvGeometry) ? k.convInputGrad(dy, w, attrs as ConvGeometry) : null)],
+    ['conv2dWeightGrad', ([x, dy], attrs) => (groupSide((attrs as WeightGradAttrs).cout, attrs as WeightGradAttrs) ? k.convWeightGrad(x, dy, attrs as WeightGradAttrs) : null)],
+    ['maxPool2d', ([x], attrs) => k.maxPool(x, attrs as PoolGeometry)],
+    ['maxPool2dGrad', ([x, dy], attrs) => k.maxPoolGrad(x, dy, attrs as PoolGeometry)],
+    ['avgPool2d', ([x], attrs) => k.avgPool(x, attrs as PoolGeometry)],
+  ]);
+}
+
+let table: Map<string, FastKernel> | null = null;
+let loading: Promise<void> | null = null;
+let plainOnly = false;
+let pooled: KernelRunner | null = null;
+let threadsOn = true;
+
+/**
+ * Worker threads where they can serve a synchronous `execute` (Node, several cores: this thread
+ * waits on them with Atomics.wait), else — or if they fail to start — this thread alone.
+ */
+async function instantiate(): Promise<WasmKernels> {
+  const started = await startThreads(compileSharedKernels).catch(() => null);
+  if (!started) {
+    const k = await instantiateKernels();
+    return wasmKernels(k, singleThread(k));
+  }
+  pooled = started.runner;
+  const single = singleThread(started.kernels);
+  const pool = started.runner;
+  return wasmKernels(started.kernels, {
+    get threads() {
+      return threadsOn ? pool.threads : 1;
+    },
+    run: (...args) => (threadsOn ? pool : single).run(...args),
+  });
+}
+
+/** Detects SIMD and instantiates the kernels once; without SIMD the plain kernels run. */
+export async function loadFastKernels(): Promise<CpuFeatures> {
+  if (simdSupported()) {
+    loading ??= instantiate().then((k) => {
+      table = fastTable(k);
+    });
+    await loading;
+  }
+  return cpuFeatures();
+}
+
+/**
+ * The features in use now. Threads: Node only — a browser's main thread may not Atomics.wait,
+ * and `execute` is synchronous, so there the kernels run on the calling thread.
+ */
+export function cpuFeatures(): CpuFeatures {
+  const simd = table !== null && !plainOnly;
+  return { simd, threads: simd && pooled !== null && threadsOn };
+}
+
+/** Forces the plain-TypeScript kernels (`true`) or allows the fast ones again (for tests). */
+export function usePlainKernels(plain: boolean): void {
+  plainOnly = plain;
+}
+
+/** Lets the wasm kernels use worker threads where started (`true`, the default) or not (for tests). */
+export function useThreads(on: boolean): void {
+  threadsOn = on;
+}
+
+/** The implementation the CPU backend runs for kernel `def`. */
+export function cpuKernel(def: KernelDef): CpuKernel {
+  const fast = plainOnly ? undefined : table?.get(def.name);
+  if (!fast) return def.cpu;
+  return (inputs, node) => {
+    try {
+      return fast(inputs as Float32Array[], node.op.attrs) ?? def.cpu(inputs, node);
+    } catch (err) {
+      // The module's memory could not grow that far (wasm32's 4 GiB): the plain kernel runs.
+      if (err instanceof RangeError) return def.cpu(inputs, node);
+      throw err;
+    }
+  };
+}

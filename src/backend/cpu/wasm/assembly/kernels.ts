@@ -1,0 +1,12 @@
+// AssemblyScript (compiled to WebAssembly with 128-bit SIMD by scripts/build-wasm.mjs): the entry
+// of the CPU backend's fast kernels — matmul and conv as GEMMs over packed panels (gemm.ts,
+// conv.ts) and pooling (pool.ts); every export here is a wasm export.
+
+export { matmulPack, matmulPackedBytes, matmulPanels, matmulRowPanels, matmulThreadBytes } from './gemm';
+export { convBlocks, convForwardBlocks, convInputGradBlocks, convPackedBytes, convPackForward, convPackInputGrad, convThreadBytes, convWeightGradSlabs, setConv } from './conv';
+export { avgPool, maxPool, maxPoolGrad, setPool } from './pool';
+
+/** First free byte past the module's static data: the JS side allocates from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
