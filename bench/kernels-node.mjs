@@ -18,14 +18,14 @@ const loader = await createServer({
   appType: 'custom',
 });
 const wg = await loader.ssrLoadModule('/src/node.ts');
-const { matmulLaunch, MATMUL_VARIANTS } = await loader.ssrLoadModule('/src/ops/matmul.ts');
+const { matmulCalibration, matmulLaunch, MATMUL_VARIANTS } = await loader.ssrLoadModule('/src/ops/matmul.ts');
 const { timeLaunches } = await loader.ssrLoadModule('/src/backend/webgpu/time-launch.ts');
 const { gpuTarget } = await loader.ssrLoadModule('/src/backend/webgpu/lower.ts');
 await wg.init({ backend: 'webgpu' });
 const { webgpuBackend } = await loader.ssrLoadModule('/src/runtime.ts');
 const backend = webgpuBackend();
 const t0 = performance.now();
-const choices = await backend.calibrate('kernels-node');
+const choices = await backend.calibrate('kernels-node', (target) => [matmulCalibration(target)]);
 console.log(`calibration: ${(performance.now() - t0).toFixed(0)} ms; choices ${JSON.stringify(choices)}`);
 
 const cpuMs = () => {

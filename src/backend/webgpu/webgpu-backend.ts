@@ -11,9 +11,8 @@ import { ArgumentError, DeviceLostError } from '../../errors';
 import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES } from './bindings';
 import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
 import { GpuBuffer, GpuStorages } from './gpu-storage';
-import { calibrate, type Choices } from './calibrate';
+import { calibrate, type CalibrationFamily, type Choices } from './calibrate';
 import { gpuTarget, lowerKernel, type Launch } from './lower';
-import { matmulCalibration } from '../../ops/matmul';
 import { Planner, type CompiledKernel, type KernelCompiler } from './plan';
 
 interface CachedPipeline {
@@ -63,11 +62,12 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   }
 
   /**
-   * Measures which kernel variants are fastest on this adapter (once per adapter and process,
-   * or read from `localStorage`) and plans with them from now on.
+   * Measures which variants of the kernel `families` (built for this device's target, e.g.
+   * `matmulCalibration`) are fastest on this adapter (once per adapter and process, or read from
+   * `localStorage`) and plans with them from now on.
    */
-  async calibrate(adapterKey: string): Promise<Choices> {
-    const choices = await calibrate(this.device, adapterKey, [matmulCalibration(this.target)]);
+  async calibrate(adapterKey: string, families: (target: GpuTarget) => CalibrationFamily[]): Promise<Choices> {
+    const choices = await calibrate(this.device, adapterKey, families(this.target));
     this.target = gpuTarget(this.target.architecture, choices);
     return choices;
   }
