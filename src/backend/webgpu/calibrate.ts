@@ -51,7 +51,7 @@ function store(adapterKey: string, choices: Choices): void {
 
 /**
  * The choices for the adapter named `adapterKey`: cached ones (this process, or `localStorage`),
- * else measured now on `device` — each candidate compiled and timed once on its class's probe.
+ * else measured now on `device` — each candidate compiled, then timed (fastest of 3) on its class's probe.
  */
 export async function calibrate(device: GPUDevice, adapterKey: string, families: readonly CalibrationFamily[]): Promise<Choices> {
   const cached = measured.get(adapterKey) ?? stored(adapterKey);
@@ -62,7 +62,7 @@ export async function calibrate(device: GPUDevice, adapterKey: string, families:
   const choices: Choices = {};
   for (const f of families) {
     for (const c of f.classes) {
-      const times = await timeLaunches(device, c.candidates, 1);
+      const times = await timeLaunches(device, c.candidates, 3);
       const best = times.indexOf(Math.min(...times));
       choices[`${f.family}/${c.shapeClass}`] = c.candidates[best].variant;
     }
