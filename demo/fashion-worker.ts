@@ -1,6 +1,6 @@
 // The Fashion-MNIST page's Web Worker: loads the data set (served by the dev server), trains an
 // MLP or the LeNet-like CNN with `fit` off the main thread, and posts progress (each batch: the
-// share done and the running loss; each epoch: losses and accuracies), then the test accuracy, the
+// share done and the epoch's running loss; each epoch: losses and accuracies), then the test accuracy, the
 // confusion matrix and test predictions; saves the model to IndexedDB and can reload it to predict.
 
 import * as wg from 'webgrad';
@@ -20,8 +20,8 @@ export interface TrainRequest {
 /** What the worker posts back. */
 export type WorkerMessage =
   | { kind: 'status'; text: string }
-  /** `loss`: the epoch's running mean loss as fit last read it (null before its first read). */
-  | { kind: 'batch'; step: number; progress: number; loss: number | null }
+  /** `loss`: the epoch's running mean loss up to this batch (Keras's batch logs). */
+  | { kind: 'batch'; step: number; progress: number; loss: number }
   | { kind: 'epoch'; epoch: number; loss: number; valLoss: number; accuracy: number; valAccuracy: number }
   | { kind: 'done'; savedAs: string; testAccuracy: number; confusion: number[][]; images: Float32Array; labels: Int32Array; predicted: Int32Array }
   | { kind: 'error'; text: string };
@@ -80,10 +80,6 @@ async function run(req: TrainRequest): Promise<void> {
   net.compile({ optimizer: 'adam', loss: { name: 'sparseCategoricalCrossentropy', fromLogits: true }, metrics: ['accuracy'] });
   let batches = 1;
   let step = 0;
-  // fit enqueues batches faster than a slow device (SwiftShader) runs them, and its running loss
-  // is read only as the device catches up: waiting for each step (reading the last bias, ten
-  // numbers) keeps the batch-loss curve live, at the cost of the overlap between batches.
-  const probe = net.layers.at(-1)!.parameters().at(-1)!;
   post({ kind: 'status', text: `training ${req.model.toUpperCase()} on ${req.trainSize} images…` });
   await net.fit(x, y, {
     epochs: req.epochs,
@@ -93,10 +89,7 @@ async function run(req: TrainRequest): Promise<void> {
     callbacks: [
       {
         setParams: (params) => (batches = params.steps),
-        onBatchEnd: async (_batch, logs) => {
-          post({ kind: 'batch', step: ++step, progress: step / (batches * req.epochs), loss: logs.loss ?? null });
-          await probe.data();
-        },
+        onBatchEnd: (_batch, logs) => post({ kind: 'batch', step: ++step, progress: step / (batches * req.epochs), loss: logs.loss }),
         onEpochEnd: (epoch, logs) => post({ kind: 'epoch', epoch: epoch + 1, loss: logs.loss ?? NaN, valLoss: logs.val_loss ?? NaN, accuracy: logs.accuracy ?? NaN, valAccuracy: logs.val_accuracy ?? NaN }),
       },
     ],

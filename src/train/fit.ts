@@ -1,6 +1,6 @@
 // fit: Keras's training loop. Each batch is one submit (forward, backward, update, its loss and
-// metrics added to device sums), read once per epoch; batch logs come from reads queued without
-// waiting, at most a few times a second. Validation runs after each epoch.
+// metrics added to device sums), read once per epoch; with an onBatchEnd callback each batch's
+// sums are also read, pipelined one batch behind. Validation runs after each epoch.
 
 import { Dataset } from '../data/dataset';
 import { ArgumentError } from '../errors';
@@ -29,6 +29,13 @@ export interface FitOptions {
   validationSplit?: number;
   /** Validation data `[x, y]` or a wg.data dataset (overrides validationSplit). */
   validationData?: readonly [Tensor, Tensor] | Dataset;
+  /**
+   * Keras hooks. With any `onBatchEnd`, each batch's logs hold real numbers: `loss` and each metric
+   * are the running means over the epoch so far (Keras 2/3's batch logs; the last batch's equal
+   * `onEpochEnd`'s). `onBatchEnd(i)` runs once batch i is done and batch i + 1 is queued (after
+   * `onBatchBegin(i + 1)`), so the device never waits for the callback. Without one, fit reads
+   * once per epoch.
+   */
   callbacks?: readonly Callback[];
   /** 0: silent; 1: a progress bar (default); 2: one line per epoch. */
   verbose?: 0 | 1 | 2;
@@ -36,14 +43,20 @@ export interface FitOptions {
   initialEpoch?: number;
 }
 
-/** Milliseconds between reads for batch logs, and between yields to the event loop. */
-const READ_MS = 250;
+/** Milliseconds between yields to the event loop while batch callbacks run. */
 const YIELD_MS = 100;
 
 /** A host stream for the epochs' orders, drawn from wg.seed's global stream (reproducible). */
 function seededStream(): () => number {
   const { key, stream } = nextDraw('fit');
   return uniformStream((key ^ Math.imul(stream, 0x9e3779b9)) >>> 0);
+}
+
+/** A batch whose logs are being read back (its sums' snapshot, queued after it). */
+interface QueuedBatch {
+  batch: number;
+  size: number;
+  read: ReturnType<DeviceSums['snapshot']>;
 }
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -111,25 +124,19 @@ export async function fit(model: Sequential, x: Tensor | Dataset, yOrOpts?: Tens
       await list.epochBegin(epoch);
       model.train();
       sums.reset();
-      let running: Logs = {};
-      let reading = false;
-      let lastRead = performance.now();
-      let lastYield = lastRead;
+      // Batch b's sums are read once batch b + 1 is queued, so the device always has work.
+      let pending: QueuedBatch | null = null;
+      const report = async ({ batch, size, read }: QueuedBatch) => list.batchEnd(batch, { ...logsOf(names, (await read).means), batch, size });
+      let lastYield = performance.now();
       let b = 0;
       for (const { tensors, size } of train.epoch()) {
         await list.batchBegin(b, { batch: b, size });
         trainStep(model, c, metrics, tensors[0], tensors[1], size, sums).dispose();
         if (batchLogs) {
+          const read = sums.snapshot();
+          if (pending) await report(pending);
+          pending = { batch: b, size, read };
           const now = performance.now();
-          if (!reading && now - lastRead >= READ_MS) {
-            reading = true;
-            lastRead = now;
-            void sums.snapshot().then((s) => {
-              running = logsOf(names, s.means);
-              reading = false;
-            });
-          }
-          await list.batchEnd(b, { ...running, batch: b, size });
           if (now - lastYield >= YIELD_MS) {
             lastYield = now;
             await nextTask();
@@ -138,6 +145,7 @@ export async function fit(model: Sequential, x: Tensor | Dataset, yOrOpts?: Tens
         b++;
         if (model.stopTraining) break;
       }
+      if (pending) await report(pending);
       logs = logsOf(names, (await sums.snapshot()).means);
       if (val) Object.assign(logs, logsOf(names, await testEpoch(model, c, metrics, val, valSums!), 'val_'));
       await list.epochEnd(epoch, logs);

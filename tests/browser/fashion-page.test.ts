@@ -1,6 +1,6 @@
 // The Fashion-MNIST page (demo/fashion.html) in headless Chromium: the MLP trained with fit in a
 // Web Worker on a 2000-image subset reaches 70% test accuracy, the confusion matrix is drawn, the
-// batch loss is plotted live and the accuracies per epoch on whole-epoch ticks, no main-thread task
+// batch loss is plotted live (one point per batch) and the accuracies per epoch on whole-epoch ticks, no main-thread task
 // runs over 200 ms while it trains; reloaded from IndexedDB it predicts the same.
 
 import { expect, it } from 'vitest';
@@ -13,7 +13,7 @@ it('the Fashion-MNIST page trains in a worker, plots its curves, reaches its acc
   expect(run.results.map((r) => r.name)).toEqual([
     'the MLP reaches 70% test accuracy on a 2000-image subset',
     'the confusion matrix is drawn',
-    'the batch loss is plotted live, several times an epoch',
+    'the batch loss is plotted live, one point per batch',
     'train and validation accuracy are plotted per epoch',
     'the epoch axes tick whole epochs',
     'no main-thread task over 200 ms while training',

@@ -29,8 +29,8 @@ export interface TrainParams {
 
 /**
  * A callback: any object with some of these hooks (async hooks are awaited). `onBatchEnd`
- * receives the epoch's running means as last read from the device, a few times a second
- * (fit does not read back every batch), plus `batch` and `size`.
+ * receives the epoch's running means up to and including that batch, read from the device one
+ * batch behind the training (see FitOptions.callbacks), plus `batch` and `size`.
  */
 export interface Callback {
   setModel?(model: TrainingModel): void;
@@ -47,7 +47,7 @@ export interface Callback {
 export class CallbackList {
   constructor(readonly callbacks: readonly Callback[]) {}
 
-  /** True when some callback wants batch logs (fit then reads the running means now and then). */
+  /** True when some callback wants batch logs (fit then reads the running means every batch). */
   get wantsBatchLogs(): boolean {
     return this.callbacks.some((c) => typeof c.onBatchEnd === 'function');
   }
