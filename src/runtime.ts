@@ -4,6 +4,7 @@
 import type { Backend, BackendName } from './backend/backend';
 import { CpuBackend } from './backend/cpu/cpu-backend';
 import { cpuFeatures, loadFastKernels } from './backend/cpu/fast-kernels';
+import { ReferenceBackend } from './backend/reference/reference-backend';
 import { findGpu, requestDevice, watchDevice, type AdapterSummary } from './backend/webgpu/device';
 import { WebGpuBackend } from './backend/webgpu/webgpu-backend';
 import { ArgumentError, DeviceLostError, WebgradError } from './errors';
@@ -29,6 +30,7 @@ export interface InitResult {
 let active: Backend | null = null;
 let cpu: CpuBackend | null = null;
 let webgpu: WebGpuBackend | null = null;
+let reference: ReferenceBackend | null = null;
 let adapter: AdapterSummary = { vendor: '', architecture: '', description: '' };
 let lost: DeviceLostError | null = null;
 let pending: Promise<InitResult> | null = null;
@@ -110,6 +112,15 @@ export function activeBackend(): Backend {
     throw new WebgradError('webgrad is not initialized: call `await wg.init()` first (reading a value with `await t.data()` also initializes)');
   }
   return active;
+}
+
+/**
+ * Makes the node-by-node reference backend active (internal: the tests check the fast backends
+ * against it). It keeps values on the host as the CPU backend does, so tensors move between the
+ * two freely; `wg.init({ backend: 'cpu' })` switches back.
+ */
+export function useReferenceBackend(): void {
+  active = reference ??= new ReferenceBackend();
 }
 
 /** Switches the active backend; `moveToHost` copies device data of live tensors first. */

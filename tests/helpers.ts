@@ -1,10 +1,11 @@
 // Shared test helpers: run one computation on both backends (WebGPU through Dawn/SwiftShader
-// and the CPU reference), compare arrays with tolerances, and small independent reference
+// and the CPU), or on the CPU and the node-by-node reference backend, compare arrays with tolerances, and small independent reference
 // implementations (seeded values, nd-indexing, reductions) that share no code with src/.
 
 import { expect } from 'vitest';
 import * as wg from '../src/node';
 import { uncapturedErrors } from '../src/backend/webgpu/device';
+import { useReferenceBackend } from '../src/runtime';
 import type { DType, Tensor, TypedArray } from '../src/node';
 import { isClose, sizeOf } from './arrays';
 
@@ -93,6 +94,44 @@ export async function checkBoth(build: () => Tensor, expected?: unknown, tol: To
   }
   expectNoGpuErrors();
   return gpu;
+}
+
+/** What the CPU backend and the reference computed: one result per tensor `build` returns. */
+export interface ReferencePair {
+  readonly cpu: Result[];
+  readonly reference: Result[];
+}
+
+async function runAll(build: () => Tensor | Tensor[]): Promise<Result[]> {
+  const made = build();
+  const ts = Array.isArray(made) ? made : [made];
+  // One realize for all, so same-size roots can share a multi-output kernel.
+  wg.realize(...ts);
+  return Promise.all(ts.map(async (t) => ({ shape: [...t.shape], dtype: t.dtype, data: await t.data() })));
+}
+
+/**
+ * Builds the same computation on the reference backend (node by node, src/backend/reference)
+ * and on the CPU backend (the fused schedule), realizing what `build` returns together, and
+ * asserts they agree in shape, dtype and values: bit for bit (NaN matching NaN) unless `tol`
+ * is given (the generated loops match the reference exactly; the WebAssembly kernels, such as
+ * matmul, round differently). `build` must create its tensors itself. Leaves the CPU backend active.
+ */
+export async function checkReference(build: () => Tensor | Tensor[], tol?: Tolerance): Promise<ReferencePair> {
+  await wg.init({ backend: 'cpu' });
+  useReferenceBackend();
+  const reference = await runAll(build);
+  await wg.init({ backend: 'cpu' });
+  const cpu = await runAll(build);
+  expect(cpu.length).toBe(reference.length);
+  cpu.forEach((c, i) => {
+    const r = reference[i];
+    expect(c.shape, `shape of result ${i}: cpu vs reference`).toEqual(r.shape);
+    expect(c.dtype, `dtype of result ${i}: cpu vs reference`).toBe(r.dtype);
+    if (tol) expectClose(c.data, r.data, tol);
+    else expect(Array.from(c.data), `values of result ${i}: cpu vs reference`).toEqual(Array.from(r.data));
+  });
+  return { cpu, reference };
 }
 
 /** Asserts the WebGPU device reported no validation or other error (each one is a bug). */

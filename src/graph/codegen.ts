@@ -18,8 +18,8 @@ import { grid, storageType, wgslLiteral, wgslType, WORKGROUP_SIZE } from './laun
 import { sizeOf, stridesOf, type Shape } from '../shape';
 import type { GpuTarget, LazyNode, ReduceName, ViewOp } from './ir';
 import { runtimeScalar, scalarBlockDecl, scalarRead } from './scalars';
+import { ScopedEmitter } from './scoped-emitter';
 import type { CustomKernel, FusedKernel } from './schedule';
-
 
 export interface GeneratedKernel {
   readonly code: string;
@@ -113,10 +113,8 @@ interface EpilogueTarget {
   readonly bindingBase: number;
 }
 
-class FusedEmitter {
-  private readonly scopes: { lines: string[]; memo: Map<string, string> }[] = [{ lines: [], memo: new Map() }];
+class FusedEmitter extends ScopedEmitter<IndexCtx> {
   private readonly shared: string[] = [];
-  private counter = 0;
   private ctxCounter = 0;
   private readonly cooperative: boolean;
   /** The WGSL array each input is loaded from: its own binding, or an output it aliases. */
@@ -134,6 +132,7 @@ class FusedEmitter {
     private readonly target: EpilogueTarget | null = null,
     device?: Pick<GpuTarget, 'sharedMemoryTiles'>,
   ) {
+    super();
     this.cooperative = target === null && isCooperative(kernel, device);
     this.inputName = target ? 'ep_in' : 'in';
     this.boundInputs().forEach((n, i) => this.inputArray.set(n, `${this.inputName}${i}`));
@@ -225,14 +224,6 @@ class FusedEmitter {
     return scalarRead(node, slot);
   }
 
-  private line(s: string) {
-    this.scopes[this.scopes.length - 1].lines.push(s);
-  }
-
-  private fresh(prefix: string): string {
-    return `${prefix}${this.counter++}`;
-  }
-
   private newCtx(idx: readonly string[], valid: string | null): IndexCtx {
     return { id: this.ctxCounter++, idx, valid };
   }
@@ -249,25 +240,7 @@ class FusedEmitter {
     return this.newCtx(idx, null);
   }
 
-  private lookup(key: string): string | undefined {
-    for (let i = this.scopes.length - 1; i >= 0; i--) {
-      const v = this.scopes[i].memo.get(key);
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  }
-
-  /** The WGSL name of `node`'s value at index `ctx`, emitting the lines that compute it. */
-  private emit(node: LazyNode, ctx: IndexCtx): string {
-    const key = `${node.id}@${ctx.id}`;
-    const known = this.lookup(key);
-    if (known !== undefined) return known;
-    const value = this.compute(node, ctx);
-    this.scopes[this.scopes.length - 1].memo.set(key, value);
-    return value;
-  }
-
-  private compute(node: LazyNode, ctx: IndexCtx): string {
+  protected compute(node: LazyNode, ctx: IndexCtx): string {
     if (node === this.target?.value) return 'v';
     const input = this.inputArray.get(node);
     if (input !== undefined) return this.load(input, node, ctx);
@@ -348,10 +321,10 @@ class FusedEmitter {
     for (const s of node.srcs) starts.push(starts[starts.length - 1] + s.shape[axis]);
     const branch = (lo: number, hi: number): string[] => {
       if (hi - lo === 1) {
-        this.scopes.push({ lines: [], memo: new Map() });
+        this.pushScope();
         const idx = ctx.idx.map((x, a) => (a === axis && starts[lo] ? `(${x} - ${starts[lo]})` : x));
         this.line(`${v} = ${this.emit(node.srcs[lo], this.newCtx(idx, ctx.valid))};`);
-        return this.scopes.pop()!.lines;
+        return this.popScope();
       }
       const mid = (lo + hi) >> 1;
       const indent = (l: string) => `  ${l}`;
@@ -397,7 +370,7 @@ class FusedEmitter {
     const r = this.fresh('r');
     const coop = this.cooperative && node === this.kernel.reduce;
     this.line(coop ? `for (var ${r}: i32 = tid; ${r} < ${count}; ${r} += ${WORKGROUP_SIZE}) {` : `for (var ${r}: i32 = 0; ${r} < ${count}; ${r}++) {`);
-    this.scopes.push({ lines: [], memo: new Map() });
+    this.pushScope();
     const axisSizes = axes.map((a) => src.shape[a]);
     const axisStrides = stridesOf(axisSizes);
     const idx = [...ctx.idx];
@@ -413,7 +386,7 @@ class FusedEmitter {
     } else {
       this.line(`${acc} = ${reduceCombine(kind, acc, x, valueType)};`);
     }
-    const body = this.scopes.pop()!.lines;
+    const body = this.popScope();
     for (const l of body) this.line(`  ${l}`);
     this.line('}');
     if (!coop) return isArg ? best : acc;
