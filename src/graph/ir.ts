@@ -171,6 +171,11 @@ export interface GpuTarget {
    * SwiftShader, where barriers are expensive and register tiling wins.
    */
   readonly sharedMemoryTiles: boolean;
+  /**
+   * The variant of kernel `family` measured fastest on this adapter for shapes of `shapeClass`
+   * (src/backend/webgpu/calibrate.ts), or undefined: the kernel's own default.
+   */
+  variant(family: string, shapeClass: string): string | undefined;
 }
 
 /** A hand-written kernel (matmul, conv, pool, gather…): inputs are contiguous buffers. */

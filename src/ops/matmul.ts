@@ -5,11 +5,13 @@
 // picks among the kernels of shaders/matmul.wgsl; the CPU kernel is blocked over rows.
 
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
+import type { CalibrationFamily } from '../backend/webgpu/calibrate';
 import { DTypeError, ShapeError } from '../errors';
 import { grid } from '../graph/launch';
 import { LazyNode, type GpuLaunch, type GpuTarget, type KernelDef } from '../graph/ir';
 import { broadcastShapes, shapeStr, sizeOf, type Shape } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
+import { WIDE_GROUP, WIDE_TILES, wideTileEntry } from './matmul-wide';
 import { sumTo } from './movement';
 import { broadcastNode, fullNode, reshapeNode, kernelNode } from './node-builders';
 
@@ -79,8 +81,47 @@ function prefersDot(outputs: number, k: number): boolean {
   return (outputs <= 1024 && k >= 256) || (outputs <= 4096 && k >= 1024);
 }
 
-/** The kernel of shaders/matmul.wgsl for these sizes on this device. */
-export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget): GpuLaunch {
+/**
+ * The tiled kernels of shaders/matmul.wgsl (and its generated wide tiles), one of which
+ * calibration picks; wide tiles fall back to `regtile` for operands they cannot read.
+ */
+export const MATMUL_VARIANTS = ['regtile', 'tiled', 'wide32x16', 'wide64x8'] as const;
+export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
+
+/**
+ * The shape class a matmul is calibrated by: 'small' outputs (under 256 × 256: wide tiles
+ * would leave cores idle), 'skinny' (at most 32 columns), or 'large'.
+ */
+export function matmulClass(attrs: MatmulAttrs): 'small' | 'skinny' | 'large' {
+  const outputs = attrs.batch * attrs.m * attrs.n;
+  if (outputs < 256 * 256) return 'small';
+  return attrs.n <= 32 ? 'skinny' : 'large';
+}
+
+/** Per class: the variants worth timing and the shape calibration times them on. */
+export const MATMUL_PROBES: Record<ReturnType<typeof matmulClass>, { candidates: readonly MatmulVariant[]; attrs: MatmulAttrs }> = {
+  small: { candidates: ['regtile', 'tiled'], attrs: { batch: 1, m: 128, k: 256, n: 128, batchA: 1, batchB: 1, transA: false, transB: false } },
+  skinny: { candidates: ['regtile', 'tiled', 'wide64x8'], attrs: { batch: 1, m: 4096, k: 144, n: 32, batchA: 1, batchB: 1, transA: false, transB: false } },
+  large: { candidates: ['regtile', 'tiled', 'wide32x16', 'wide64x8'], attrs: { batch: 1, m: 256, k: 256, n: 256, batchA: 1, batchB: 1, transA: false, transB: false } },
+};
+
+/**
+ * The variant before calibration: workgroup-memory tiles on GPUs; on adapters without them
+ * (SwiftShader) what calibration measures there: register tiles for small outputs, else the
+ * wide tiles (2.2× the 8×8 register tile at 1024 on SwiftShader).
+ */
+function defaultVariant(attrs: MatmulAttrs, target: GpuTarget): MatmulVariant {
+  if (target.sharedMemoryTiles) return 'tiled';
+  const cls = matmulClass(attrs);
+  return cls === 'small' ? 'regtile' : cls === 'skinny' ? 'wide64x8' : 'wide32x16';
+}
+
+/**
+ * The kernel of shaders/matmul.wgsl for these sizes on this device: `variant` when given, else
+ * the one calibration measured fastest for the shape class, else register tiles on SwiftShader
+ * and workgroup-memory tiles elsewhere. Few outputs with a long K always take `main_dot`.
+ */
+export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: MatmulVariant): GpuLaunch {
   const { batch, m, k, n, batchA, batchB, transA, transB } = attrs;
   const constants = {
     M: m,
@@ -95,14 +136,37 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget): GpuLaunch {
     VEC_B: Number((transB ? k : n) % 4 === 0),
   };
   const outputs = batch * m * n;
-  if (prefersDot(outputs, k)) {
+  if (!variant && prefersDot(outputs, k)) {
     const workgroups = grid(outputs);
     return { code: matmulWgsl, entryPoint: 'main_dot', constants: { ...constants, GRID_X: workgroups[0] }, workgroups };
   }
-  if (target.sharedMemoryTiles) {
+  let chosen = variant ?? (target.variant('matmul', matmulClass(attrs)) as MatmulVariant | undefined) ?? defaultVariant(attrs, target);
+  // The wide tiles read vec4s along K of A and along N of B only.
+  if (chosen.startsWith('wide') && (transA || transB || k % 4 !== 0 || n % 4 !== 0)) chosen = 'regtile';
+  if (chosen === 'tiled') {
     return { code: matmulWgsl, entryPoint: 'main_tiled', constants, workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch] };
   }
-  return { code: matmulWgsl, entryPoint: 'main_regtile', constants, workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch] };
+  if (chosen === 'regtile') {
+    return { code: matmulWgsl, entryPoint: 'main_regtile', constants, workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch] };
+  }
+  const [rows, cols] = WIDE_TILES[chosen];
+  const code = matmulWgsl + wideTileEntry(rows, cols);
+  return { code, entryPoint: 'main_wide', constants, workgroups: [Math.ceil(n / (cols * WIDE_GROUP)), Math.ceil(m / (rows * WIDE_GROUP)), batch] };
+}
+
+/** Calibration of the matmul variants: each class's candidates on its probe shape. */
+export function matmulCalibration(target: GpuTarget): CalibrationFamily {
+  return {
+    family: 'matmul',
+    classes: Object.entries(MATMUL_PROBES).map(([shapeClass, { candidates, attrs }]) => ({
+      shapeClass,
+      candidates: candidates.map((variant) => ({
+        variant,
+        launch: matmulLaunch(attrs, target, variant),
+        bindingBytes: [attrs.m * attrs.k * 4, attrs.k * attrs.n * 4, attrs.m * attrs.n * 4],
+      })),
+    })),
+  };
 }
 
 export const MATMUL: KernelDef<MatmulAttrs> = {

@@ -5,7 +5,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/node';
 import { uncapturedErrors } from '../../src/backend/webgpu/device';
-import { matmulCpu, matmulLaunch, type MatmulAttrs } from '../../src/ops/matmul';
+import { matmulClass, matmulCpu, matmulLaunch, MATMUL_VARIANTS, type MatmulAttrs, type MatmulVariant } from '../../src/ops/matmul';
+import { calibrate, forceKernelVariant } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
 import { webgpuBackend } from '../../src/runtime';
 import { values } from '../arrays';
@@ -123,10 +124,10 @@ describe('matmul kernels', () => {
   });
 });
 
-/** Runs the matmul launch chosen for `architecture` directly on the device. */
-async function runLaunch(attrs: MatmulAttrs, a: Float32Array, b: Float32Array, architecture: string): Promise<{ entry: string; out: Float32Array }> {
+/** Runs the matmul launch chosen for `architecture` (or the forced `variant`) directly on the device. */
+async function runLaunch(attrs: MatmulAttrs, a: Float32Array, b: Float32Array, architecture: string, variant?: MatmulVariant): Promise<{ entry: string; out: Float32Array }> {
   const device = webgpuBackend()!.device;
-  const launch = matmulLaunch(attrs, gpuTarget(architecture));
+  const launch = matmulLaunch(attrs, gpuTarget(architecture), variant);
   const buffer = (data: Float32Array | number) => {
     const bytes = Math.max(16, Math.ceil(((typeof data === 'number' ? data : data.length) * 4) / 16) * 16);
     const buf = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
@@ -173,6 +174,88 @@ describe('every matmul kernel on this device', () => {
       for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThan(1e-4);
     }
     expect([...entries].sort()).toEqual(['main_regtile', 'main_tiled']);
+  });
+});
+
+describe('every matmul variant, forced', () => {
+  it.each([
+    [1, 70, 36, 52, false, false],
+    [2, 33, 64, 132, false, false],
+    [1, 300, 8, 20, false, false],
+    [2, 33, 65, 17, true, false],
+    [3, 20, 21, 70, true, true],
+  ])('batch %i, %i×%i · %i×… (transA %s, transB %s): each variant matches the cpu kernel', async (batch, m, k, n, transA, transB) => {
+    const attrs: MatmulAttrs = { batch, m, k, n, batchA: batch, batchB: 1, transA, transB };
+    const a = values(batch * m * k, 41);
+    const b = values(k * n, 42);
+    const want = matmulCpu(a, b, attrs);
+    const entries = new Set<string>();
+    for (const variant of MATMUL_VARIANTS) {
+      const { entry, out } = await runLaunch(attrs, a, b, 'swiftshader', variant);
+      entries.add(entry);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThan(1e-4);
+    }
+    // Wide tiles read untransposed vec4 operands only; others run the register tile instead.
+    const wide = !transA && !transB && k % 4 === 0 && n % 4 === 0;
+    expect([...entries].sort()).toEqual(wide ? ['main_regtile', 'main_tiled', 'main_wide'] : ['main_regtile', 'main_tiled']);
+  });
+
+  it.each(MATMUL_VARIANTS.map((v, i) => [v, i]))('%s forced on the graph: product and gradients match the cpu backend', async (variant, i) => {
+    // A size per variant, so no plan cached for another variant is reused.
+    const [m, k, n] = [260 + 4 * Number(i), 36, 264];
+    forceKernelVariant('matmul', String(variant));
+    try {
+      const run = async () => {
+        const a = wg.tensor(values(m * k, 51), { shape: [m, k], requiresGrad: true });
+        const b = wg.tensor(values(k * n, 52), { shape: [k, n], requiresGrad: true });
+        const y = a.matmul(b);
+        y.mul(y).sum().backward();
+        return [await y.data(), await a.grad!.data(), await b.grad!.data()] as Float32Array[];
+      };
+      const gpu = await run();
+      await wg.setBackend('cpu');
+      const cpu = await run();
+      await wg.setBackend('webgpu');
+      for (let j = 0; j < 3; j++) {
+        let worst = 0;
+        for (let q = 0; q < cpu[j].length; q++) worst = Math.max(worst, Math.abs(gpu[j][q] - cpu[j][q]) / (1 + Math.abs(cpu[j][q])));
+        expect(worst).toBeLessThan(1e-4);
+      }
+    } finally {
+      forceKernelVariant('matmul', undefined);
+    }
+  });
+});
+
+describe('matmul calibration', () => {
+  it('classes shapes by their outputs and columns', () => {
+    const attrs = (m: number, n: number): MatmulAttrs => ({ batch: 1, m, k: 64, n, batchA: 1, batchB: 1, transA: false, transB: false });
+    expect(matmulClass(attrs(128, 128))).toBe('small');
+    expect(matmulClass(attrs(32768, 32))).toBe('skinny');
+    expect(matmulClass(attrs(1024, 1024))).toBe('large');
+  });
+
+  it('records the fastest candidate per class, reuses it for the adapter, and a forced variant overrides it', async () => {
+    const device = webgpuBackend()!.device;
+    const attrs: MatmulAttrs = { batch: 1, m: 64, k: 64, n: 64, batchA: 1, batchB: 1, transA: false, transB: false };
+    const target = gpuTarget('swiftshader');
+    const bindingBytes = [64 * 64 * 4, 64 * 64 * 4, 64 * 64 * 4];
+    const family = {
+      family: 'matmul',
+      classes: [{ shapeClass: 'small', candidates: (['regtile', 'tiled'] as const).map((variant) => ({ variant, launch: matmulLaunch(attrs, target, variant), bindingBytes })) }],
+    };
+    const choices = await calibrate(device, 'test-adapter', [family]);
+    expect(['regtile', 'tiled']).toContain(choices['matmul/small']);
+    // Cached for the adapter: no second measurement (an empty family list would choose nothing).
+    expect(await calibrate(device, 'test-adapter', [])).toBe(choices);
+    const calibrated = gpuTarget('swiftshader', choices);
+    expect(matmulLaunch(attrs, calibrated).entryPoint).toBe(choices['matmul/small'] === 'tiled' ? 'main_tiled' : 'main_regtile');
+    forceKernelVariant('matmul', 'wide32x16');
+    try {
+      expect(matmulLaunch(attrs, calibrated).entryPoint).toBe('main_wide');
+    } finally {
+      forceKernelVariant('matmul', undefined);
+    }
   });
 });
 

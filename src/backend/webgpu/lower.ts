@@ -6,6 +6,7 @@
 import { generateFused, resolveIncludes, spliceEpilogue } from '../../graph/codegen';
 import type { GpuTarget, LazyNode } from '../../graph/ir';
 import type { Kernel } from '../../graph/schedule';
+import { chosenVariant, type Choices } from './calibrate';
 
 /** A kernel ready to encode: its final WGSL, entry point, constants, grid, cache key and scalar block. */
 export interface Launch {
@@ -31,7 +32,10 @@ export function lowerKernel(k: Kernel, target: GpuTarget): Launch {
   return { ...launch, code, scalars, pipelineKey: `${launch.entryPoint}|${JSON.stringify(launch.constants ?? {})}|${code}` };
 }
 
-/** The target of an adapter: SwiftShader prefers register tiles over workgroup-memory tiles. */
-export function gpuTarget(architecture: string): GpuTarget {
-  return { architecture, sharedMemoryTiles: architecture !== 'swiftshader' };
+/**
+ * The target of an adapter: SwiftShader prefers register tiles over workgroup-memory tiles;
+ * kernel variants come from the adapter's calibration `choices` where measured.
+ */
+export function gpuTarget(architecture: string, choices: Choices = {}): GpuTarget {
+  return { architecture, sharedMemoryTiles: architecture !== 'swiftshader', variant: (family, shapeClass) => chosenVariant(choices, family, shapeClass) };
 }

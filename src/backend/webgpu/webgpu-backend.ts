@@ -11,6 +11,7 @@ import { ArgumentError, DeviceLostError } from '../../errors';
 import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES, type KernelBindings } from './bindings';
 import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
 import { GpuBuffer, GpuStorages } from './gpu-storage';
+import { calibrate, type CalibrationFamily, type Choices } from './calibrate';
 import { gpuTarget, lowerKernel, type Launch } from './lower';
 import { Planner, type CompiledKernel, type KernelCompiler } from './plan';
 
@@ -54,7 +55,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
    */
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly reflected = new Map<string, KernelBindings>();
-  private readonly target: GpuTarget;
+  private target: GpuTarget;
 
   /** `architecture` is the adapter's (`GPUAdapterInfo.architecture`); kernels pick variants by it. */
   constructor(
@@ -67,6 +68,17 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     // Browsers (Chromium's GPU process) compile createComputePipelineAsync's pipelines on worker
     // threads in parallel; Dawn in Node does not, so there a new graph compiles synchronously.
     this.plans.deferCompile = typeof document !== 'undefined';
+  }
+
+  /**
+   * Measures which variants of the kernel `families` (built for this device's target, e.g.
+   * `matmulCalibration`) are fastest on this adapter (once per adapter and process, or read from
+   * `localStorage`) and plans with them from now on.
+   */
+  async calibrate(adapterKey: string, families: (target: GpuTarget) => CalibrationFamily[]): Promise<Choices> {
+    const choices = await calibrate(this.device, adapterKey, families(this.target));
+    this.target = gpuTarget(this.target.architecture, choices);
+    return choices;
   }
 
   private get maxBuffers(): number {

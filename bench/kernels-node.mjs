@@ -1,0 +1,84 @@
+// Node timing of the matmul and conv kernels at the benchmark's full sizes (Dawn; SwiftShader
+// where there is no GPU): what calibration picked and how long it took, then matmul 1024 per
+// variant and the convolutions of W3/W4/W5 against a matmul of equal FLOPs. Timings only.
+// `node bench/kernels-node.mjs`; GFLOP/s per CPU-second too, steadier on a shared machine.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(icd)) process.env.VK_ICD_FILENAMES = icd;
+const loader = await createServer({
+  root,
+  configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+  logLevel: 'error',
+  server: { middlewareMode: true, hmr: false, watch: null },
+  appType: 'custom',
+});
+const wg = await loader.ssrLoadModule('/src/node.ts');
+const { matmulCalibration, matmulLaunch, MATMUL_VARIANTS } = await loader.ssrLoadModule('/src/ops/matmul.ts');
+const { timeLaunches } = await loader.ssrLoadModule('/src/backend/webgpu/time-launch.ts');
+const { gpuTarget } = await loader.ssrLoadModule('/src/backend/webgpu/lower.ts');
+await wg.init({ backend: 'webgpu' });
+const { webgpuBackend } = await loader.ssrLoadModule('/src/runtime.ts');
+const backend = webgpuBackend();
+const t0 = performance.now();
+const choices = await backend.calibrate('kernels-node', (target) => [matmulCalibration(target)]);
+console.log(`calibration: ${(performance.now() - t0).toFixed(0)} ms; choices ${JSON.stringify(choices)}`);
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+/** Fastest wall and CPU ms of `runs` realizations of `build()`, read back through one element. */
+async function time(build, runs = 3) {
+  const one = (t) => t.reshape([-1]).slice([0], [1]).data();
+  await one(build());
+  let wall = Infinity;
+  let cpu = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const [w0, c0] = [performance.now(), cpuMs()];
+    await one(build());
+    wall = Math.min(wall, performance.now() - w0);
+    cpu = Math.min(cpu, cpuMs() - c0);
+  }
+  return { wall, cpu };
+}
+function row(name, { wall, cpu }, flops) {
+  const rate = (ms) => (flops ? (flops / ms / 1e6).toFixed(2) : '-').padStart(8);
+  console.log(`${name.padEnd(46)} ${wall.toFixed(0).padStart(7)} ms ${rate(wall)} GFLOP/s ${rate(cpu)} GFLOP/cpu-s`);
+}
+
+const only = process.argv[2] ?? 'matmul,conv';
+if (only.includes('matmul')) {
+  // Each variant's kernel alone on zero-filled buffers, fastest of 3 (the graph's plan cache
+  // would keep the first variant's pipeline for a repeated graph).
+  const attrs = { batch: 1, m: 1024, k: 1024, n: 1024, batchA: 1, batchB: 1, transA: false, transB: false };
+  const target = gpuTarget('swiftshader');
+  for (const v of MATMUL_VARIANTS) {
+    const timed = [{ launch: matmulLaunch(attrs, target, v), bindingBytes: [4 << 20, 4 << 20, 4 << 20] }];
+    const [wall] = await timeLaunches(backend.device, timed, 2);
+    const [cpu] = await timeLaunches(backend.device, timed, 2, cpuMs);
+    row(`matmul 1024 ${v}`, { wall, cpu }, 2 * 1024 ** 3);
+  }
+}
+if (only.includes('conv')) {
+  // [label, batch, size, cin, cout]: W5's conv, and the CNN's second conv at W4's and W3's batch.
+  const shapes = [['W5 conv 32×32 16→32 b32', 32, 32, 16, 32], ['W4 conv2 14×14 32→64 b256', 256, 14, 32, 64], ['W3 conv2 14×14 32→64 b64', 64, 14, 32, 64]];
+  for (const [label, n, s, cin, cout] of shapes) {
+    const flops = 2 * n * s * s * cout * 9 * cin;
+    const x = wg.randn([n, s, s, cin]);
+    const w = wg.randn([3, 3, cin, cout]);
+    const dy = wg.randn([n, s, s, cout]);
+    const ma = wg.randn([n * s * s, 9 * cin]);
+    const mb = wg.randn([9 * cin, cout]);
+    wg.realize(x, w, dy, ma, mb);
+    row(`${label}: matmul of equal FLOPs`, await time(() => ma.matmul(mb)), flops);
+    row('  forward', await time(() => wg.conv2d(x, w, { padding: 'same' })), flops);
+    row('  input gradient', await time(() => wg.conv2dTranspose(dy, w, { padding: 'same' })), flops);
+    row('  weight gradient', await time(() => wg.grad((w_) => wg.conv2d(x, w_, { padding: 'same' }).mul(dy).sum())(w)[0]), flops);
+  }
+}
+await loader.close();
