@@ -95,13 +95,11 @@ export async function load(backend: 'webgpu' | 'cpu'): Promise<Engine> {
       return prepare(workload, data);
     },
   };
-  // The CPU backend runs kernels as loops: there is nothing to dispatch.
-  if (backend === 'webgpu') {
-    engine.dispatchesOf = async (step) => {
-      wg.resetStats();
-      await step.step();
-      return wg.stats().dispatches;
-    };
-  }
+  // WebGPU counts compute dispatches; the CPU backend counts its passes (one loop or kernel each).
+  engine.dispatchesOf = async (step) => {
+    wg.resetStats();
+    await step.step();
+    return wg.stats().dispatches;
+  };
   return engine;
 }
