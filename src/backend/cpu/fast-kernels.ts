@@ -5,6 +5,8 @@
 import type { KernelDef } from '../../graph/ir';
 import type { ConvGeometry, WeightGradAttrs } from '../../ops/conv';
 import type { MatmulAttrs } from '../../ops/matmul';
+import { lstmBackwardCpu, lstmForwardCpu, type AddProduct } from '../../nn/recurrent/lstm-cpu';
+import type { SequenceAttrs } from '../../nn/recurrent/sequence-kernel';
 import { simdSupported } from './wasm/features';
 import { compileSharedKernels, instantiateKernels } from './wasm/instance';
 import { singleThread, startThreads, type KernelRunner } from './wasm/threads';
@@ -24,8 +26,17 @@ type CpuKernel = KernelDef['cpu'];
  */
 type FastKernel = (inputs: readonly Float32Array[], attrs: unknown) => Float32Array | null;
 
+/** A recurrent kernel's per-step product by the WebAssembly GEMM (float32 sums), added to the float64 accumulator. */
+function gemmProduct(k: WasmKernels): AddProduct {
+  return (acc, rows, u, m, depth, n, transU) => {
+    const p = k.matmul(rows, u, { batch: 1, m, k: depth, n, batchA: 1, batchB: 1, transA: false, transB: transU });
+    for (let i = 0; i < m * n; i++) acc[i] += p[i];
+  };
+}
+
 function fastTable(k: WasmKernels): Map<string, FastKernel> {
   const groupSide = (c: number, a: ConvGeometry) => c / a.groups >= 4;
+  const product = gemmProduct(k);
   return new Map<string, FastKernel>([
     ['matmul', ([a, b], attrs) => k.matmul(a, b, attrs as MatmulAttrs)],
     ['conv2d', ([x, w], attrs) => (groupSide((attrs as ConvGeometry).cout, attrs as ConvGeometry) ? k.conv(x, w, attrs as ConvGeometry) : null)],
@@ -34,6 +45,8 @@ function fastTable(k: WasmKernels): Map<string, FastKernel> {
     ['maxPool2d', ([x], attrs) => k.maxPool(x, attrs as PoolGeometry)],
     ['maxPool2dGrad', ([x, dy], attrs) => k.maxPoolGrad(x, dy, attrs as PoolGeometry)],
     ['avgPool2d', ([x], attrs) => k.avgPool(x, attrs as PoolGeometry)],
+    ['lstmCell', (inputs, attrs) => lstmForwardCpu(inputs, attrs as SequenceAttrs, product)],
+    ['lstmCellGrad', (inputs, attrs) => lstmBackwardCpu(inputs, attrs as SequenceAttrs, product)],
   ]);
 }
 

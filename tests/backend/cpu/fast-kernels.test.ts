@@ -1,5 +1,6 @@
 // The CPU backend's WebAssembly SIMD kernels against the plain-TypeScript reference kernels
-// (forced with usePlainKernels): matmul, conv2d forward and both gradients, pooling, on small and
+// (forced with usePlainKernels): matmul, conv2d forward and both gradients, pooling, the LSTM
+// sequence kernels (their per-step products by the GEMM), on small and
 // odd shapes — edge tiles, transposed operands, broadcast batches, strides, padding, groups —
 // and split over worker threads against one thread (useThreads).
 
@@ -7,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cpuKernel, usePlainKernels, useThreads } from '../../../src/backend/cpu/fast-kernels';
 import { CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD } from '../../../src/ops/conv';
+import { LSTM_BACKWARD, LSTM_FORWARD, lstmSequence } from '../../../src/nn/recurrent/lstm-op';
 import { MATMUL } from '../../../src/ops/matmul';
 import { AVG_POOL, MAX_POOL, MAX_POOL_GRAD } from '../../../src/ops/pool';
 import { analyticGradients, rng, uniform, type Input } from '../../autograd/gradcheck';
@@ -49,13 +51,13 @@ describe('feature detection', () => {
   test('Node has WebAssembly SIMD, and worker threads where it has several cores; the fast kernels are looked up', () => {
     expect(features.simd).toBe(true);
     expect(features.threads).toBe(availableParallelism() > 1);
-    for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, MAX_POOL, MAX_POOL_GRAD, AVG_POOL]) expect(cpuKernel(def)).not.toBe(def.cpu);
+    for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, MAX_POOL, MAX_POOL_GRAD, AVG_POOL, LSTM_FORWARD, LSTM_BACKWARD]) expect(cpuKernel(def)).not.toBe(def.cpu);
   });
 
   test('usePlainKernels(true) makes every kernel its plain-TypeScript reference, reported as no simd', async () => {
     usePlainKernels(true);
     expect((await wg.init({ backend: 'cpu' })).simd).toBe(false);
-    for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, MAX_POOL, MAX_POOL_GRAD, AVG_POOL]) expect(cpuKernel(def)).toBe(def.cpu);
+    for (const def of [MATMUL, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, MAX_POOL, MAX_POOL_GRAD, AVG_POOL, LSTM_FORWARD, LSTM_BACKWARD]) expect(cpuKernel(def)).toBe(def.cpu);
     usePlainKernels(false);
   });
 });
@@ -90,6 +92,24 @@ describe('wasm matmul equals the plain kernel, forward and backward', () => {
     const next = rng(122);
     await expectFastMatchesPlain((a, b) => a.matmul(b), [uniform(next, [601, 5]), uniform(next, [5, 9])]);
   });
+});
+
+describe('the LSTM kernels with wasm per-step products equal the plain ones, forward and backward', () => {
+  const cases: [string, number, number, number][] = [
+    ['one row, one step, one unit', 1, 1, 1],
+    ['odd sizes: 3 rows, 4 steps, 5 units', 3, 4, 5],
+    ['a product big enough for the worker threads (1.6M multiply-adds a step): 16 rows, 2 steps, 160 units', 16, 2, 160],
+  ];
+  cases.forEach(([name, b, t, h], c) =>
+    test(name, async () => {
+      const next = rng(130 + c);
+      // The h and c slots of the cache: the outputs that carry gradient back into all four inputs.
+      const states = (xw: Tensor, u: Tensor, h0: Tensor, c0: Tensor) => lstmSequence(xw, u, h0, c0).slice([0, 0, 0, 0], [b, t, 2, h]);
+      // The recurrent kernel at a layer's initial scale (±1/√h): wider, the gates saturate and float32 sums drift past the tolerance.
+      const u = uniform(next, [h, 4 * h], { lo: -1 / Math.sqrt(h), hi: 1 / Math.sqrt(h) });
+      await expectFastMatchesPlain(states, [uniform(next, [b, t, 4 * h]), u, uniform(next, [b, h]), uniform(next, [b, h])]);
+    }),
+  );
 });
 
 describe('wasm conv2d equals the plain kernels, forward and both gradients', () => {
