@@ -2,22 +2,9 @@
 // GPU): the DESIGN.md workload conv2d batch 32, 32×32×16 → 32, 3×3 same, its two gradient
 // kernels, and the 2×2 max pool of its output. `node bench/conv-node.mjs`. Timings only.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
+import { loadInNode } from './node-loader.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(icd)) process.env.VK_ICD_FILENAMES = icd;
-
-const loader = await createServer({
-  root,
-  configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-  logLevel: 'error',
-  server: { middlewareMode: true, hmr: false, watch: null },
-  appType: 'custom',
-});
-const wg = await loader.ssrLoadModule('/src/node.ts');
+const { loader, wg } = await loadInNode();
 await wg.init({ backend: process.argv[2] === 'cpu' ? 'cpu' : 'webgpu' });
 
 /** Fastest and median ms of `runs` realizations of `build()`, read back through one element. */

@@ -3,21 +3,9 @@
 // variant and the convolutions of W3/W4/W5 against a matmul of equal FLOPs. Timings only.
 // `node bench/kernels-node.mjs`; GFLOP/s per CPU-second too, steadier on a shared machine.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
+import { loadInNode } from './node-loader.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
-if (!process.env.VK_ICD_FILENAMES && existsSync(icd)) process.env.VK_ICD_FILENAMES = icd;
-const loader = await createServer({
-  root,
-  configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-  logLevel: 'error',
-  server: { middlewareMode: true, hmr: false, watch: null },
-  appType: 'custom',
-});
-const wg = await loader.ssrLoadModule('/src/node.ts');
+const { loader, wg } = await loadInNode();
 const { matmulCalibration, matmulLaunch, MATMUL_VARIANTS } = await loader.ssrLoadModule('/src/ops/matmul.ts');
 const { timeLaunches } = await loader.ssrLoadModule('/src/backend/webgpu/time-launch.ts');
 const { gpuTarget } = await loader.ssrLoadModule('/src/backend/webgpu/lower.ts');

@@ -2,19 +2,9 @@
 // and median step (wall and process CPU time, steadier on a shared machine), dispatches, pipelines
 // and bytes uploaded per step. `node bench/step-node.mjs [W2,W3,W6] [quick]`. Timings only.
 
-import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
+import { loadInNode } from './node-loader.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const loader = await createServer({
-  root,
-  configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-  logLevel: 'error',
-  server: { middlewareMode: true, hmr: false, ws: false, watch: null },
-  appType: 'custom',
-});
-// The Node entry first: it gives the shared device module Dawn, which the engine's import then uses.
-const wg = await loader.ssrLoadModule('/src/node.ts');
+const { loader, wg } = await loadInNode();
 const { load } = await loader.ssrLoadModule('/bench/engines/webgrad.ts');
 const { workloadsOf, workloadData } = await loader.ssrLoadModule('/bench/workloads.ts');
 
