@@ -40,6 +40,12 @@ function datasetFolders(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation (COOP/COEP) for every page the dev server and `vite preview` serve, so
+ * pages get SharedArrayBuffer and the CPU backend's WebAssembly kernels run on worker threads.
+ */
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   plugins: [datasetFolders()],
   resolve: {
@@ -55,7 +61,9 @@ export default defineConfig({
   server: {
     host: 'localhost',
     port: 5173,
+    headers: isolation,
   },
+  preview: { headers: isolation },
   build: {
     target: 'es2022',
     outDir: 'dist',

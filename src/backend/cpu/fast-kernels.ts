@@ -57,8 +57,8 @@ let pooled: KernelRunner | null = null;
 let threadsOn = true;
 
 /**
- * Worker threads where they can serve a synchronous `execute` (Node, several cores: this thread
- * waits on them with Atomics.wait), else — or if they fail to start — this thread alone.
+ * Worker threads where they can serve a synchronous `execute` (several cores and shared memory:
+ * Node, or a cross-origin isolated page), else — or if they fail to start — this thread alone.
  */
 async function instantiate(): Promise<WasmKernels> {
   const started = await startThreads(compileSharedKernels).catch(() => null);
@@ -89,8 +89,8 @@ export async function loadFastKernels(): Promise<CpuFeatures> {
 }
 
 /**
- * The features in use now. Threads: Node only — a browser's main thread may not Atomics.wait,
- * and `execute` is synchronous, so there the kernels run on the calling thread.
+ * The features in use now. Threads: Node, or a cross-origin isolated page or worker (where
+ * SharedArrayBuffer exists); elsewhere the kernels run on the calling thread.
  */
 export function cpuFeatures(): CpuFeatures {
   const simd = table !== null && !plainOnly;
