@@ -5,6 +5,7 @@
 
 import { useThreads } from '../../src/backend/cpu/fast-kernels';
 import { assert, fill, type Check, type Tensor, type Wg } from './checks/compare';
+import type { ThreadWorkerReport } from './thread-worker';
 
 /** `f`'s value and the gradients of its sum on the cpu backend, with threads on or off. */
 async function valueAndGrads(wg: Wg, threads: boolean, f: (w: Wg, ...xs: Tensor[]) => Tensor, inputs: (w: Wg) => Tensor[]): Promise<Float32Array[]> {
@@ -48,5 +49,20 @@ export const threadChecks: Check[] = [
   {
     name: 'threads: conv2d 16 → 32 channels on 2×17×15 images and both gradients equal one thread bit for bit',
     run: (wg) => threadsEqualOne(wg, (w, x, k) => w.conv2d(x!, k!, { padding: 'same' }), (w) => [fill(w, [2, 17, 15, 16], 502), fill(w, [3, 3, 16, 32], 503)]),
+  },
+  {
+    name: 'threads: inside a Worker (the caller in Atomics.wait) init reports threads and a threaded matmul equals one thread',
+    run: async () => {
+      const worker = new Worker(new URL('./thread-worker.ts', import.meta.url), { type: 'module' });
+      const report = await new Promise<ThreadWorkerReport | { error: string }>((resolve, reject) => {
+        worker.onmessage = (e: MessageEvent<ThreadWorkerReport | { error: string }>) => resolve(e.data);
+        worker.onerror = (e) => reject(new Error(`the worker failed: ${e.message}`));
+        worker.postMessage('run');
+      }).finally(() => worker.terminate());
+      if ('error' in report) throw new Error(`in the worker: ${report.error}`);
+      assert(report.threads, 'init in the worker reported threads: false');
+      const diff = report.threaded.findIndex((x, j) => !Object.is(x, report.one[j]));
+      assert(report.threaded.length === 130 * 100 && diff < 0, `threaded ${report.threaded[diff]} but one thread ${report.one[diff]} at ${diff}`);
+    },
   },
 ];
