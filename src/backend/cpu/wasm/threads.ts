@@ -30,6 +30,9 @@ const CONTROL_INTS = 48;
 /** How long a job may wait for every worker to take it before the caller gives up, loudly. */
 const TAKE_TIMEOUT_MS = 2000;
 
+/** How long init waits for a Web Worker's 'ready' before running on this thread alone. */
+const START_TIMEOUT_MS = 10_000;
+
 /**
  * The worker's loop, given `module, memory, control, id, threads, kernels` and `post`: wait for
  * a new generation, count itself in `taken`, take thread `id`'s share of the range, run it,
@@ -127,8 +130,9 @@ function webPlatform(): Platform | null {
     start: (data) =>
       new Promise((resolve, reject) => {
         const w = new Worker(url);
-        w.onmessage = () => resolve();
-        w.onerror = (e) => reject(new Error(`webgrad wasm kernels: a worker failed to start: ${e.message}`));
+        const late = setTimeout(() => reject(new WebgradError(`webgrad wasm kernels: a worker did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+        w.onmessage = () => resolve(clearTimeout(late));
+        w.onerror = (e) => reject(new WebgradError(`webgrad wasm kernels: a worker failed to start: ${e.message}`));
         w.postMessage(data);
       }),
   };
