@@ -27,8 +27,11 @@ const RANGE_KERNELS: readonly RangeKernel[] = ['matmulPanels', 'convForwardBlock
 const SLOT = { generation: 0, pending: 1, fn: 2, total: 3, scratch: 4, scratchBytes: 5, argCount: 6, hasGeometry: 7, failed: 8, taken: 9, args: 16, geometry: 32 } as const;
 const CONTROL_INTS = 48;
 
-/** How long a job may wait for every worker to take it before the caller gives up, loudly. */
-const TAKE_TIMEOUT_MS = 2000;
+/**
+ * How long a job may wait for every worker to take it before the caller gives up, loudly: long
+ * enough for a worker descheduled on a loaded machine (seconds, in a busy test run).
+ */
+const TAKE_TIMEOUT_MS = 10_000;
 
 /** How long init waits for a Web Worker's 'ready' before running on this thread alone. */
 const START_TIMEOUT_MS = 10_000;
