@@ -8,5 +8,7 @@ const mode = process.argv[3] ?? 'full';
 const extra = Object.fromEntries(process.argv.slice(4).map((a) => a.split('=')));
 const run = await runPage(`bench/compile-probe.html?${new URLSearchParams({ only, mode, ...extra })}`, 1_800_000);
 console.log(JSON.stringify(run.results, null, 2));
-if (run.errors.length) console.log(`page errors:\n  ${run.errors.join('\n  ')}`);
-process.exit(0);
+if (run.errors.length) {
+  console.log(`page errors:\n  ${run.errors.join('\n  ')}`);
+  process.exitCode = 1;
+}
