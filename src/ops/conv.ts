@@ -8,10 +8,11 @@ import transposeWgsl from '../../shaders/conv2d_transpose.wgsl?raw';
 import weightGradWgsl from '../../shaders/conv2d_weight_grad.wgsl?raw';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
 import { gridFor } from '../graph/launch';
-import { LazyNode, type KernelDef } from '../graph/ir';
+import { LazyNode, type GpuTarget, type KernelDef } from '../graph/ir';
 import { checkSize, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
+import { CONV_WIDE_TILES, convForwardWide, convInputGradWide, convWeightGradWide, type ConvWideTile } from './conv-wide';
 import { fullNode, kernelNode, reshapeNode } from './node-builders';
 import { checkOptions, type OptionSpec } from './options';
 import { intPair, paddingPair, samePadding, type AxisPadding, type WindowGeometry } from './window';
@@ -81,16 +82,63 @@ function launch(code: string, entryPoint: string, threads: number, constants: Re
 
 const tiles4 = (v: number) => Math.ceil(v / 4);
 
+/**
+ * The kernels of each convolution family: `direct` (the hand-written 4×4 / 4×8 / 4×16 tiles of
+ * the shader) or a wide tile of conv-wide.ts. Tests force each with `forceKernelVariant`.
+ */
+export const CONV_VARIANTS = ['direct', ...(Object.keys(CONV_WIDE_TILES) as ConvWideTile[])] as const;
+export type ConvVariant = (typeof CONV_VARIANTS)[number];
+
+/** Kernel families, as `forceKernelVariant` and calibration name them. */
+export const CONV_FAMILIES = { forward: 'conv2d', inputGrad: 'conv2dInputGrad', weightGrad: 'conv2dWeightGrad' } as const;
+type ConvFamily = (typeof CONV_FAMILIES)[keyof typeof CONV_FAMILIES];
+
+/** Multiply-adds from which a convolution is 'large': worth a wide tile's longer compile. */
+const LARGE_CONV = 2 ** 25;
+
+/** The shape class of a geometry (the same for its three kernels): by its multiply-adds. */
+export function convClass(a: ConvGeometry): 'small' | 'large' {
+  return a.n * a.oh * a.ow * a.cout * a.kh * a.kw * (a.cin / a.groups) >= LARGE_CONV ? 'large' : 'small';
+}
+
+/**
+ * Before calibration: on SwiftShader (no workgroup-memory tiles) large convs take wide tiles —
+ * 32×16 for the forward and input gradient, 16×32 for the weight gradient, the fastest of the
+ * three measured at the W3–W5 shapes there; small ones the direct kernels (they compile in a
+ * fraction of the time), as do all convs elsewhere.
+ */
+function defaultVariant(family: ConvFamily, a: ConvGeometry, target: GpuTarget): ConvVariant {
+  if (target.sharedMemoryTiles || convClass(a) === 'small') return 'direct';
+  return family === CONV_FAMILIES.weightGrad ? 'wide16x32' : 'wide32x16';
+}
+
+/**
+ * The wide tile for kernel `family` of geometry `a`, whose reduction runs over `kChannels` and
+ * whose columns are `colChannels` channels per group, or undefined for the direct kernels: the
+ * forced or measured variant, else the default, where the tile divides those channels.
+ */
+function wideTile(family: ConvFamily, a: ConvGeometry, target: GpuTarget, kChannels: number, colChannels: number): ConvWideTile | undefined {
+  const v = (target.variant(family, convClass(a)) as ConvVariant | undefined) ?? defaultVariant(family, a, target);
+  if (v === 'direct' || kChannels % 4 !== 0 || colChannels % CONV_WIDE_TILES[v][1] !== 0) return undefined;
+  return v;
+}
+
 export const CONV2D: KernelDef<ConvGeometry> = {
   name: 'conv2d',
   epilogue: true,
   cpu: ([x, w], node) => convCpu(x as Float32Array, w as Float32Array, node.op.attrs),
-  gpu(node) {
+  gpu(node, target) {
     const a = node.op.attrs;
     const c = geometryConstants(a);
     if (a.cin === a.groups && a.groups > 1) return launch(conv2dWgsl, 'depthwise', a.n * a.oh * a.ow * a.cout, c);
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
-    const pixelTiles = tiles4(a.n * a.oh * a.ow);
+    const pixels = a.n * a.oh * a.ow;
+    const wide = wideTile(CONV_FAMILIES.forward, a, target, cinG, coutG);
+    if (wide) {
+      const [rows, cols] = CONV_WIDE_TILES[wide];
+      return launch(conv2dWgsl + convForwardWide(rows, cols), 'main_wide', Math.ceil(pixels / rows) * a.groups * (coutG / cols), c);
+    }
+    const pixelTiles = tiles4(pixels);
     if (cinG % 4 === 0 && coutG % 8 === 0) return launch(conv2dWgsl, 'main_vec4x8', pixelTiles * a.groups * (coutG / 8), c);
     if (coutG % 16 === 0) return launch(conv2dWgsl, 'main_x16', pixelTiles * a.groups * (coutG / 16), c);
     return launch(conv2dWgsl, 'main', pixelTiles * a.groups * tiles4(coutG), c);
@@ -100,10 +148,16 @@ export const CONV2D: KernelDef<ConvGeometry> = {
 export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
   name: 'conv2dTranspose',
   cpu: ([dy, w], node) => convInputGradCpu(dy as Float32Array, w as Float32Array, node.op.attrs),
-  gpu(node) {
+  gpu(node, target) {
     const a = node.op.attrs;
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
-    const pixelTiles = tiles4(a.n * a.h * a.w);
+    const pixels = a.n * a.h * a.w;
+    const wide = wideTile(CONV_FAMILIES.inputGrad, a, target, coutG, cinG);
+    if (wide) {
+      const [rows, cols] = CONV_WIDE_TILES[wide];
+      return launch(transposeWgsl + convInputGradWide(rows, cols), 'main_wide', Math.ceil(pixels / rows) * a.groups * (cinG / cols), geometryConstants(a));
+    }
+    const pixelTiles = tiles4(pixels);
     if (cinG % 8 === 0 && coutG % 4 === 0) return launch(transposeWgsl, 'main_vec4x8', pixelTiles * a.groups * (cinG / 8), geometryConstants(a));
     return launch(transposeWgsl, coutG % 4 === 0 ? 'main_vec4' : 'main', pixelTiles * a.groups * tiles4(cinG), geometryConstants(a));
   },
@@ -112,12 +166,18 @@ export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
 export const CONV2D_WEIGHT_GRAD: KernelDef<WeightGradAttrs> = {
   name: 'conv2dWeightGrad',
   cpu: ([x, dy], node) => convWeightGradCpu(x as Float32Array, dy as Float32Array, node.op.attrs),
-  gpu(node) {
+  gpu(node, target) {
     const a = node.op.attrs;
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const constants = { ...geometryConstants(a), SPLIT: a.split, CHUNK: a.chunk };
-    const rowTiles = tiles4(a.kh * a.kw * cinG);
-    if (cinG % 8 === 0 && coutG % 8 === 0) return launch(weightGradWgsl, 'main_vec8', a.split * ((a.kh * a.kw * cinG) / 8) * a.groups * (coutG / 8), constants);
+    const rowCount = a.kh * a.kw * cinG;
+    const wide = wideTile(CONV_FAMILIES.weightGrad, a, target, cinG, coutG);
+    if (wide) {
+      const [rows, cols] = CONV_WIDE_TILES[wide];
+      return launch(weightGradWgsl + convWeightGradWide(rows, cols, cinG % rows === 0), 'main_wide', a.split * Math.ceil(rowCount / rows) * a.groups * (coutG / cols), constants);
+    }
+    const rowTiles = tiles4(rowCount);
+    if (cinG % 8 === 0 && coutG % 8 === 0) return launch(weightGradWgsl, 'main_vec8', a.split * (rowCount / 8) * a.groups * (coutG / 8), constants);
     if (coutG % 16 === 0) return launch(weightGradWgsl, 'main_x16', a.split * rowTiles * a.groups * (coutG / 16), constants);
     return launch(weightGradWgsl, 'main', a.split * rowTiles * a.groups * tiles4(coutG), constants);
   },
@@ -154,9 +214,10 @@ function convInputGrad(dy: Tensor, w: Tensor, a: ConvGeometry): Tensor {
 function convWeightGrad(x: Tensor, dy: Tensor, a: ConvGeometry): Tensor {
   const pixels = a.n * a.oh * a.ow;
   const rows = a.kh * a.kw * (a.cin / a.groups);
-  const tiles = tiles4(rows) * a.groups * tiles4(a.cout / a.groups);
-  // Enough invocations to fill a GPU, but chunks long enough to amortize the final sum.
-  const split = Math.max(1, Math.min(Math.ceil(pixels / 256), Math.ceil(4096 / tiles)));
+  // Enough invocations of 16×32 tiles to fill a GPU (or SwiftShader's threads, with 8
+  // workgroups), but chunks long enough to amortize the final sum.
+  const tiles = Math.ceil(rows / 16) * a.groups * Math.ceil(a.cout / a.groups / 32);
+  const split = Math.max(1, Math.min(Math.ceil(pixels / 256), Math.ceil(512 / tiles)));
   const chunk = Math.ceil(pixels / split);
   const attrs: WeightGradAttrs = { ...a, split: Math.ceil(pixels / chunk), chunk };
   const partial = kernelNode(CONV2D_WEIGHT_GRAD, attrs, [x.node, dy.node], [attrs.split, rows, a.cout], 'float32');

@@ -1,0 +1,64 @@
+// Every convolution kernel variant (the direct tiles and each wide tile of src/ops/conv-wide.ts)
+// forced through forceKernelVariant: forward, input and weight gradients on WebGPU equal the CPU
+// backend over stride, padding, dilation, groups, ragged pixel tiles and split reductions.
+
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { forceKernelVariant } from '../../src/backend/webgpu/calibrate';
+import { gpuTarget } from '../../src/backend/webgpu/lower';
+import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, convClass } from '../../src/ops/conv';
+import { checkGpuMatchesCpu, rng, uniform } from '../autograd/gradcheck';
+import { checkBoth, expectNoGpuErrors, initBoth, wg } from '../helpers';
+import type { Conv2dOptions } from '../../src/node';
+
+beforeAll(initBoth);
+afterEach(expectNoGpuErrors);
+
+function force(variant: string | undefined): void {
+  for (const family of Object.values(CONV_FAMILIES)) forceKernelVariant(family, variant);
+}
+
+describe('conv kernel variants on WebGPU equal the CPU, forward and backward', () => {
+  // [name, x shape, w shape, options]. The first runs all three kernels of every wide tile (its
+  // tiles divide 32 channels) and the weight gradient on one tap per tile; the second the
+  // forward and the weight gradient whose row groups span taps (8 channels per group).
+  const cases: [string, number[], number[], Conv2dOptions][] = [
+    ['stride [2,1], dilation [1,2], same, ragged pixel tiles', [1, 7, 6, 32], [3, 3, 32, 32], { stride: [2, 1], dilation: [1, 2], padding: 'same' }],
+    ['2 groups of 8 → 32 channels, explicit padding', [1, 5, 9, 16], [3, 2, 8, 64], { groups: 2, padding: [1, 2] }],
+  ];
+  CONV_VARIANTS.forEach((variant, v) =>
+    cases.forEach(([name, xs, ws, opts], k) =>
+      test(`${variant}: ${name}`, async () => {
+        // A batch per variant, so no plan compiled for another variant is reused.
+        const xShape = [xs[0] + v, ...xs.slice(1)];
+        const next = rng(1000 + 10 * v + k);
+        const [x, w] = [uniform(next, xShape), uniform(next, ws)];
+        force(variant);
+        try {
+          // The gradients of a weighted sum never run the forward kernel: it is checked on its own.
+          await checkBoth(() => wg.conv2d(wg.tensor(x.values, { shape: x.shape }), wg.tensor(w.values, { shape: w.shape }), opts), undefined, { rtol: 1e-4, atol: 1e-4 });
+          await checkGpuMatchesCpu((a, b) => wg.conv2d(a, b, opts), [x, w]);
+        } finally {
+          force(undefined);
+          await wg.init({ backend: 'webgpu' });
+        }
+        // Compiling the unrolled wide tiles takes SwiftShader tens of seconds on a busy machine.
+      }, 180_000),
+    ),
+  );
+
+  test('SwiftShader takes wide tiles for large convs whose channels they divide, else the direct kernels', () => {
+    const large = { n: 32, h: 32, w: 32, cin: 16, oh: 32, ow: 32, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
+    const entry = (attrs: Partial<typeof large>) => CONV2D.gpu({ op: { attrs: { ...large, ...attrs } } } as Parameters<typeof CONV2D.gpu>[0], gpuTarget('swiftshader')).entryPoint;
+    expect(convClass(large)).toBe('large');
+    expect(entry({})).toBe('main_wide');
+    expect(entry({ n: 1 })).toBe('main_vec4x8');
+    expect(entry({ cin: 3 })).toBe('main_x16');
+    expect(entry({ cout: 24 })).toBe('main_vec4x8');
+    force('direct');
+    try {
+      expect(entry({})).toBe('main_vec4x8');
+    } finally {
+      force(undefined);
+    }
+  });
+});
