@@ -113,14 +113,13 @@ function defaultVariant(family: ConvFamily, a: ConvGeometry, target: GpuTarget):
 }
 
 /**
- * The wide tile for kernel `family` of geometry `a`, whose reduction runs over `kChannels` and
- * whose columns are `colChannels` channels per group, or undefined for the direct kernels: the
- * forced or measured variant, else the default, where the tile divides those channels.
+ * The wide tile for kernel `family` of geometry `a` whose columns are `colChannels` channels per
+ * group, or undefined for the direct kernels: the forced or measured variant, else the default,
+ * where the tile divides those channels.
  */
-function wideTile(family: ConvFamily, a: ConvGeometry, target: GpuTarget, kChannels: number, colChannels: number): ConvWideTile | undefined {
+function wideTile(family: ConvFamily, a: ConvGeometry, target: GpuTarget, colChannels: number): ConvWideTile | undefined {
   const v = (target.variant(family, convClass(a)) as ConvVariant | undefined) ?? defaultVariant(family, a, target);
-  if (v === 'direct' || kChannels % 4 !== 0 || colChannels % CONV_WIDE_TILES[v][1] !== 0) return undefined;
-  return v;
+  return v !== 'direct' && colChannels % CONV_WIDE_TILES[v][1] === 0 ? v : undefined;
 }
 
 export const CONV2D: KernelDef<ConvGeometry> = {
@@ -133,10 +132,10 @@ export const CONV2D: KernelDef<ConvGeometry> = {
     if (a.cin === a.groups && a.groups > 1) return launch(conv2dWgsl, 'depthwise', a.n * a.oh * a.ow * a.cout, c);
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const pixels = a.n * a.oh * a.ow;
-    const wide = wideTile(CONV_FAMILIES.forward, a, target, cinG, coutG);
+    const wide = wideTile(CONV_FAMILIES.forward, a, target, coutG);
     if (wide) {
       const [rows, cols] = CONV_WIDE_TILES[wide];
-      return launch(conv2dWgsl + convForwardWide(rows, cols), 'main_wide', Math.ceil(pixels / rows) * a.groups * (coutG / cols), c);
+      return launch(conv2dWgsl + convForwardWide(rows, cols, cinG % 4 === 0), 'main_wide', Math.ceil(pixels / rows) * a.groups * (coutG / cols), c);
     }
     const pixelTiles = tiles4(pixels);
     if (cinG % 4 === 0 && coutG % 8 === 0) return launch(conv2dWgsl, 'main_vec4x8', pixelTiles * a.groups * (coutG / 8), c);
@@ -152,7 +151,7 @@ export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
     const a = node.op.attrs;
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const pixels = a.n * a.h * a.w;
-    const wide = wideTile(CONV_FAMILIES.inputGrad, a, target, coutG, cinG);
+    const wide = coutG % 4 === 0 ? wideTile(CONV_FAMILIES.inputGrad, a, target, cinG) : undefined;
     if (wide) {
       const [rows, cols] = CONV_WIDE_TILES[wide];
       return launch(transposeWgsl + convInputGradWide(rows, cols), 'main_wide', Math.ceil(pixels / rows) * a.groups * (cinG / cols), geometryConstants(a));
@@ -171,7 +170,7 @@ export const CONV2D_WEIGHT_GRAD: KernelDef<WeightGradAttrs> = {
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const constants = { ...geometryConstants(a), SPLIT: a.split, CHUNK: a.chunk };
     const rowCount = a.kh * a.kw * cinG;
-    const wide = wideTile(CONV_FAMILIES.weightGrad, a, target, cinG, coutG);
+    const wide = cinG % 4 === 0 ? wideTile(CONV_FAMILIES.weightGrad, a, target, coutG) : undefined;
     if (wide) {
       const [rows, cols] = CONV_WIDE_TILES[wide];
       return launch(weightGradWgsl + convWeightGradWide(rows, cols, cinG % rows === 0), 'main_wide', a.split * Math.ceil(rowCount / rows) * a.groups * (coutG / cols), constants);
@@ -210,16 +209,22 @@ function convInputGrad(dy: Tensor, w: Tensor, a: ConvGeometry): Tensor {
   return makeTensor(node, [dy, w], (g) => [convForward(g, w, a), convWeightGrad(g, dy, a)]);
 }
 
-/** dW of the forward conv `a` for input `x` and output gradient `dy`. */
-function convWeightGrad(x: Tensor, dy: Tensor, a: ConvGeometry): Tensor {
+/**
+ * The weight gradient's split of its pixel reduction: enough invocations of 16×32 tiles to fill
+ * a GPU (or SwiftShader's threads, with 8 workgroups), chunks long enough to amortize the sum.
+ */
+export function weightGradAttrs(a: ConvGeometry): WeightGradAttrs {
   const pixels = a.n * a.oh * a.ow;
-  const rows = a.kh * a.kw * (a.cin / a.groups);
-  // Enough invocations of 16×32 tiles to fill a GPU (or SwiftShader's threads, with 8
-  // workgroups), but chunks long enough to amortize the final sum.
-  const tiles = Math.ceil(rows / 16) * a.groups * Math.ceil(a.cout / a.groups / 32);
+  const tiles = Math.ceil((a.kh * a.kw * (a.cin / a.groups)) / 16) * a.groups * Math.ceil(a.cout / a.groups / 32);
   const split = Math.max(1, Math.min(Math.ceil(pixels / 256), Math.ceil(512 / tiles)));
   const chunk = Math.ceil(pixels / split);
-  const attrs: WeightGradAttrs = { ...a, split: Math.ceil(pixels / chunk), chunk };
+  return { ...a, split: Math.ceil(pixels / chunk), chunk };
+}
+
+/** dW of the forward conv `a` for input `x` and output gradient `dy`. */
+function convWeightGrad(x: Tensor, dy: Tensor, a: ConvGeometry): Tensor {
+  const rows = a.kh * a.kw * (a.cin / a.groups);
+  const attrs = weightGradAttrs(a);
   const partial = kernelNode(CONV2D_WEIGHT_GRAD, attrs, [x.node, dy.node], [attrs.split, rows, a.cout], 'float32');
   const summed = attrs.split === 1 ? partial : new LazyNode({ kind: 'reduce', reduce: 'sum', axes: [0] }, [partial], [1, rows, a.cout], 'float32');
   const node = reshapeNode(summed, [a.kh, a.kw, a.cin / a.groups, a.cout]);

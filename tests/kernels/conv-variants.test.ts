@@ -3,9 +3,11 @@
 // backend over stride, padding, dilation, groups, ragged pixel tiles and split reductions.
 
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { forceKernelVariant } from '../../src/backend/webgpu/calibrate';
+import { calibrate, forceKernelVariant } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
 import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, convClass } from '../../src/ops/conv';
+import { convCalibration } from '../../src/ops/conv-calibration';
+import { webgpuBackend } from '../../src/runtime';
 import { checkGpuMatchesCpu, rng, uniform } from '../autograd/gradcheck';
 import { checkBoth, expectNoGpuErrors, initBoth, wg } from '../helpers';
 import type { Conv2dOptions } from '../../src/node';
@@ -20,10 +22,12 @@ function force(variant: string | undefined): void {
 describe('conv kernel variants on WebGPU equal the CPU, forward and backward', () => {
   // [name, x shape, w shape, options]. The first runs all three kernels of every wide tile (its
   // tiles divide 32 channels) and the weight gradient on one tap per tile; the second the
-  // forward and the weight gradient whose row groups span taps (8 channels per group).
+  // forward and the weight gradient whose row groups span taps (8 channels per group); the
+  // third the forward reading input channels one at a time.
   const cases: [string, number[], number[], Conv2dOptions][] = [
     ['stride [2,1], dilation [1,2], same, ragged pixel tiles', [1, 7, 6, 32], [3, 3, 32, 32], { stride: [2, 1], dilation: [1, 2], padding: 'same' }],
     ['2 groups of 8 → 32 channels, explicit padding', [1, 5, 9, 16], [3, 2, 8, 64], { groups: 2, padding: [1, 2] }],
+    ['a first layer: 3 → 32 channels one at a time, stride 2', [1, 9, 7, 3], [3, 3, 3, 32], { stride: 2, padding: 'same' }],
   ];
   CONV_VARIANTS.forEach((variant, v) =>
     cases.forEach(([name, xs, ws, opts], k) =>
@@ -52,6 +56,7 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
     expect(convClass(large)).toBe('large');
     expect(entry({})).toBe('main_wide');
     expect(entry({ n: 1 })).toBe('main_vec4x8');
+    expect(entry({ cin: 3, n: 64 })).toBe('main_wide');
     expect(entry({ cin: 3 })).toBe('main_x16');
     expect(entry({ cout: 24 })).toBe('main_vec4x8');
     force('direct');
@@ -61,4 +66,21 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
       force(undefined);
     }
   });
+});
+
+describe('conv calibration', () => {
+  test('offers every variant of each family on a large probe, and records the faster of two it times', async () => {
+    const families = convCalibration(gpuTarget('swiftshader'));
+    expect(families.map((f) => f.family)).toEqual(Object.values(CONV_FAMILIES));
+    for (const f of families) {
+      expect(f.classes.map((c) => c.shapeClass)).toEqual(['large']);
+      const entries = f.classes[0].candidates.map((c) => [c.variant, c.launch.entryPoint.startsWith('main_wide'), /^\s*\/\/!INCLUDE/m.test(c.launch.code)]);
+      expect(entries).toEqual(CONV_VARIANTS.map((v) => [v, v !== 'direct', false]));
+    }
+    // Timing the weight gradient's direct kernel against one wide tile (compiling all takes minutes).
+    const dw = families[2];
+    const pair = { family: dw.family, classes: [{ shapeClass: 'large', candidates: dw.classes[0].candidates.filter((c) => c.variant !== 'wide32x16') }] };
+    const choices = await calibrate(webgpuBackend()!.device, 'conv-test-adapter', [pair]);
+    expect(['direct', 'wide16x32']).toContain(choices['conv2dWeightGrad/large']);
+  }, 180_000);
 });
