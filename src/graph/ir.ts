@@ -160,6 +160,12 @@ export interface GpuLaunch {
   readonly entryPoint: string;
   readonly constants?: Readonly<Record<string, number>>;
   readonly workgroups: readonly [number, number, number];
+  /**
+   * Sizes read at run time instead of compiled in, so launches of different sizes share one
+   * pipeline: the u32 words of the shader's `@group(3) @binding(0) var<uniform> wg_dims` struct,
+   * in field order, written once when a plan is built (nothing is uploaded per run).
+   */
+  readonly dims?: readonly number[];
 }
 
 /** What a kernel's GPU lowering may ask about the device it runs on (to pick a variant). */

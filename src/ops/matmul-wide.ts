@@ -22,10 +22,13 @@ export function wideTileEntry(rows: number, cols: number): string {
     'fn main_wide(@builtin(global_invocation_id) gid: vec3u) {',
     `  let r0 = gid.y * ${rows}u;`,
     `  let c0 = gid.x * ${cols}u;`,
+    '  let M = wg_dims.M;',
+    '  let K = wg_dims.K;',
+    '  let N = wg_dims.N;',
     '  if (r0 >= M || c0 >= N) { return; }',
     '  let p = gid.z;',
-    '  let aBase = (p % BATCH_A) * M * K;',
-    '  let bBase = (p % BATCH_B) * K * N;',
+    '  let aBase = (p % wg_dims.BATCH_A) * M * K;',
+    '  let bBase = (p % wg_dims.BATCH_B) * K * N;',
     '  // Rows past M read row M - 1 and columns past N read past the row; neither is stored.',
   ];
   for (let i = 0; i < rb; i++) lines.push(`  let ia${i} = (vec4<u32>(aBase) + min(vec4<u32>(r0 + ${4 * i}u) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(M - 1u)) * K) >> vec4<u32>(2u);`);

@@ -8,6 +8,7 @@ import { uncapturedErrors } from '../../src/backend/webgpu/device';
 import { matmulClass, matmulCpu, matmulLaunch, MATMUL_VARIANTS, type MatmulAttrs, type MatmulVariant } from '../../src/ops/matmul';
 import { calibrate, forceKernelVariant } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
+import { autoLayoutGroups } from '../../src/backend/webgpu/time-launch';
 import { webgpuBackend } from '../../src/runtime';
 import { values } from '../arrays';
 
@@ -144,7 +145,8 @@ async function runLaunch(attrs: MatmulAttrs, a: Float32Array, b: Float32Array, a
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+  const { groups, owned } = autoLayoutGroups(device, pipeline, launch, buffers);
+  groups.forEach((group, i) => pass.setBindGroup(i, group));
   pass.dispatchWorkgroups(...launch.workgroups);
   pass.end();
   encoder.copyBufferToBuffer(buffers[2], 0, staging, 0, outSize * 4);
@@ -152,7 +154,7 @@ async function runLaunch(attrs: MatmulAttrs, a: Float32Array, b: Float32Array, a
   await staging.mapAsync(GPUMapMode.READ);
   const out = new Float32Array(staging.getMappedRange().slice(0));
   staging.unmap();
-  for (const buf of [...buffers, staging]) buf.destroy();
+  for (const buf of [...buffers, ...owned, staging]) buf.destroy();
   return { entry: launch.entryPoint, out };
 }
 

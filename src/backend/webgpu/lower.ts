@@ -8,13 +8,15 @@ import type { GpuTarget, LazyNode } from '../../graph/ir';
 import type { Kernel } from '../../graph/schedule';
 import { chosenVariant, type Choices } from './calibrate';
 
-/** A kernel ready to encode: its final WGSL, entry point, constants, grid, cache key and scalar block. */
+/** A kernel ready to encode: its final WGSL, entry point, constants, grid, dims, cache key and scalar block. */
 export interface Launch {
   readonly pipelineKey: string;
   readonly code: string;
   readonly entryPoint: string;
   readonly constants?: Readonly<Record<string, number>>;
   readonly workgroups: readonly [number, number, number];
+  /** The sizes the kernel reads at run time (GpuLaunch.dims); not part of the pipeline key. */
+  readonly dims?: readonly number[];
   /** The nodes whose runtime scalars fill the kernel's block (group 1), in slot order; empty: no block. */
   readonly scalars: readonly LazyNode[];
 }

@@ -1,8 +1,11 @@
 // Timing of hand-written kernel launches on a device, outside any plan: each candidate runs on
-// zero-filled scratch buffers of the sizes its bindings need, and the fastest of a few runs
-// (wall clock to `onSubmittedWorkDone`) is its time. Used by calibration and benchmarks.
+// zero-filled scratch buffers of the sizes its bindings need (and its dims, when it reads its sizes
+// at run time), and the fastest of a few runs (wall clock to `onSubmittedWorkDone`) is its time.
+// Used by calibration and benchmarks.
 
 import type { GpuLaunch } from '../../graph/ir';
+import { dimsBytes } from './bindings';
+import { STORAGE_USAGE, UNIFORM_USAGE } from './buffer-pool';
 
 /** A launch with the byte sizes of its group-0 bindings, in binding order. */
 export interface TimedLaunch {
@@ -16,6 +19,29 @@ async function pipelineOf(device: GPUDevice, l: GpuLaunch): Promise<GPUComputePi
   return device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: l.entryPoint, constants: l.constants } });
 }
 
+/** A uniform buffer holding `words` (a launch's dims). */
+function dimsBuffer(device: GPUDevice, words: readonly number[]): GPUBuffer {
+  const data = new Uint32Array(dimsBytes(words.length) / 4);
+  data.set(words);
+  const buffer = device.createBuffer({ size: data.byteLength, usage: UNIFORM_USAGE });
+  device.queue.writeBuffer(buffer, 0, data);
+  return buffer;
+}
+
+/**
+ * The bind groups, in group order, of a launch's pipeline built with an automatic layout: its
+ * storage `buffers` (group 0), and its dims (group 3, above empty groups 1 and 2) in a new
+ * uniform buffer, returned in `owned` for the caller to destroy.
+ */
+export function autoLayoutGroups(device: GPUDevice, pipeline: GPUComputePipeline, launch: GpuLaunch, buffers: readonly GPUBuffer[]): { groups: GPUBindGroup[]; owned: GPUBuffer[] } {
+  const groups = [device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) })];
+  if (!launch.dims) return { groups, owned: [] };
+  const dims = dimsBuffer(device, launch.dims);
+  for (const g of [1, 2]) groups.push(device.createBindGroup({ layout: pipeline.getBindGroupLayout(g), entries: [] }));
+  groups.push(device.createBindGroup({ layout: pipeline.getBindGroupLayout(3), entries: [{ binding: 0, resource: { buffer: dims } }] }));
+  return { groups, owned: [dims] };
+}
+
 /**
  * The fastest time in milliseconds of `runs` dispatches of each candidate (after one warm-up
  * dispatch that also waits for compilation), in candidate order.
@@ -24,18 +50,13 @@ export async function timeLaunches(device: GPUDevice, candidates: readonly Timed
   const times: number[] = [];
   for (const c of candidates) {
     const pipeline = await pipelineOf(device, c.launch);
-    const buffers = c.bindingBytes.map((bytes) =>
-      device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.STORAGE }),
-    );
-    const bindGroup = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    const buffers = c.bindingBytes.map((bytes) => device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: STORAGE_USAGE }));
+    const { groups, owned } = autoLayoutGroups(device, pipeline, c.launch, buffers);
     const dispatch = async (): Promise<number> => {
       const encoder = device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       pass.setPipeline(pipeline);
-      pass.setBindGroup(0, bindGroup);
+      groups.forEach((group, i) => pass.setBindGroup(i, group));
       pass.dispatchWorkgroups(...c.launch.workgroups);
       pass.end();
       const t0 = clock();
@@ -46,7 +67,7 @@ export async function timeLaunches(device: GPUDevice, candidates: readonly Timed
     await dispatch();
     let best = Infinity;
     for (let i = 0; i < runs; i++) best = Math.min(best, await dispatch());
-    for (const b of buffers) b.destroy();
+    for (const b of [...buffers, ...owned]) b.destroy();
     times.push(best);
   }
   return times;

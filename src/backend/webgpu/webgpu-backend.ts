@@ -8,7 +8,7 @@ import { describeOp, LazyNode, Storage, type GpuTarget } from '../../graph/ir';
 import { kernelBindings, kernelOutputs, schedule, type Kernel } from '../../graph/schedule';
 import { stats, type Backend } from '../backend';
 import { ArgumentError, DeviceLostError } from '../../errors';
-import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES, type KernelBindings } from './bindings';
+import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES, DIMS_LAYOUT_ENTRIES, type KernelBindings } from './bindings';
 import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
 import { GpuBuffer, GpuStorages } from './gpu-storage';
 import { calibrate, type CalibrationFamily, type Choices } from './calibrate';
@@ -22,7 +22,9 @@ interface CachedPipeline {
   scalarLayout: GPUBindGroupLayout | null;
   /** The layout of group 2, when the kernel reports bad input through the error flags. */
   errorLayout: GPUBindGroupLayout | null;
-  /** An empty group 1 before group 2, when the kernel reads no scalars. */
+  /** The layout of group 3, when the kernel reads its sizes at run time (GpuLaunch.dims). */
+  dimsLayout: GPUBindGroupLayout | null;
+  /** An empty group's layout, for the groups below the last one the kernel uses that it leaves empty. */
   gapLayout: GPUBindGroupLayout | null;
   bindings: number;
 }
@@ -51,7 +53,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   private readonly pendingPipelines = new Map<string, Promise<CachedPipeline>>();
   /**
    * Shader modules and reflected bindings by WGSL text (and entry point): hand-written kernels
-   * share one text across shapes (their sizes are pipeline constants), so only the pipeline is new.
+   * share one text across shapes (their sizes are pipeline constants or runtime dims).
    */
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly reflected = new Map<string, KernelBindings>();
@@ -128,7 +130,9 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   private checked(bindings: readonly LazyNode[], launch: Launch, p: CachedPipeline): CompiledKernel {
     if (p.bindings !== bindings.length) throw new Error(`webgpu: ${launch.entryPoint} declares ${p.bindings} bindings, the kernel binds ${bindings.length}`);
     if ((p.scalarLayout !== null) !== launch.scalars.length > 0) throw new Error(`webgpu: ${launch.entryPoint} and its launch disagree on the scalar block`);
-    return { pipeline: p.pipeline, layout: p.layout, workgroups: launch.workgroups, bindings, scalars: launch.scalars, scalarLayout: p.scalarLayout, errorLayout: p.errorLayout, gapLayout: p.gapLayout };
+    if ((p.dimsLayout !== null) !== (launch.dims !== undefined)) throw new Error(`webgpu: ${launch.entryPoint} and its launch disagree on runtime dims`);
+    const { pipeline, layout, scalarLayout, errorLayout, dimsLayout, gapLayout } = p;
+    return { pipeline, layout, workgroups: launch.workgroups, bindings, scalars: launch.scalars, scalarLayout, errorLayout, dims: launch.dims ?? null, dimsLayout, gapLayout };
   }
 
   /** Builds the pipeline of a launch and its bind group layout, from the WGSL's reflected bindings. */
@@ -138,16 +142,17 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     const reflectKey = `${l.entryPoint}|${l.code}`;
     let reflected = this.reflected.get(reflectKey);
     if (!reflected) this.reflected.set(reflectKey, (reflected = reflectKernel(l.code, l.entryPoint)));
-    const { storage: bindings, scalarBlock, errorFlags } = reflected;
+    const { storage: bindings, scalarBlock, errorFlags, dims } = reflected;
     if (bindings.some((b, i) => b.binding !== i)) throw new Error(`webgpu: ${l.entryPoint} has gaps in its bindings (${bindings.map((b) => b.binding).join(',')})`);
     const layout = this.device.createBindGroupLayout({ entries: layoutEntries(bindings) });
     const scalarLayout = scalarBlock ? this.device.createBindGroupLayout({ entries: SCALAR_LAYOUT_ENTRIES }) : null;
     const errorLayout = errorFlags ? this.device.createBindGroupLayout({ entries: ERROR_LAYOUT_ENTRIES }) : null;
-    // Group 2 needs a group 1: an empty one when the kernel reads no scalars.
-    const gapLayout = errorLayout && !scalarLayout ? this.device.createBindGroupLayout({ entries: [] }) : null;
-    const groups = [layout];
-    if (scalarLayout || gapLayout) groups.push((scalarLayout ?? gapLayout)!);
-    if (errorLayout) groups.push(errorLayout);
+    const dimsLayout = dims ? this.device.createBindGroupLayout({ entries: DIMS_LAYOUT_ENTRIES }) : null;
+    // A pipeline layout has no holes: the groups below the last one used and left empty get an empty layout.
+    const used = [layout, scalarLayout, errorLayout, dimsLayout];
+    const last = used.reduce((at, g, i) => (g ? i : at), 0);
+    const gapLayout = used.slice(0, last).includes(null) ? this.device.createBindGroupLayout({ entries: [] }) : null;
+    const groups = used.slice(0, last + 1).map((g) => g ?? gapLayout!);
     let module = this.modules.get(l.code);
     if (!module) this.modules.set(l.code, (module = this.device.createShaderModule({ code: l.code })));
     const descriptor: GPUComputePipelineDescriptor = {
@@ -155,7 +160,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
       compute: { module, entryPoint: l.entryPoint, constants: l.constants },
     };
     const remember = (pipeline: GPUComputePipeline): CachedPipeline => {
-      const p = { pipeline, layout, scalarLayout, errorLayout, gapLayout, bindings: bindings.length };
+      const p = { pipeline, layout, scalarLayout, errorLayout, dimsLayout, gapLayout, bindings: bindings.length };
       this.pipelines.set(l.pipelineKey, p);
       stats.pipelinesCreated++;
       return p;
