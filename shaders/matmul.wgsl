@@ -29,6 +29,9 @@ override TRANS_B: bool = false;
 // Whether the operand's contiguous axis is a multiple of 4, so vec4 loads line up.
 override VEC_A: bool = false;
 override VEC_B: bool = false;
+// Whether K is not a multiple of 4: main_regtile's last step of 4 along K then reads zeros past K
+// (one loop for all of K, instead of a second, scalar loop for the rest: half the code to compile).
+override K_TAIL: bool = false;
 
 @group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;
@@ -41,15 +44,21 @@ fn epilogue(v: f32, idx: u32) -> f32 { return v; }
 fn a_word(i: u32) -> f32 { return a[i >> 2u][i & 3u]; }
 fn b_word(i: u32) -> f32 { return b[i >> 2u][i & 3u]; }
 
-// A(row, k) and B(k, col) of the matrices starting at aBase / bBase (in floats).
+// Whether depth k is inside K: always, unless K_TAIL.
+fn k_in(k: u32) -> bool { return !K_TAIL || k < wg_dims.K; }
+
+// A(row, k) and B(k, col) of the matrices starting at aBase / bBase (in floats); 0 past K.
 fn a_at(aBase: u32, row: u32, k: u32) -> f32 {
-  if (TRANS_A) { return a_word(aBase + k * wg_dims.M + row); }
-  return a_word(aBase + row * wg_dims.K + k);
+  let v = select(a_word(aBase + row * wg_dims.K + k), a_word(aBase + k * wg_dims.M + row), TRANS_A);
+  return select(0.0, v, k_in(k));
 }
 fn b_at(bBase: u32, k: u32, col: u32) -> f32 {
-  if (TRANS_B) { return b_word(bBase + col * wg_dims.K + k); }
-  return b_word(bBase + k * wg_dims.N + col);
+  let v = select(b_word(bBase + k * wg_dims.N + col), b_word(bBase + col * wg_dims.K + k), TRANS_B);
+  return select(0.0, v, k_in(k));
 }
+// Row k of a stored-transposed A / of B as vec4s at float offset `at`; zeros past K.
+fn a_vec(at: u32, k: u32) -> vec4<f32> { return select(vec4<f32>(0.0), a[at >> 2u], k_in(k)); }
+fn b_vec(at: u32, k: u32) -> vec4<f32> { return select(vec4<f32>(0.0), b[at >> 2u], k_in(k)); }
 
 // m[i] = A(rows[i], k..k+3); rows clamped into range by the caller.
 fn a_block(aBase: u32, r0: u32, rows: vec4<u32>, k: u32) -> mat4x4<f32> {
@@ -59,8 +68,8 @@ fn a_block(aBase: u32, r0: u32, rows: vec4<u32>, k: u32) -> mat4x4<f32> {
   }
   if (VEC_A && TRANS_A) {
     // Stored K×M: a vec4 runs along the rows r0..r0+3 (r0 + 3 < M since M is a multiple of 4).
-    return transpose(mat4x4<f32>(a[(aBase + k * wg_dims.M + r0) >> 2u], a[(aBase + (k + 1u) * wg_dims.M + r0) >> 2u],
-                                 a[(aBase + (k + 2u) * wg_dims.M + r0) >> 2u], a[(aBase + (k + 3u) * wg_dims.M + r0) >> 2u]));
+    let at = aBase + k * wg_dims.M + r0;
+    return transpose(mat4x4<f32>(a_vec(at, k), a_vec(at + wg_dims.M, k + 1u), a_vec(at + 2u * wg_dims.M, k + 2u), a_vec(at + 3u * wg_dims.M, k + 3u)));
   }
   var m: mat4x4<f32>;
   for (var i = 0u; i < 4u; i++) {
@@ -73,8 +82,8 @@ fn a_block(aBase: u32, r0: u32, rows: vec4<u32>, k: u32) -> mat4x4<f32> {
 fn b_block(bBase: u32, c0: u32, cols: vec4<u32>, k: u32) -> mat4x4<f32> {
   if (VEC_B && !TRANS_B) {
     // c0 + 3 < N since N is a multiple of 4.
-    return mat4x4<f32>(b[(bBase + k * wg_dims.N + c0) >> 2u], b[(bBase + (k + 1u) * wg_dims.N + c0) >> 2u],
-                       b[(bBase + (k + 2u) * wg_dims.N + c0) >> 2u], b[(bBase + (k + 3u) * wg_dims.N + c0) >> 2u]);
+    let at = bBase + k * wg_dims.N + c0;
+    return mat4x4<f32>(b_vec(at, k), b_vec(at + wg_dims.N, k + 1u), b_vec(at + 2u * wg_dims.N, k + 2u), b_vec(at + 3u * wg_dims.N, k + 3u));
   }
   if (VEC_B && TRANS_B) {
     return transpose(mat4x4<f32>(b[(bBase + cols.x * wg_dims.K + k) >> 2u], b[(bBase + cols.y * wg_dims.K + k) >> 2u],
@@ -92,6 +101,13 @@ fn store_row(oBase: u32, row: u32, c0: u32, v: vec4<f32>) {
   let base = oBase + row * wg_dims.N;
   for (var j = 0u; j < 4u; j++) {
     if (c0 + j < wg_dims.N) { out[base + c0 + j] = epilogue(v[j], base + c0 + j); }
+  }
+}
+
+// An 8×8 tile from rows r0… and columns c0…: acc[2i] holds row r0+i's columns c0…c0+3, acc[2i+1] the next 4.
+fn store_rows(oBase: u32, r0: u32, c0: u32, acc: array<vec4<f32>, 16>) {
+  for (var i = 0u; i < 16u; i++) {
+    store_row(oBase, r0 + (i >> 1u), c0 + 4u * (i & 1u), acc[i]);
   }
 }
 
@@ -125,9 +141,9 @@ fn main_regtile(@builtin(global_invocation_id) gid: vec3u) {
   var q5 = vec4<f32>(0.0);
   var q6 = vec4<f32>(0.0);
   var q7 = vec4<f32>(0.0);
-  let k4 = wg_dims.K & ~3u;
-  for (var k = 0u; k < k4; k += 4u) {
-    // Vector paths may read past the matrix for rows or columns that are never stored.
+  for (var k = 0u; k < wg_dims.K; k += 4u) {
+    // Vector paths may read past the matrix for rows or columns that are never stored, and
+    // (K_TAIL) the last step past K, read as zeros.
     let am = a_block(aBase, r0, rows0, k);
     let an = a_block(aBase, r0 + 4u, rows1, k);
     let bm = b_block(bBase, c0, cols0, k);
@@ -149,43 +165,9 @@ fn main_regtile(@builtin(global_invocation_id) gid: vec3u) {
     q6 += bn * an[2];
     q7 += bn * an[3];
   }
-  for (var k = k4; k < wg_dims.K; k++) {
-    let bl = vec4<f32>(b_at(bBase, k, cols0.x), b_at(bBase, k, cols0.y), b_at(bBase, k, cols0.z), b_at(bBase, k, cols0.w));
-    let br = vec4<f32>(b_at(bBase, k, cols1.x), b_at(bBase, k, cols1.y), b_at(bBase, k, cols1.z), b_at(bBase, k, cols1.w));
-    l0 += a_at(aBase, rows0[0], k) * bl;
-    l1 += a_at(aBase, rows0[1], k) * bl;
-    l2 += a_at(aBase, rows0[2], k) * bl;
-    l3 += a_at(aBase, rows0[3], k) * bl;
-    l4 += a_at(aBase, rows1[0], k) * bl;
-    l5 += a_at(aBase, rows1[1], k) * bl;
-    l6 += a_at(aBase, rows1[2], k) * bl;
-    l7 += a_at(aBase, rows1[3], k) * bl;
-    q0 += a_at(aBase, rows0[0], k) * br;
-    q1 += a_at(aBase, rows0[1], k) * br;
-    q2 += a_at(aBase, rows0[2], k) * br;
-    q3 += a_at(aBase, rows0[3], k) * br;
-    q4 += a_at(aBase, rows1[0], k) * br;
-    q5 += a_at(aBase, rows1[1], k) * br;
-    q6 += a_at(aBase, rows1[2], k) * br;
-    q7 += a_at(aBase, rows1[3], k) * br;
-  }
-  let oBase = p * wg_dims.M * wg_dims.N;
-  store_row(oBase, r0 + 0u, c0, l0);
-  store_row(oBase, r0 + 0u, c0 + 4u, q0);
-  store_row(oBase, r0 + 1u, c0, l1);
-  store_row(oBase, r0 + 1u, c0 + 4u, q1);
-  store_row(oBase, r0 + 2u, c0, l2);
-  store_row(oBase, r0 + 2u, c0 + 4u, q2);
-  store_row(oBase, r0 + 3u, c0, l3);
-  store_row(oBase, r0 + 3u, c0 + 4u, q3);
-  store_row(oBase, r0 + 4u, c0, l4);
-  store_row(oBase, r0 + 4u, c0 + 4u, q4);
-  store_row(oBase, r0 + 5u, c0, l5);
-  store_row(oBase, r0 + 5u, c0 + 4u, q5);
-  store_row(oBase, r0 + 6u, c0, l6);
-  store_row(oBase, r0 + 6u, c0 + 4u, q6);
-  store_row(oBase, r0 + 7u, c0, l7);
-  store_row(oBase, r0 + 7u, c0 + 4u, q7);
+  // Stored from an array in a loop: one copy of the epilogue to compile instead of 64.
+  let acc = array<vec4<f32>, 16>(l0, q0, l1, q1, l2, q2, l3, q3, l4, q4, l5, q5, l6, q6, l7, q7);
+  store_rows(p * wg_dims.M * wg_dims.N, r0, c0, acc);
 }
 
 // tileA[k][i] holds A rows 4i..4i+3 at depth k; tileB[k][j] holds B columns 4j..4j+3.

@@ -40,8 +40,11 @@ export function wideTileEntry(rows: number, cols: number): string {
     lines.push(`    let b${j} = mat4x4<f32>(b[ib + ${j}u], b[ib + ${j}u + nb], b[ib + ${j}u + 2u * nb], b[ib + ${j}u + 3u * nb]);`);
     for (let r = 0; r < rows; r++) lines.push(`    ${acc(r, j)} += b${j} * a${Math.floor(r / 4)}[${r % 4}];`);
   }
+  // Stored from an array in a loop: one copy of the epilogue to compile, not one per output.
+  const all: string[] = [];
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cb; j++) all.push(acc(r, j));
   lines.push('    ib += 4u * nb;', '  }', '  let oBase = p * M * N;');
-  for (let r = 0; r < rows; r++) for (let j = 0; j < cb; j++) lines.push(`  store_row(oBase, r0 + ${r}u, c0 + ${4 * j}u, ${acc(r, j)});`);
-  lines.push('}', '');
+  lines.push(`  let acc = array<vec4<f32>, ${all.length}>(${all.join(', ')});`);
+  lines.push(`  for (var i = 0u; i < ${all.length}u; i++) {`, `    store_row(oBase, r0 + i / ${cb}u, c0 + 4u * (i % ${cb}u), acc[i]);`, '  }', '}', '');
   return lines.join('\n');
 }

@@ -129,6 +129,7 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: Ma
     TRANS_B: Number(transB),
     VEC_A: Number((transA ? m : k) % 4 === 0),
     VEC_B: Number((transB ? k : n) % 4 === 0),
+    K_TAIL: Number(k % 4 !== 0),
   };
   const outputs = batch * m * n;
   const dims = (gridX = 1) => [m, k, n, batch, batchA, batchB, gridX];

@@ -110,6 +110,22 @@ describe('matmul kernels', () => {
     await matchesCpu(f);
   });
 
+  it('products of different sizes with the same code share one pipeline', async () => {
+    await t([17, 33], 60).matmul(t([33, 65], 61)).data();
+    wg.resetStats();
+    await matchesCpu(() => t([29, 41], 62).matmul(t([41, 73], 63)));
+    expect(wg.stats()).toMatchObject({ pipelinesCreated: 0, planCacheMisses: 2 });
+  });
+
+  it('writes a size once: a new graph of known sizes and a cached plan upload nothing', async () => {
+    const [a, b] = [t([21, 35], 64), t([35, 43], 65)];
+    await a.matmul(b).data();
+    wg.resetStats();
+    await a.matmul(b).relu().data();
+    await a.matmul(b).relu().data();
+    expect(wg.stats()).toMatchObject({ bytesUploaded: 0, planCacheHits: 1 });
+  });
+
   it('gradients match the CPU backend', async () => {
     const grads = async () => {
       const a = wg.tensor(values(5 * 7, 27), { shape: [5, 7], requiresGrad: true });

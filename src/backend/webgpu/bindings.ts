@@ -21,8 +21,8 @@ export interface KernelBindings {
   readonly scalarBlock: boolean;
   /** Whether it reports bad input through the device's error flags (`@group(2) @binding(0) var<storage, read_write> wg_errors`). */
   readonly errorFlags: boolean;
-  /** Whether it reads its sizes at run time (`@group(3) @binding(0) var<uniform> wg_dims`, GpuLaunch.dims). */
-  readonly dims: boolean;
+  /** The u32 words of the sizes it reads at run time (`@group(3) @binding(0) var<uniform> wg_dims`, GpuLaunch.dims); 0: none. */
+  readonly dims: number;
 }
 
 /** The name of the error-flag buffer a kernel declares to report bad input found on the device (see WebGpuBackend.read). */
@@ -50,7 +50,7 @@ export function reflectKernel(code: string, entryPoint: string): KernelBindings 
     }
     return [{ binding: v.binding, name: v.name, access: v.access || 'read' }];
   });
-  return { storage: storage.sort((a, b) => a.binding - b.binding), scalarBlock: entry.resources.some(isBlock), errorFlags: entry.resources.some(isFlags), dims: entry.resources.some(isDims) };
+  return { storage: storage.sort((a, b) => a.binding - b.binding), scalarBlock: entry.resources.some(isBlock), errorFlags: entry.resources.some(isFlags), dims: (entry.resources.find(isDims)?.size ?? 0) / 4 };
 }
 
 /** The group-0 storage bindings `entryPoint` of `code` uses, sorted by binding number (see reflectKernel). */

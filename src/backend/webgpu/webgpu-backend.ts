@@ -24,6 +24,8 @@ interface CachedPipeline {
   errorLayout: GPUBindGroupLayout | null;
   /** The layout of group 3, when the kernel reads its sizes at run time (GpuLaunch.dims). */
   dimsLayout: GPUBindGroupLayout | null;
+  /** The words of its dims struct (0: none). */
+  dimsWords: number;
   /** An empty group's layout, for the groups below the last one the kernel uses that it leaves empty. */
   gapLayout: GPUBindGroupLayout | null;
   bindings: number;
@@ -130,7 +132,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   private checked(bindings: readonly LazyNode[], launch: Launch, p: CachedPipeline): CompiledKernel {
     if (p.bindings !== bindings.length) throw new Error(`webgpu: ${launch.entryPoint} declares ${p.bindings} bindings, the kernel binds ${bindings.length}`);
     if ((p.scalarLayout !== null) !== launch.scalars.length > 0) throw new Error(`webgpu: ${launch.entryPoint} and its launch disagree on the scalar block`);
-    if ((p.dimsLayout !== null) !== (launch.dims !== undefined)) throw new Error(`webgpu: ${launch.entryPoint} and its launch disagree on runtime dims`);
+    if (p.dimsWords !== (launch.dims?.length ?? 0)) throw new Error(`webgpu: ${launch.entryPoint} reads ${p.dimsWords} words of dims, its launch gives ${launch.dims?.length ?? 0}`);
     const { pipeline, layout, scalarLayout, errorLayout, dimsLayout, gapLayout } = p;
     return { pipeline, layout, workgroups: launch.workgroups, bindings, scalars: launch.scalars, scalarLayout, errorLayout, dims: launch.dims ?? null, dimsLayout, gapLayout };
   }
@@ -160,7 +162,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
       compute: { module, entryPoint: l.entryPoint, constants: l.constants },
     };
     const remember = (pipeline: GPUComputePipeline): CachedPipeline => {
-      const p = { pipeline, layout, scalarLayout, errorLayout, dimsLayout, gapLayout, bindings: bindings.length };
+      const p = { pipeline, layout, scalarLayout, errorLayout, dimsLayout, dimsWords: dims, gapLayout, bindings: bindings.length };
       this.pipelines.set(l.pipelineKey, p);
       stats.pipelinesCreated++;
       return p;
