@@ -50,6 +50,11 @@ export function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
   return { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', description: info?.description ?? '' };
 }
 
+/** The name calibration keeps an adapter's kernel timings under. */
+export function adapterKey(a: AdapterSummary): string {
+  return `${a.vendor}|${a.architecture}|${a.description}`;
+}
+
 /** Every WebGPU error the device reported: each one is a webgrad bug, and tests assert none. */
 export const uncapturedErrors: string[] = [];
 

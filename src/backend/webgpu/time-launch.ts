@@ -38,6 +38,8 @@ export async function timeLaunches(device: GPUDevice, candidates: readonly Timed
       pass.setBindGroup(0, bindGroup);
       pass.dispatchWorkgroups(...c.launch.workgroups);
       pass.end();
+      // Work queued by others (a plan running meanwhile) finishes before the clock starts.
+      await device.queue.onSubmittedWorkDone();
       const t0 = clock();
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();
