@@ -19,7 +19,8 @@ export interface InitOptions {
   /**
    * `'background'` (default): the first use of a kernel's shape class on an adapter times its
    * variants in the background, kept per adapter (`localStorage`, or a file in Node's cache
-   * folder); `'off'`: only stored measurements are used.
+   * folder); `'off'`: only stored measurements are used. In Node, `WEBGRAD_CALIBRATION=off`
+   * makes `'off'` the default.
    */
   calibration?: 'background' | 'off';
 }
@@ -41,6 +42,12 @@ let reference: ReferenceBackend | null = null;
 let adapter: AdapterSummary = { vendor: '', architecture: '', description: '' };
 let lost: DeviceLostError | null = null;
 let pending: Promise<InitResult> | null = null;
+let calibrationDefault: NonNullable<InitOptions['calibration']> = 'background';
+
+/** @internal The Node entry sets it from `WEBGRAD_CALIBRATION`. */
+export function setCalibrationDefault(mode: NonNullable<InitOptions['calibration']>): void {
+  calibrationDefault = mode;
+}
 
 function limitsOf(device: GPUDevice | null): Record<string, number> {
   const out: Record<string, number> = {};
@@ -74,7 +81,7 @@ async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
     device = got.device;
     adapter = got.adapter;
   }
-  const backend = new WebGpuBackend(device, adapter.architecture, { adapterKey: adapterKey(adapter), store: platformTimingStore(), background: opts.calibration !== 'off' });
+  const backend = new WebGpuBackend(device, adapter.architecture, { adapterKey: adapterKey(adapter), store: platformTimingStore(), background: (opts.calibration ?? calibrationDefault) !== 'off' });
   await backend.calibration.load();
   watchDevice(device, (e) => {
     if (webgpu === backend) lost = e;
