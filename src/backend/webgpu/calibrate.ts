@@ -36,7 +36,10 @@ export interface CalibrationSettings {
   readonly clock?: () => number;
 }
 
-/** A class's measurement on one SwiftShader run takes seconds per wide-tile compile; on GPUs, all of it fits. */
+/**
+ * The default budget: a GPU compiles and times a whole class well within it; on SwiftShader one
+ * wide-tile compile alone takes 6–18 s, so a class there completes over a few runs.
+ */
 export const CALIBRATION_BUDGET_MS = 1500;
 
 const forced = new Map<string, string>();
@@ -88,7 +91,7 @@ export class KernelCalibration {
   constructor(
     private readonly device: GPUDevice,
     private readonly families: Readonly<Record<string, () => CalibrationFamily>>,
-    readonly settings: CalibrationSettings,
+    private readonly settings: CalibrationSettings,
   ) {
     this.background = settings.background;
   }
