@@ -33,6 +33,8 @@ export async function requestDevice(gpu: GPU): Promise<AcquiredDevice | null> {
   if (!adapter) return null;
   const l = adapter.limits;
   const device = await adapter.requestDevice({
+    // Calibration times kernels by their passes' timestamps where the adapter has them.
+    requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
     requiredLimits: {
       maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
