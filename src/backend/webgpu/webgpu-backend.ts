@@ -96,8 +96,9 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   }
 
   /**
-   * Compiles the plan of `roots` ahead of time, without running it, after the calibration of
-   * every shape class its kernels use (lowering them asks, which starts any not yet measured).
+   * Compiles the plan of `roots` ahead of time, without running it, once the calibrations in
+   * flight have finished, those of the shape classes its kernels use included (lowering them asks,
+   * which starts any not yet measured), so the plan runs the measured variants.
    */
   async prepare(roots: readonly LazyNode[]): Promise<void> {
     for (const k of this.schedule(roots)) if (k.kind !== 'copy') lowerKernel(k, this.target);
