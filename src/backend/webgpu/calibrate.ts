@@ -68,7 +68,7 @@ export function classHash(c: CalibrationClass): string {
 
 /** The fastest candidate once every one is timed, else undefined. */
 function fastest(c: CalibrationClass, t: ClassTimings): string | undefined {
-  if (c.candidates.some((x) => typeof t.ms[x.variant] !== 'number')) return undefined;
+  if (c.candidates.length === 0 || c.candidates.some((x) => typeof t.ms[x.variant] !== 'number')) return undefined;
   return c.candidates.reduce((best, x) => (t.ms[x.variant]! < t.ms[best.variant]! ? x : best)).variant;
 }
 
@@ -162,7 +162,7 @@ export class KernelCalibration {
   /** Keeps `t` if it timed the current kernels of the class, choosing the fastest once complete. */
   private adopt(key: string, family: string, shapeClass: string, t: ClassTimings): void {
     const c = this.classOf(family, shapeClass);
-    if (!c || t.hash !== classHash(c)) return;
+    if (!c || typeof t?.ms !== 'object' || t.ms === null || t.hash !== classHash(c)) return;
     this.timings.set(key, t);
     const v = fastest(c, t);
     if (v !== undefined) this.choices.set(key, v);

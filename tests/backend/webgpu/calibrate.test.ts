@@ -209,6 +209,17 @@ describe('calibration persistence', () => {
     expect(JSON.parse(storage.items.get('webgrad.kernelTimings.v1')!)['toy-adapter']['toy/a'].hash).toBe(classHash(toyFamily().classes[0]));
   });
 
+  it('a malformed entry counts as none', async () => {
+    const storage = memoryStorage();
+    const hash = classHash(toyFamily().classes[0]);
+    storage.setItem('webgrad.kernelTimings.v1', JSON.stringify({ 'toy-adapter': { 'toy/a': { hash }, 'toy/b': null } }));
+    const c = calibration({ store: localStorageStore(storage) });
+    await c.load();
+    expect([c.variant('toy', 'a'), c.variant('toy', 'b')]).toEqual([undefined, undefined]);
+    await c.settled();
+    expect([c.variant('toy', 'a'), c.variant('toy', 'b')]).toEqual(['fast', 'fast']);
+  });
+
   it('an unreadable timings file counts as none', async () => {
     await writeFile(join(folder, 'kernel-timings-v1.json'), '{"toy-adapter": {"toy/a"');
     const c = calibration({ store: fileStore(nodeFiles, folder) });
