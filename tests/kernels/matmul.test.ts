@@ -244,7 +244,8 @@ describe('matmul calibration', () => {
       family: 'matmul',
       classes: [{ shapeClass: 'small', candidates: (['regtile', 'tiled'] as const).map((variant) => ({ variant, launch: matmulLaunch(attrs, target, variant), bindingBytes })) }],
     };
-    const calibration = new KernelCalibration(device, { matmul: () => family }, { adapterKey: 'test-adapter', store: null, background: true });
+    // No budget: both candidates are timed however long a loaded machine takes to compile them.
+    const calibration = new KernelCalibration(device, { matmul: () => family }, { adapterKey: 'test-adapter', store: null, background: true, budgetMs: Infinity });
     expect(calibration.variant('matmul', 'small')).toBeUndefined();
     await calibration.settled();
     const chosen = calibration.variant('matmul', 'small');
