@@ -5,8 +5,10 @@
 import type { KernelDef } from '../../graph/ir';
 import type { ConvGeometry, WeightGradAttrs } from '../../ops/conv';
 import type { MatmulAttrs } from '../../ops/matmul';
+import { gruBackwardCpu, gruForwardCpu } from '../../nn/recurrent/gru-cpu';
 import { lstmBackwardCpu, lstmForwardCpu, type AddProduct } from '../../nn/recurrent/lstm-cpu';
 import type { SequenceAttrs } from '../../nn/recurrent/sequence-kernel';
+import { rnnBackwardCpu, rnnForwardCpu, type RnnAttrs } from '../../nn/recurrent/simple-rnn-cpu';
 import { simdSupported } from './wasm/features';
 import { compileSharedKernels, instantiateKernels } from './wasm/instance';
 import { singleThread, startThreads, type KernelRunner } from './wasm/threads';
@@ -47,6 +49,10 @@ function fastTable(k: WasmKernels): Map<string, FastKernel> {
     ['avgPool2d', ([x], attrs) => k.avgPool(x, attrs as PoolGeometry)],
     ['lstmCell', (inputs, attrs) => lstmForwardCpu(inputs, attrs as SequenceAttrs, product)],
     ['lstmCellGrad', (inputs, attrs) => lstmBackwardCpu(inputs, attrs as SequenceAttrs, product)],
+    ['gruCell', (inputs, attrs) => gruForwardCpu(inputs, attrs as SequenceAttrs, product)],
+    ['gruCellGrad', (inputs, attrs) => gruBackwardCpu(inputs, attrs as SequenceAttrs, product)],
+    ['simpleRnnCell', (inputs, attrs) => rnnForwardCpu(inputs, attrs as RnnAttrs, product)],
+    ['simpleRnnCellGrad', (inputs, attrs) => rnnBackwardCpu(inputs, attrs as RnnAttrs, product)],
   ]);
 }
 
