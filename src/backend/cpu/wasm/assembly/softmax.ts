@@ -1,0 +1,132 @@
+// Softmax, log-softmax and the softmax cross-entropy (value and gradient) over rows of
+// src/ops/softmax.ts's kernels: each row's max in f32x4 (exact), its exp and sums in float64
+// (f64x2), so values agree with the plain float64 kernels to float32 rounding.
+
+const LOG2E = 1.4426950408889634;
+const LN2_HI = 0.6931471803691238;
+const LN2_LO = 1.9082149292705877e-10;
+/** 1.5·2^52: adding it rounds a float64 to an integer held in its low mantissa bits. */
+const ROUND = 6755399441055744.0;
+
+/**
+ * exp of both lanes of d ≤ 0 (or NaN, kept) in float64, to about 1e-14 relative: d = k·ln2 + r,
+ * e^r by its Taylor series to r^12 (|r| ≤ ln2/2), times 2^k from k's bits. Below −708 it
+ * gives ~2^−1021 instead of a subnormal: zero once rounded to float32, nothing in a sum ≥ 1.
+ */
+@inline function expLanes(d: v128): v128 {
+  d = f64x2.max(d, f64x2.splat(-708));
+  const kr = f64x2.add(f64x2.mul(d, f64x2.splat(LOG2E)), f64x2.splat(ROUND));
+  const k = f64x2.sub(kr, f64x2.splat(ROUND));
+  const r = f64x2.sub(f64x2.sub(d, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
+  let p = f64x2.splat(1.0 / 479001600.0);
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
+  // 2^k: the low bits of kr are k; shifted into the exponent field with its bias.
+  const scale = i64x2.shl(i64x2.add(kr, i64x2.splat(1023)), 52);
+  return f64x2.mul(p, scale);
+}
+
+/** exp of one float64 d ≤ 0, by the same lanes (so the scalar tail agrees with them). */
+@inline function exp1(d: f64): f64 {
+  return f64x2.extract_lane(expLanes(f64x2.splat(d)), 0);
+}
+
+/** Two float32 values at `p` as float64 lanes. */
+@inline function load2(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+/** Both float64 lanes rounded to float32, stored at `p`. */
+@inline function store2(p: usize, v: v128): void {
+  v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+}
+
+/** The max of `cols` floats at `row` (NaN if any is), with f32x4 lanes. */
+function rowMax(row: usize, cols: i32): f32 {
+  const end = cols & ~3;
+  let m: f32 = -Infinity;
+  if (end > 0) {
+    let v = f32x4.splat(-Infinity);
+    for (let c = 0; c < end; c += 4) v = f32x4.max(v, v128.load(row + (<usize>c << 2)));
+    m = max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+  }
+  for (let c = end; c < cols; c++) m = max(m, load<f32>(row + (<usize>c << 2)));
+  return m;
+}
+
+/** log Σ exp(x − m) over the row, in float64. */
+function rowLogSum(row: usize, cols: i32, m: f64): f64 {
+  const shift = f64x2.splat(m);
+  const end = cols & ~1;
+  let acc = f64x2.splat(0);
+  for (let c = 0; c < end; c += 2) acc = f64x2.add(acc, expLanes(f64x2.sub(load2(row + (<usize>c << 2)), shift)));
+  let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  if (end < cols) sum += exp1(<f64>load<f32>(row + (<usize>end << 2)) - m);
+  return Math.log(sum);
+}
+
+/**
+ * y = exp(x − m − logSum) · g − (the label's column ? g : 0) for one row (`g` 1, `label` −1:
+ * softmax itself); or x − m − logSum where `log`.
+ */
+function rowOut(row: usize, out: usize, cols: i32, m: f64, logSum: f64, log: bool, g: f64, label: i32): void {
+  const shift = f64x2.splat(m);
+  const ls = f64x2.splat(logSum);
+  const gs = f64x2.splat(g);
+  const end = cols & ~1;
+  for (let c = 0; c < end; c += 2) {
+    const off = <usize>c << 2;
+    const d = f64x2.sub(f64x2.sub(load2(row + off), shift), ls);
+    store2(out + off, log ? d : f64x2.mul(expLanes(d), gs));
+  }
+  if (end < cols) {
+    const d = <f64>load<f32>(row + (<usize>end << 2)) - m - logSum;
+    store<f32>(out + (<usize>end << 2), <f32>(log ? d : exp1(d) * g));
+  }
+  if (label >= 0 && label < cols) {
+    const p = exp1(<f64>load<f32>(row + (<usize>label << 2)) - m - logSum);
+    store<f32>(out + (<usize>label << 2), <f32>((p - 1) * g));
+  }
+}
+
+/** softmax (or logSoftmax) of rows lo..hi of x [rows, cols] → y. */
+export function softmaxRows(scratch: usize, x: usize, y: usize, cols: i32, log: bool, lo: i32, hi: i32): void {
+  for (let r = lo; r < hi; r++) {
+    const row = x + <usize>r * cols * 4;
+    const m = <f64>rowMax(row, cols);
+    rowOut(row, y + <usize>r * cols * 4, cols, m, rowLogSum(row, cols, m), log, 1, -1);
+  }
+}
+
+/** Softmax cross-entropy of rows lo..hi: y[r] = m + logSum − x[r, labels[r]], NaN for a label outside [0, cols). */
+export function crossEntropyRows(scratch: usize, x: usize, labels: usize, y: usize, cols: i32, lo: i32, hi: i32): void {
+  for (let r = lo; r < hi; r++) {
+    const row = x + <usize>r * cols * 4;
+    const label = load<i32>(labels + (<usize>r << 2));
+    let v: f64 = NaN;
+    if (label >= 0 && label < cols) {
+      const m = <f64>rowMax(row, cols);
+      v = m + rowLogSum(row, cols, m) - <f64>load<f32>(row + (<usize>label << 2));
+    }
+    store<f32>(y + (<usize>r << 2), <f32>v);
+  }
+}
+
+/** Its gradient for rows lo..hi: dx[r] = (softmax(x[r]) − onehot(labels[r])) · g[r]. */
+export function crossEntropyGradRows(scratch: usize, x: usize, labels: usize, g: usize, dx: usize, cols: i32, lo: i32, hi: i32): void {
+  for (let r = lo; r < hi; r++) {
+    const row = x + <usize>r * cols * 4;
+    const m = <f64>rowMax(row, cols);
+    rowOut(row, dx + <usize>r * cols * 4, cols, m, rowLogSum(row, cols, m), false, <f64>load<f32>(g + (<usize>r << 2)), load<i32>(labels + (<usize>r << 2)));
+  }
+}
