@@ -34,6 +34,7 @@ export interface KernelExports {
   groupedForward(scratch: number, xe: number, w: number, y: number, lo: number, hi: number): void;
   groupedInputGrad(scratch: number, dy: number, w: number, dxe: number, lo: number, hi: number): void;
   groupedWeightGrad(scratch: number, xe: number, dy: number, dw: number, chunk: number, lo: number, hi: number): void;
+  softmaxThreadBytes(cols: number): number;
   softmaxRows(scratch: number, x: number, y: number, cols: number, log: number, lo: number, hi: number): void;
   crossEntropyRows(scratch: number, x: number, labels: number, y: number, cols: number, lo: number, hi: number): void;
   crossEntropyGradRows(scratch: number, x: number, labels: number, g: number, dx: number, cols: number, lo: number, hi: number): void;

@@ -6,7 +6,7 @@
 import type { ConvGeometry, WeightGradAttrs } from '../../../ops/conv';
 import type { MatmulAttrs } from '../../../ops/matmul';
 import type { WindowGeometry } from '../../../ops/window';
-import { KernelHeap, type KernelExports } from './instance';
+import { KernelHeap, type KernelExports, type RangeKernel } from './instance';
 import { singleThread, type KernelRunner } from './threads';
 
 export interface WasmKernels {
@@ -68,6 +68,13 @@ function groupedMacs(a: ConvGeometry): number {
 export function wasmKernels(k: KernelExports, runner: KernelRunner): WasmKernels {
   const single = singleThread(k);
   const pick = (macs: number) => (macs >= PARALLEL_MACS ? runner : single);
+
+  /** A softmax row kernel over all rows, each thread with a float64 row of scratch. */
+  function rowKernel(heap: KernelHeap, a: RowGeometry, fn: RangeKernel, args: readonly number[]): void {
+    const r = pick(a.rows * a.cols * EXP_MACS);
+    const bytes = k.softmaxThreadBytes(a.cols);
+    r.run(fn, a.rows, heap.alloc(bytes * r.threads), bytes, args);
+  }
 
   /** x in the module's memory as the grouped kernels read it (see `expands`); setConv first. */
   function expandedX(heap: KernelHeap, x: Float32Array, a: ConvGeometry): number {
@@ -211,7 +218,7 @@ export function wasmKernels(k: KernelExports, runner: KernelRunner): WasmKernels
       const heap = new KernelHeap(k);
       const px = heap.put(x);
       const py = heap.alloc(a.rows * a.cols * 4);
-      pick(a.rows * a.cols * EXP_MACS).run('softmaxRows', a.rows, 0, 0, [px, py, a.cols, Number(a.log)]);
+      rowKernel(heap, a, 'softmaxRows', [px, py, a.cols, Number(a.log)]);
       return heap.take(py, a.rows * a.cols);
     },
     softmaxCrossEntropy(x, labels, a) {
@@ -219,7 +226,7 @@ export function wasmKernels(k: KernelExports, runner: KernelRunner): WasmKernels
       const px = heap.put(x);
       const pl = heap.put(labels);
       const py = heap.alloc(a.rows * 4);
-      pick(a.rows * a.cols * EXP_MACS).run('crossEntropyRows', a.rows, 0, 0, [px, pl, py, a.cols]);
+      rowKernel(heap, a, 'crossEntropyRows', [px, pl, py, a.cols]);
       return heap.take(py, a.rows);
     },
     softmaxCrossEntropyGrad(x, labels, g, a) {
@@ -228,7 +235,7 @@ export function wasmKernels(k: KernelExports, runner: KernelRunner): WasmKernels
       const pl = heap.put(labels);
       const pg = heap.put(g);
       const pdx = heap.alloc(a.rows * a.cols * 4);
-      pick(a.rows * a.cols * EXP_MACS).run('crossEntropyGradRows', a.rows, 0, 0, [px, pl, pg, pdx, a.cols]);
+      rowKernel(heap, a, 'crossEntropyGradRows', [px, pl, pg, pdx, a.cols]);
       return heap.take(pdx, a.rows * a.cols);
     },
   };

@@ -7,7 +7,7 @@ export { matmulPack, matmulPackedBytes, matmulPanels, matmulRowPanels, matmulThr
 export { convBlocks, convForwardBlocks, convInputGradBlocks, convPackedBytes, convPackForward, convPackInputGrad, convThreadBytes, convWeightGradSlabs, setConv } from './conv';
 export { groupedExpand, groupedForward, groupedInputGrad, groupedReduce, groupedWeightGrad } from './grouped-conv';
 export { avgPool, avgPoolGrad, maxPool, maxPoolGrad, setPool } from './pool';
-export { crossEntropyGradRows, crossEntropyRows, softmaxRows } from './softmax';
+export { crossEntropyGradRows, crossEntropyRows, softmaxRows, softmaxThreadBytes } from './softmax';
 
 /** First free byte past the module's static data: the JS side allocates from here. */
 export function heapBase(): usize {

@@ -64,51 +64,71 @@ function rowMax(row: usize, cols: i32): f32 {
   return m;
 }
 
-/** log Σ exp(x − m) over the row, in float64. */
-function rowLogSum(row: usize, cols: i32, m: f64): f64 {
+/**
+ * Σ exp(x − m) over the row, in float64; each exp also kept in `e` (float64, 16-byte aligned)
+ * unless `e` is 0.
+ */
+function rowSum(row: usize, cols: i32, m: f64, e: usize): f64 {
   const shift = f64x2.splat(m);
   const end = cols & ~1;
   let acc = f64x2.splat(0);
-  for (let c = 0; c < end; c += 2) acc = f64x2.add(acc, expLanes(f64x2.sub(load2(row + (<usize>c << 2)), shift)));
+  for (let c = 0; c < end; c += 2) {
+    const v = expLanes(f64x2.sub(load2(row + (<usize>c << 2)), shift));
+    if (e != 0) v128.store(e + (<usize>c << 3), v);
+    acc = f64x2.add(acc, v);
+  }
   let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  if (end < cols) sum += exp1(<f64>load<f32>(row + (<usize>end << 2)) - m);
-  return Math.log(sum);
+  if (end < cols) {
+    const v = exp1(<f64>load<f32>(row + (<usize>end << 2)) - m);
+    if (e != 0) store<f64>(e + (<usize>end << 3), v);
+    sum += v;
+  }
+  return sum;
 }
 
-/**
- * y = exp(x − m − logSum) · g − (the label's column ? g : 0) for one row (`g` 1, `label` −1:
- * softmax itself); or x − m − logSum where `log`.
- */
-function rowOut(row: usize, out: usize, cols: i32, m: f64, logSum: f64, log: bool, g: f64, label: i32): void {
+/** log-softmax of one row: x − m − log Σ exp(x − m). */
+function rowLogSoftmax(row: usize, out: usize, cols: i32): void {
+  const m = <f64>rowMax(row, cols);
+  const logSum = Math.log(rowSum(row, cols, m, 0));
   const shift = f64x2.splat(m);
   const ls = f64x2.splat(logSum);
-  const gs = f64x2.splat(g);
   const end = cols & ~1;
   for (let c = 0; c < end; c += 2) {
     const off = <usize>c << 2;
-    const d = f64x2.sub(f64x2.sub(load2(row + off), shift), ls);
-    store2(out + off, log ? d : f64x2.mul(expLanes(d), gs));
+    store2(out + off, f64x2.sub(f64x2.sub(load2(row + off), shift), ls));
   }
-  if (end < cols) {
-    const d = <f64>load<f32>(row + (<usize>end << 2)) - m - logSum;
-    store<f32>(out + (<usize>end << 2), <f32>(log ? d : exp1(d) * g));
-  }
-  if (label >= 0 && label < cols) {
-    const p = exp1(<f64>load<f32>(row + (<usize>label << 2)) - m - logSum);
-    store<f32>(out + (<usize>label << 2), <f32>((p - 1) * g));
-  }
+  if (end < cols) store<f32>(out + (<usize>end << 2), <f32>(<f64>load<f32>(row + (<usize>end << 2)) - m - logSum));
+}
+
+/**
+ * (softmax(x) − onehot(label)) · g for one row, `e` a float64 scratch row: each exp(x − m)
+ * times g / Σ (equal to the plain exp(x − m − logΣ) · g to float32 rounding). Softmax itself
+ * with g 1 and label −1.
+ */
+function rowSoftmax(row: usize, out: usize, cols: i32, e: usize, g: f64, label: i32): void {
+  const scale = g / rowSum(row, cols, <f64>rowMax(row, cols), e);
+  const sv = f64x2.splat(scale);
+  const end = cols & ~1;
+  for (let c = 0; c < end; c += 2) store2(out + (<usize>c << 2), f64x2.mul(v128.load(e + (<usize>c << 3)), sv));
+  if (end < cols) store<f32>(out + (<usize>end << 2), <f32>(load<f64>(e + (<usize>end << 3)) * scale));
+  if (label >= 0 && label < cols) store<f32>(out + (<usize>label << 2), <f32>(load<f64>(e + (<usize>label << 3)) * scale - g));
+}
+
+/** Bytes of one thread's scratch for softmaxRows and crossEntropyGradRows: a float64 row. */
+export function softmaxThreadBytes(cols: i32): usize {
+  return ((<usize>cols << 3) + 15) & ~15;
 }
 
 /** softmax (or logSoftmax) of rows lo..hi of x [rows, cols] → y. */
 export function softmaxRows(scratch: usize, x: usize, y: usize, cols: i32, log: bool, lo: i32, hi: i32): void {
   for (let r = lo; r < hi; r++) {
-    const row = x + <usize>r * cols * 4;
-    const m = <f64>rowMax(row, cols);
-    rowOut(row, y + <usize>r * cols * 4, cols, m, rowLogSum(row, cols, m), log, 1, -1);
+    const off = <usize>r * cols * 4;
+    if (log) rowLogSoftmax(x + off, y + off, cols);
+    else rowSoftmax(x + off, y + off, cols, scratch, 1, -1);
   }
 }
 
-/** Softmax cross-entropy of rows lo..hi: y[r] = m + logSum − x[r, labels[r]], NaN for a label outside [0, cols). */
+/** Softmax cross-entropy of rows lo..hi: y[r] = m + log Σ exp(x − m) − x[r, labels[r]], NaN for a label outside [0, cols). */
 export function crossEntropyRows(scratch: usize, x: usize, labels: usize, y: usize, cols: i32, lo: i32, hi: i32): void {
   for (let r = lo; r < hi; r++) {
     const row = x + <usize>r * cols * 4;
@@ -116,7 +136,7 @@ export function crossEntropyRows(scratch: usize, x: usize, labels: usize, y: usi
     let v: f64 = NaN;
     if (label >= 0 && label < cols) {
       const m = <f64>rowMax(row, cols);
-      v = m + rowLogSum(row, cols, m) - <f64>load<f32>(row + (<usize>label << 2));
+      v = m + Math.log(rowSum(row, cols, m, 0)) - <f64>load<f32>(row + (<usize>label << 2));
     }
     store<f32>(y + (<usize>r << 2), <f32>v);
   }
@@ -125,8 +145,7 @@ export function crossEntropyRows(scratch: usize, x: usize, labels: usize, y: usi
 /** Its gradient for rows lo..hi: dx[r] = (softmax(x[r]) − onehot(labels[r])) · g[r]. */
 export function crossEntropyGradRows(scratch: usize, x: usize, labels: usize, g: usize, dx: usize, cols: i32, lo: i32, hi: i32): void {
   for (let r = lo; r < hi; r++) {
-    const row = x + <usize>r * cols * 4;
-    const m = <f64>rowMax(row, cols);
-    rowOut(row, dx + <usize>r * cols * 4, cols, m, rowLogSum(row, cols, m), false, <f64>load<f32>(g + (<usize>r << 2)), load<i32>(labels + (<usize>r << 2)));
+    const off = <usize>r * cols * 4;
+    rowSoftmax(x + off, dx + off, cols, scratch, <f64>load<f32>(g + (<usize>r << 2)), load<i32>(labels + (<usize>r << 2)));
   }
 }
