@@ -162,6 +162,11 @@ describe('the direct grouped conv kernels (under 4 channels a group) equal the p
       await expectFastMatchesPlain((x, w) => wg.conv2d(x, w, opts), [uniform(next, xs), uniform(next, ws)]);
     }),
   );
+
+  test('conv2dTranspose 8 → 3 channels, stride 2 (an image decoder\'s last layer: the grouped input-gradient kernel)', async () => {
+    const next = rng(240);
+    await expectFastMatchesPlain((x, w) => wg.conv2dTranspose(x, w, { stride: 2, padding: 'same' }), [uniform(next, [2, 4, 5, 8]), uniform(next, [3, 3, 3, 8])]);
+  });
 });
 
 describe('wasm softmax and the softmax cross-entropy equal the plain kernels, forward and backward', () => {
@@ -303,6 +308,11 @@ describe('wasm kernels split over worker threads equal one thread exactly', () =
   test('depthwise conv2d 32 channels on 4×20×20 images (the direct grouped kernels), both gradients', async () => {
     const next = rng(403);
     await expectThreadsEqualOne((x, w) => wg.conv2d(x, w, { padding: 'same', groups: 32 }), [uniform(next, [4, 20, 20, 32]), uniform(next, [3, 3, 1, 32])]);
+  });
+
+  test('grouped conv2d 64 → 64 channels in 32 groups of 2 on 4×16×16 images (per-thread dx rows), both gradients', async () => {
+    const next = rng(405);
+    await expectThreadsEqualOne((x, w) => wg.conv2d(x, w, { padding: 'same', groups: 32 }), [uniform(next, [4, 16, 16, 64]), uniform(next, [3, 3, 2, 64])]);
   });
 
   test('softmax and the softmax cross-entropy over 700 rows of 100, forward and backward', async () => {

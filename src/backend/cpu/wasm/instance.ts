@@ -30,9 +30,9 @@ export interface KernelExports {
   avgPool(x: number, y: number, includePad: number): void;
   avgPoolGrad(dy: number, dx: number, includePad: number): void;
   groupedExpand(x: number, xe: number, pixels: number): void;
-  groupedReduce(dxe: number, dx: number, pixels: number): void;
+  groupedThreadBytes(): number;
   groupedForward(scratch: number, xe: number, w: number, y: number, lo: number, hi: number): void;
-  groupedInputGrad(scratch: number, dy: number, w: number, dxe: number, lo: number, hi: number): void;
+  groupedInputGrad(scratch: number, dy: number, w: number, dx: number, lo: number, hi: number): void;
   groupedWeightGrad(scratch: number, xe: number, dy: number, dw: number, chunk: number, lo: number, hi: number): void;
   softmaxThreadBytes(cols: number): number;
   softmaxRows(scratch: number, x: number, y: number, cols: number, log: number, lo: number, hi: number): void;

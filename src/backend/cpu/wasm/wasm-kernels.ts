@@ -48,7 +48,7 @@ const PARALLEL_MACS = 1 << 20;
 /** What one float64 exp of the softmax kernels costs, in multiply-adds (for PARALLEL_MACS). */
 const EXP_MACS = 16;
 
-/** A depthwise conv of one channel each reads x as it is; other groupings lay it out [pixel][ci][cout] first. */
+/** A depthwise conv of one channel each reads x as it is; the grouped kernels read other groupings' x laid out [pixel][ci][cout]. */
 const expands = (a: ConvGeometry) => !(a.cin === a.groups && a.cout === a.groups);
 
 function convArgs(a: ConvGeometry): number[] {
@@ -199,9 +199,9 @@ export function wasmKernels(k: KernelExports, runner: KernelRunner): WasmKernels
       const pdy = heap.put(dy);
       const pw = heap.put(w);
       const pdx = heap.alloc(pixels * a.cin * 4);
-      const pdxe = expands(a) ? heap.alloc(pixels * (a.cin / a.groups) * a.cout * 4) : pdx;
-      pick(groupedMacs(a)).run('groupedInputGrad', pixels, 0, 0, [pdy, pw, pdxe], convArgs(a));
-      if (expands(a)) k.groupedReduce(pdxe, pdx, pixels);
+      const r = pick(groupedMacs(a));
+      const bytes = k.groupedThreadBytes();
+      r.run('groupedInputGrad', pixels, heap.alloc(bytes * r.threads), bytes, [pdy, pw, pdx], convArgs(a));
       return heap.take(pdx, pixels * a.cin);
     },
     groupedConvWeightGrad(x, dy, a) {

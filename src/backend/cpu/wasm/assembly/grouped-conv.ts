@@ -1,6 +1,7 @@
 // Grouped and depthwise conv2d (fewer than 4 channels a group, where conv.ts's GEMMs do not
 // pay) as direct kernels with f32x4 lanes along the output channels: x is first laid out
-// [pixel][ci][cout] (each output channel beside the input channel of its group it reads).
+// [pixel][ci][cout] (each output channel beside the input channel of its group it reads), dx
+// summed per pixel in that layout.
 
 import { CIN, COUT, DH, DW, GROUPS, H, KH, KW, N, OH, OW, PL, PT, SH, SW, W } from './conv';
 
@@ -29,20 +30,21 @@ export function groupedExpand(x: usize, xe: usize, pixels: i32): void {
   }
 }
 
-/** dx [pixels][cin] from dxe [pixels][cinG][cout]: dx[p][g·cinG + ci] = Σ over group g's co of dxe[p][ci][co]. */
-export function groupedReduce(dxe: usize, dx: usize, pixels: i32): void {
+/** dx [cin] of one pixel from its row dxe [cinG][cout]: dx[g·cinG + ci] = Σ over group g's co of dxe[ci][co]. */
+function groupedReduce(dxe: usize, dx: usize): void {
   const cinG = CIN / GROUPS, coutG = COUT / GROUPS;
-  for (let p = 0; p < pixels; p++) {
-    const src = dxe + (<usize>p * cinG * COUT << 2);
-    const dst = dx + (<usize>p * CIN << 2);
-    for (let g = 0; g < GROUPS; g++) {
-      for (let ci = 0; ci < cinG; ci++) {
-        let s: f32 = 0;
-        for (let m = 0; m < coutG; m++) s += load<f32>(src + (<usize>(ci * COUT + g * coutG + m) << 2));
-        store<f32>(dst + (<usize>(g * cinG + ci) << 2), s);
-      }
+  for (let g = 0; g < GROUPS; g++) {
+    for (let ci = 0; ci < cinG; ci++) {
+      let s: f32 = 0;
+      for (let m = 0; m < coutG; m++) s += load<f32>(dxe + (<usize>(ci * COUT + g * coutG + m) << 2));
+      store<f32>(dx + (<usize>(g * cinG + ci) << 2), s);
     }
   }
+}
+
+/** Bytes of one thread's scratch for groupedInputGrad: one pixel's row [cinG][cout]. */
+export function groupedThreadBytes(): usize {
+  return ((<usize>(CIN / GROUPS) * COUT << 2) + 15) & ~15;
 }
 
 /** conv2d forward over output pixels lo..hi: xe (see groupedExpand) * w [kh,kw,cinG,cout] → y [n,oh,ow,cout]. */
@@ -67,13 +69,19 @@ export function groupedForward(scratch: usize, xe: usize, w: usize, y: usize, lo
   }
 }
 
-/** conv2d input gradient over input pixels lo..hi: dy [n,oh,ow,cout] and w → dxe [pixels][cinG][cout] (see groupedReduce). */
-export function groupedInputGrad(scratch: usize, dy: usize, w: usize, dxe: usize, lo: i32, hi: i32): void {
+/**
+ * conv2d input gradient over input pixels lo..hi: dy [n,oh,ow,cout] and w → dx [n,h,w,cin],
+ * each pixel summed as a row [cinG][cout] in `scratch`, then over its groups' channels (a
+ * depthwise conv of one channel each sums straight into dx).
+ */
+export function groupedInputGrad(scratch: usize, dy: usize, w: usize, dx: usize, lo: i32, hi: i32): void {
   const cinG = CIN / GROUPS;
   const rowBytes = <usize>COUT << 2;
+  const direct = CIN == GROUPS && COUT == GROUPS;
   for (let p = lo; p < hi; p++) {
     const ix = p % W, iy = (p / W) % H, b = p / (W * H);
-    const out = dxe + <usize>p * cinG * rowBytes;
+    const pixel = dx + (<usize>p * CIN << 2);
+    const out = direct ? pixel : scratch;
     memory.fill(out, 0, <usize>cinG * rowBytes);
     for (let ky = 0; ky < KH; ky++) {
       const ty = iy + PT - ky * DH;
@@ -86,6 +94,7 @@ export function groupedInputGrad(scratch: usize, dy: usize, w: usize, dxe: usize
         for (let ci = 0; ci < cinG; ci++) addProducts(out + <usize>ci * rowBytes, src, taps + <usize>ci * rowBytes, COUT);
       }
     }
+    if (!direct) groupedReduce(scratch, pixel);
   }
 }
 

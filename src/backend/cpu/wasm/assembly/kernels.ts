@@ -5,7 +5,7 @@
 
 export { matmulPack, matmulPackedBytes, matmulPanels, matmulRowPanels, matmulThreadBytes } from './gemm';
 export { convBlocks, convForwardBlocks, convInputGradBlocks, convPackedBytes, convPackForward, convPackInputGrad, convThreadBytes, convWeightGradSlabs, setConv } from './conv';
-export { groupedExpand, groupedForward, groupedInputGrad, groupedReduce, groupedWeightGrad } from './grouped-conv';
+export { groupedExpand, groupedForward, groupedInputGrad, groupedThreadBytes, groupedWeightGrad } from './grouped-conv';
 export { avgPool, avgPoolGrad, maxPool, maxPoolGrad, setPool } from './pool';
 export { crossEntropyGradRows, crossEntropyRows, softmaxRows, softmaxThreadBytes } from './softmax';
 
