@@ -230,7 +230,7 @@ describe('the GRU and SimpleRNN kernels with wasm per-step products equal the pl
   const cases: [string, number, number, number][] = [
     ['one row, one step, one unit', 1, 1, 1],
     ['odd sizes: 3 rows, 4 steps, 5 units', 3, 4, 5],
-    ['a product big enough for the worker threads: 16 rows, 2 steps, 192 units', 16, 2, 192],
+    ['a wide layer: 16 rows, 2 steps, 192 units (the GRU\'s 1.8M multiply-adds a step past the threads\' threshold)', 16, 2, 192],
   ];
   cases.forEach(([name, b, t, h], c) => {
     // The recurrent kernels at a layer's initial scale (±1/√h), as the LSTM's.
@@ -305,17 +305,17 @@ describe('wasm kernels split over worker threads equal one thread exactly', () =
     await expectThreadsEqualOne((x, w) => wg.conv2d(x, w, { padding: 'same' }), [uniform(next, [2, 17, 15, 16]), uniform(next, [3, 3, 16, 32])]);
   });
 
-  test('depthwise conv2d 32 channels on 4×20×20 images (the direct grouped kernels), both gradients', async () => {
+  test('depthwise conv2d 32 channels on 8×24×24 images (1.3M multiply-adds, the direct grouped kernels), both gradients', async () => {
     const next = rng(403);
-    await expectThreadsEqualOne((x, w) => wg.conv2d(x, w, { padding: 'same', groups: 32 }), [uniform(next, [4, 20, 20, 32]), uniform(next, [3, 3, 1, 32])]);
+    await expectThreadsEqualOne((x, w) => wg.conv2d(x, w, { padding: 'same', groups: 32 }), [uniform(next, [8, 24, 24, 32]), uniform(next, [3, 3, 1, 32])]);
   });
 
-  test('grouped conv2d 64 → 64 channels in 32 groups of 2 on 4×16×16 images (per-thread dx rows), both gradients', async () => {
+  test('grouped conv2d 64 → 64 channels in 32 groups of 2 on 4×16×16 images (1.2M multiply-adds, per-thread dx rows), both gradients', async () => {
     const next = rng(405);
     await expectThreadsEqualOne((x, w) => wg.conv2d(x, w, { padding: 'same', groups: 32 }), [uniform(next, [4, 16, 16, 64]), uniform(next, [3, 3, 2, 64])]);
   });
 
-  test('softmax and the softmax cross-entropy over 700 rows of 100, forward and backward', async () => {
+  test('softmax and the softmax cross-entropy over 700 rows of 100 (past the threads\' threshold), forward and backward', async () => {
     const next = rng(404);
     const labels = wg.tensor(Int32Array.from({ length: 700 }, () => Math.floor(next() * 100)), { shape: [700], dtype: 'int32' });
     await expectThreadsEqualOne((x) => softmax(x).add(logSoftmax(x)).sum(-1).add(softmaxCrossEntropy(x, labels)), [uniform(next, [700, 100])]);
