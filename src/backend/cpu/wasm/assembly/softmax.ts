@@ -7,32 +7,37 @@ const LN2_HI = 0.6931471803691238;
 const LN2_LO = 1.9082149292705877e-10;
 /** 1.5·2^52: adding it rounds a float64 to an integer held in its low mantissa bits. */
 const ROUND = 6755399441055744.0;
+/** ROUND's bits as an int64: subtracted from a rounded value's bits, the integer is left. */
+const ROUND_BITS: i64 = 4843621399236968448;
+/** 2^(j/16) for j = 0..15. */
+const POW2_SIXTEENTHS = memory.data<f64>([
+  1.0, 1.0442737824274138, 1.0905077326652577, 1.1387886347566916, 1.189207115002721, 1.241857812073484, 1.2968395546510096, 1.3542555469368927,
+  1.4142135623730951, 1.4768261459394993, 1.5422108254079407, 1.6104903319492543, 1.681792830507429, 1.7562521603732995, 1.8340080864093424, 1.9152065613971474,
+]);
 
 /**
- * exp of both lanes of d ≤ 0 (or NaN, kept) in float64, to about 1e-14 relative: d = k·ln2 + r,
- * e^r by its Taylor series to r^12 (|r| ≤ ln2/2), times 2^k from k's bits. Below −708 it
- * gives ~2^−1021 instead of a subnormal: zero once rounded to float32, nothing in a sum ≥ 1.
+ * exp of both lanes of d ≤ 0 (or NaN, kept) in float64, to about 1e-15 relative: d = (k/16)·ln2
+ * + r, e^r by its Taylor series to r^6 (|r| ≤ ln2/32), times 2^(k mod 16 / 16) from a table and
+ * 2^(k div 16) added to its exponent. Below −708 it gives ~2^−1021 instead of a subnormal:
+ * zero once rounded to float32, nothing in a sum ≥ 1.
  */
 @inline function expLanes(d: v128): v128 {
   d = f64x2.max(d, f64x2.splat(-708));
-  const kr = f64x2.add(f64x2.mul(d, f64x2.splat(LOG2E)), f64x2.splat(ROUND));
-  const k = f64x2.sub(kr, f64x2.splat(ROUND));
-  const r = f64x2.sub(f64x2.sub(d, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
-  let p = f64x2.splat(1.0 / 479001600.0);
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 39916800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 3628800.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 362880.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 40320.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 5040.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 720.0));
+  const kr = f64x2.add(f64x2.mul(d, f64x2.splat(LOG2E * 16)), f64x2.splat(ROUND));
+  const kf = f64x2.sub(kr, f64x2.splat(ROUND));
+  const r = f64x2.sub(f64x2.sub(d, f64x2.mul(kf, f64x2.splat(LN2_HI / 16))), f64x2.mul(kf, f64x2.splat(LN2_LO / 16)));
+  let p = f64x2.splat(1.0 / 720.0);
   p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 120.0));
   p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 24.0));
   p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0 / 6.0));
   p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
   p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
   p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  // 2^k: the low bits of kr are k; shifted into the exponent field with its bias.
-  const scale = i64x2.shl(i64x2.add(kr, i64x2.splat(1023)), 52);
+  const k = i64x2.sub(kr, i64x2.splat(ROUND_BITS));
+  const j0 = <usize>(i64x2.extract_lane(k, 0) & 15), j1 = <usize>(i64x2.extract_lane(k, 1) & 15);
+  let t = v128.load64_zero(POW2_SIXTEENTHS + (j0 << 3));
+  t = v128.load64_lane(POW2_SIXTEENTHS + (j1 << 3), t, 1);
+  const scale = i64x2.add(t, i64x2.shl(i64x2.shr_s(k, 4), 52));
   return f64x2.mul(p, scale);
 }
 
