@@ -1,0 +1,69 @@
+// Runs generated fused-kernel modules (./fused-wasm.ts) on JS typed arrays: one wasm memory for all
+// of them, grown as needed; each run copies its inputs (and scalars) in, calls the function and
+// copies its outputs back. Modules too large for a synchronous compile compile in the background.
+
+import type { TypedArray } from '../../../dtype';
+import type { FusedWasm } from './fused-wasm';
+
+/** Below this many elements a kernel stays in JavaScript: the call and copies cost more than SIMD saves. */
+export const WASM_MIN_ELEMENTS = 1024;
+
+const PAGE_BYTES = 65536;
+
+let memory: WebAssembly.Memory | null = null;
+let heap = new Float32Array(0);
+
+/** The shared memory, at least `bytes` long, and a float view of it. */
+function memoryOf(bytes: number): WebAssembly.Memory {
+  memory ??= new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)) });
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+  if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+  return memory;
+}
+
+/** A compiled fused kernel: `run` computes what the JS loop computes, once `ready`. */
+export interface WasmLoop {
+  readonly ready: boolean;
+  run(ins: readonly TypedArray[], outs: readonly TypedArray[], scalars: readonly number[]): void;
+}
+
+/**
+ * Compiles `w` (synchronously where the engine allows a module this size on this thread, else in
+ * the background: until then `ready` is false and the caller runs its JS loop).
+ *
+ * ```ts
+ * const loop = wasmLoop(fusedWasm(kernel, kernel.inputs)!);
+ * if (loop.ready) loop.run([a, b], [out], scalars);
+ * ```
+ */
+export function wasmLoop(w: FusedWasm): WasmLoop {
+  let run: (() => void) | null = null;
+  const instantiate = (module: WebAssembly.Module) => {
+    const instance = new WebAssembly.Instance(module, { env: { memory: memoryOf(w.memoryBytes) } });
+    run = instance.exports.run as () => void;
+  };
+  try {
+    instantiate(new WebAssembly.Module(w.bytes));
+  } catch (e) {
+    // Browsers refuse synchronous compiles of large modules on the main thread.
+    if (!(e instanceof RangeError)) throw e;
+    void WebAssembly.compile(w.bytes).then(instantiate);
+  }
+  return {
+    get ready() {
+      return run !== null;
+    },
+    run(ins, outs, scalars) {
+      memoryOf(w.memoryBytes);
+      scalars.forEach((v, i) => (heap[i] = v));
+      for (const r of w.regions) {
+        const base = r.at >> 2;
+        if (r.zero) heap.fill(0, base, base + r.size);
+        for (const p of r.pieces) heap.set(ins[p.input].subarray(p.from, p.from + p.count), base + p.to);
+      }
+      run!();
+      w.outputs.forEach((o, j) => outs[j].set(heap.subarray(o.at >> 2, (o.at >> 2) + o.size)));
+    },
+  };
+}

@@ -1,0 +1,261 @@
+// Compiles a fused kernel's lane form (./fused-expr.ts) to one WebAssembly function: per row, an
+// f32x4 loop over four columns at a time, then the tail one lane at a time through the same SIMD
+// code. Each row is the f32 operation the JS loop rounds with fround, so results are bit-identical.
+
+import type { LazyNode } from '../../../graph/ir';
+import type { FusedKernel } from '../../../graph/schedule';
+import { laneKernel, type Expr, type LaneKernel } from './fused-expr';
+import { Code, emitModule, Simd, ValType } from './wasm-emitter';
+
+/** Where one run's arrays lie in wasm memory (byte offsets), and the module that computes them. */
+export interface FusedWasm {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** Bytes of memory the function touches, from 0. */
+  readonly memoryBytes: number;
+  /** The scalars' float32 slots start at byte 0. */
+  readonly scalars: readonly LazyNode[];
+  readonly regions: readonly { readonly at: number; readonly size: number; readonly pieces: LaneKernel['regions'][number]['pieces']; readonly zero: boolean }[];
+  readonly outputs: readonly { readonly at: number; readonly size: number }[];
+  /** Elements per output. */
+  readonly elements: number;
+}
+
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** All ones for true, as comparisons give masks. */
+const TRUE_MASK = new Array<number>(16).fill(255);
+
+/**
+ * The WebAssembly form of `kernel` reading `inputs` (in `ins` order, as generateJs takes them),
+ * or null where ./fused-expr.ts does not take the kernel.
+ *
+ * ```ts
+ * const w = fusedWasm(kernel, kernel.inputs);
+ * if (w) new WebAssembly.Module(w.bytes);
+ * ```
+ */
+export function fusedWasm(kernel: FusedKernel, inputs: readonly LazyNode[]): FusedWasm | null {
+  const lanes = laneKernel(kernel, inputs);
+  return lanes && new LaneEmitter(lanes).emit();
+}
+
+/** Which loop an expression is computed in: once, once per row, or per element. */
+const LEVEL = { once: 0, row: 1, element: 2 } as const;
+type Level = (typeof LEVEL)[keyof typeof LEVEL];
+
+class LaneEmitter {
+  private readonly code = new Code(0);
+  private readonly row = this.code.local(ValType.i32);
+  private readonly flat = this.code.local(ValType.i32);
+  private readonly inner = this.code.local(ValType.i32);
+  private readonly locals = new Map<Expr, number>();
+  private readonly levels = new Map<Expr, Level>();
+  private regionAt: number[] = [];
+  /** Expressions computed in the current body (element values are computed again in the tail). */
+  private done = new Set<Expr>();
+
+  constructor(private readonly k: LaneKernel) {}
+
+  emit(): FusedWasm {
+    const k = this.k;
+    let at = align16(4 * k.scalars.length);
+    const regions = k.regions.map((r) => {
+      const region = { at, size: r.size, pieces: r.pieces, zero: r.pieces.reduce((s, p) => s + p.count, 0) < r.size };
+      at += align16(4 * r.size);
+      return region;
+    });
+    this.regionAt = regions.map((r) => r.at);
+    const elements = k.rows * k.columns;
+    const outputs = k.outputs.map(() => {
+      const o = { at, size: elements };
+      at += align16(4 * elements);
+      return o;
+    });
+
+    const all = new Set<Expr>();
+    const visit = (e: Expr) => {
+      if (all.has(e)) return;
+      if (e.kind === 'row') e.args.forEach(visit);
+      all.add(e);
+    };
+    k.outputs.forEach(visit);
+    const byLevel = (l: Level) => [...all].filter((e) => this.level(e) === l);
+
+    const c = this.code;
+    for (const e of byLevel(LEVEL.once)) this.ensure(e, true);
+    const rowBody = () => {
+      for (const e of byLevel(LEVEL.row)) this.ensure(e, true);
+      const fixed = new Set(this.done);
+      const columnsBytes = 4 * k.columns;
+      const vecBytes = 16 * Math.floor(k.columns / 4);
+      c.i32(0).set(this.inner);
+      const loop = (endBytes: number, vector: boolean) => {
+        c.block().loop();
+        c.get(this.inner).i32(endBytes).i32GeU().brIf(1);
+        this.done = new Set(fixed);
+        k.outputs.forEach((e, j) => {
+          c.get(this.flat);
+          this.value(e, vector);
+          if (vector) c.v128Store(outputs[j].at);
+          else c.lane(Simd.f32x4ExtractLane, 0).f32Store(outputs[j].at);
+        });
+        const step = vector ? 16 : 4;
+        c.get(this.inner).i32(step).i32Add().set(this.inner);
+        c.get(this.flat).i32(step).i32Add().set(this.flat);
+        c.br(0).end().end();
+      };
+      if (vecBytes > 0) loop(vecBytes, true);
+      if (vecBytes < columnsBytes) loop(columnsBytes, false);
+      this.done = fixed;
+    };
+    c.i32(0).set(this.flat);
+    if (k.rows === 1) rowBody();
+    else {
+      c.i32(0).set(this.row);
+      c.block().loop();
+      c.get(this.row).i32(k.rows).i32GeU().brIf(1);
+      const before = new Set(this.done);
+      rowBody();
+      this.done = before;
+      c.get(this.row).i32(1).i32Add().set(this.row);
+      c.br(0).end().end();
+    }
+    const bytes = emitModule([{ name: 'run', params: [], results: [], code: c }], Math.max(1, Math.ceil(at / 65536)));
+    return { bytes, memoryBytes: at, scalars: k.scalars, regions, outputs, elements };
+  }
+
+  private level(e: Expr): Level {
+    let l = this.levels.get(e);
+    if (l !== undefined) return l;
+    if (e.kind === 'load') l = e.access === 'scalar' ? LEVEL.once : e.access === 'outer' ? LEVEL.row : LEVEL.element;
+    else if (e.kind === 'row') l = Math.max(LEVEL.once, ...e.args.map((a) => this.level(a))) as Level;
+    else l = LEVEL.once;
+    this.levels.set(e, l);
+    return l;
+  }
+
+  /** Pushes `e`'s lanes (four, or lane 0 splatted where not `vector`), computing them first unless this body has. */
+  private value(e: Expr, vector: boolean): void {
+    this.ensure(e, vector);
+    this.code.get(this.locals.get(e)!);
+  }
+
+  /** Computes `e` into its local, unless the current body already has. */
+  private ensure(e: Expr, vector: boolean): void {
+    if (this.done.has(e)) return;
+    const c = this.code;
+    if (e.kind === 'row') e.args.forEach((a) => this.ensure(a, vector));
+    switch (e.kind) {
+      case 'const':
+        if (e.type === 'f32') c.f32x4Const(e.value);
+        else c.v128Const(e.value ? TRUE_MASK : new Array<number>(16).fill(0));
+        break;
+      case 'scalar':
+        c.i32(0).f32Load(4 * e.slot).simd(Simd.f32x4Splat);
+        break;
+      case 'load': {
+        const at = this.regionAt[e.region];
+        if (e.access === 'scalar') c.i32(0).f32Load(at).simd(Simd.f32x4Splat);
+        else if (e.access === 'outer') c.get(this.row).i32(4).i32Mul().f32Load(at).simd(Simd.f32x4Splat);
+        else {
+          c.get(e.access === 'flat' ? this.flat : this.inner);
+          if (vector) c.v128Load(at);
+          else c.f32Load(at).simd(Simd.f32x4Splat);
+        }
+        break;
+      }
+      case 'row':
+        e.args.forEach((a) => this.value(a, vector));
+        this.rowOp(e, vector);
+        break;
+    }
+    let local = this.locals.get(e);
+    if (local === undefined) this.locals.set(e, (local = c.local(ValType.v128)));
+    c.set(local);
+    this.done.add(e);
+  }
+
+  /** The row's lanes from its arguments on the stack (in order); an argument used twice is read again from its local. */
+  private rowOp(e: Expr & { kind: 'row' }, vector: boolean): void {
+    const c = this.code;
+    const arg = (i: number) => this.value(e.args[i], vector);
+    const input = e.args[0].type;
+    switch (e.row) {
+      case 'neg':
+        return void c.simd(Simd.f32x4Neg);
+      case 'abs':
+        return void c.simd(Simd.f32x4Abs);
+      case 'sqrt':
+        return void c.simd(Simd.f32x4Sqrt);
+      case 'floor':
+        return void c.simd(Simd.f32x4Floor);
+      case 'ceil':
+        return void c.simd(Simd.f32x4Ceil);
+      case 'round':
+        return void c.simd(Simd.f32x4Nearest);
+      case 'square':
+        arg(0);
+        return void c.simd(Simd.f32x4Mul);
+      case 'reciprocal':
+        c.set(this.tmp()).f32x4Const(1).get(this.tmp());
+        return void c.simd(Simd.f32x4Div);
+      case 'relu':
+        // x < 0 ? 0 : x (NaN and -0 stay).
+        c.set(this.tmp()).f32x4Const(0).get(this.tmp()).get(this.tmp()).f32x4Const(0).simd(Simd.f32x4Lt);
+        return void c.simd(Simd.bitselect);
+      case 'step':
+        c.f32x4Const(0).simd(Simd.f32x4Ge).f32x4Const(1);
+        return void c.simd(Simd.and);
+      case 'add':
+        return void c.simd(Simd.f32x4Add);
+      case 'sub':
+        return void c.simd(Simd.f32x4Sub);
+      case 'mul':
+        return void c.simd(Simd.f32x4Mul);
+      case 'div':
+        return void c.simd(Simd.f32x4Div);
+      // Wasm's min and max give NaN when either lane is NaN and order -0 below 0, as the rows do.
+      case 'maximum':
+        return void c.simd(Simd.f32x4Max);
+      case 'minimum':
+        return void c.simd(Simd.f32x4Min);
+      case 'equal':
+        return void c.simd(input === 'f32' ? Simd.f32x4Eq : Simd.i32x4Eq);
+      case 'notEqual':
+        return void c.simd(input === 'f32' ? Simd.f32x4Ne : Simd.i32x4Ne);
+      case 'greater':
+        return void c.simd(Simd.f32x4Gt);
+      case 'greaterEqual':
+        return void c.simd(Simd.f32x4Ge);
+      case 'less':
+        return void c.simd(Simd.f32x4Lt);
+      case 'lessEqual':
+        return void c.simd(Simd.f32x4Le);
+      case 'logicalNot':
+        return void c.simd(Simd.not);
+      case 'logicalAnd':
+        return void c.simd(Simd.and);
+      case 'logicalOr':
+        return void c.simd(Simd.or);
+      case 'where':
+        // bitselect(a, b, mask) wants the mask last: the stack holds c, a, b.
+        c.set(this.tmp(1)).set(this.tmp()).set(this.tmp(2)).get(this.tmp()).get(this.tmp(1)).get(this.tmp(2));
+        return void c.simd(Simd.bitselect);
+      case 'cast':
+        if (input === e.type) return;
+        // bool → float32: 1 where true; float32 → bool: true where not 0 (NaN too).
+        if (e.type === 'f32') return void c.f32x4Const(1).simd(Simd.and);
+        return void c.f32x4Const(0).simd(Simd.f32x4Ne);
+      default:
+        throw new Error(`fused wasm: row ${e.row} has no SIMD form`);
+    }
+  }
+
+  private readonly temps: number[] = [];
+
+  /** A scratch v128 local (`i`-th), for rows that reorder or reuse their operands. */
+  private tmp(i = 0): number {
+    while (this.temps.length <= i) this.temps.push(this.code.local(ValType.v128));
+    return this.temps[i];
+  }
+}
