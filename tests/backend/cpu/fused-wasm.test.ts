@@ -1,6 +1,7 @@
 // The CPU backend's fused kernels as WebAssembly SIMD (src/backend/cpu/wasm/fused-*.ts) against the
 // generated JavaScript loops they stand for: the same bits (NaN, -0, infinities included) for every
-// row taken, on odd lengths, broadcasts, scalars, concatenated inputs and several outputs.
+// row taken, on odd lengths, broadcasts, scalars, concatenated inputs and several outputs; reduces
+// over leading axes the same bits, over trailing axes within float32 rounding.
 
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateJs } from '../../../src/backend/cpu/codegen';
@@ -16,7 +17,7 @@ import { schedule, type FusedKernel } from '../../../src/graph/schedule';
 import { activeBackend } from '../../../src/runtime';
 import { sizeOf } from '../../../src/shape';
 import type { Tensor } from '../../../src/node';
-import { seeded, wg } from '../../helpers';
+import { expectClose, seeded, wg } from '../../helpers';
 
 beforeAll(async () => {
   await wg.init({ backend: 'cpu' });
@@ -202,6 +203,48 @@ describe('fused elementwise kernels in wasm', () => {
   });
 });
 
+/** Finite values only: a sum over a NaN or an infinity is that in any order. */
+const finite = (shape: number[], seed: number): Tensor => wg.tensor(Float32Array.from(seeded(sizeOf(shape), seed, -3, 3)), { shape });
+
+describe('fused reduces in wasm', () => {
+  test('a sum over the leading axis (a bias gradient) adds each column in the JS order: the same bits', () => {
+    expectSameBits([finite([129, 70], 50).mul(finite([129, 70], 51)).sum(0)]);
+  });
+
+  test('a sum over two leading axes of a broadcast product, then a mean scale, gives the same bits', () => {
+    expectSameBits([finite([6, 5, 43], 52).mul(finite([43], 53)).sum([0, 1]).div(30)]);
+  });
+
+  test('max and min over the leading axis pick what the JS loop picks, NaN and signed zeros included', () => {
+    for (const f of [(x: Tensor) => x.max(0), (x: Tensor) => x.min(0)]) expectSameBits([f(input([97, 66], 54))]);
+  });
+
+  test('a sum over the last axis (row sums in float64 lanes) agrees with the JS loop within float32 rounding', () => {
+    const { js, wasm } = bothOutputs([finite([67, 301], 55).square().sum(1)]);
+    expectClose(wasm[0], js[0], { rtol: 1e-6, atol: 1e-6 });
+  });
+
+  test('a sum of every element (the mean of a loss) agrees with the JS loop', () => {
+    const { js, wasm } = bothOutputs([finite([1027], 56).sub(0.5).abs().mean()]);
+    expectClose(wasm[0], js[0], { rtol: 1e-6, atol: 1e-6 });
+  });
+
+  test('max and min over the last axes keep NaN and equal the JS loop up to the sign of zero', () => {
+    for (const f of [(x: Tensor) => x.max([1, 2]), (x: Tensor) => x.min(-1)]) {
+      const { js, wasm } = bothOutputs([f(input([19, 3, 45], 57))]);
+      expectClose(wasm[0], js[0], { rtol: 0, atol: 0 });
+    }
+  });
+
+  test('a reduce over a middle axis, a product and an argmax stay in JavaScript', () => {
+    const x = input([8, 9, 10], 58);
+    for (const t of [x.sum(1), x.prod(0), x.argmax(0)]) {
+      const k = kernelOf([t]);
+      expect(fusedWasm(k, k.inputs)).toBeNull();
+    }
+  });
+});
+
 describe('the CPU backend with the wasm kernels on and forced plain', () => {
   /** `run`'s results with usePlainKernels(true) (the JS loops) and (false) (wasm where it takes the kernel). */
   async function plainAndFast(run: () => Promise<number[][]>): Promise<[number[][], number[][]]> {
@@ -211,7 +254,7 @@ describe('the CPU backend with the wasm kernels on and forced plain', () => {
     return [plain, await run()];
   }
 
-  test('a plan carries the wasm form of a kernel of 1024 elements or more, not of a smaller one', async () => {
+  test('a plan carries the wasm form of a kernel of WASM_MIN_ELEMENTS elements or more, not of a smaller one', async () => {
     const backend = activeBackend();
     if (!(backend instanceof CpuBackend)) throw new Error('test: the CPU backend is not active');
     const wasmForms = async (n: number) => {

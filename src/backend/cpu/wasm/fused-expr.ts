@@ -1,6 +1,7 @@
 // Which fused kernels the WebAssembly generator takes, and their lane-wise expression: every value
 // read is a region of the kernel's inputs (an input, or a concat/pad/shrink of inputs laid out flat
-// in wasm memory) at the element's flat index, its row's, its column's or one for all. Pure.
+// in wasm memory) at the element's flat index, its row's, its column's or one for all; a sum, max or
+// min over leading or trailing axes is a phase before, whose results the rest reads as a region. Pure.
 
 import type { LazyNode, ViewOp } from '../../../graph/ir';
 import { runtimeScalar } from '../../../graph/scalars';
@@ -21,10 +22,11 @@ export interface Piece {
   readonly count: number;
 }
 
-/** A float32 array laid out in wasm memory before the run; zero where no piece covers it. */
+/** A float32 array laid out in wasm memory before the run (zero where no piece covers it), or a reduce's results (`computed`). */
 export interface Region {
   readonly size: number;
   readonly pieces: readonly Piece[];
+  readonly computed: boolean;
 }
 
 /** A lane-wise expression whose reads are `L`: an elementwise row over arguments, a scalar, a constant. */
@@ -44,6 +46,19 @@ export interface Load {
 
 export type Expr = ExprOf<Load>;
 
+/**
+ * A kernel's reduce as lanes over its source's `rows` × `columns`: over the rows for each column
+ * (`leading` axes reduced), or over the columns of each row; the results fill region `region`.
+ */
+export interface LaneReduce {
+  readonly kind: 'sum' | 'max' | 'min';
+  readonly leading: boolean;
+  readonly rows: number;
+  readonly columns: number;
+  readonly value: Expr;
+  readonly region: number;
+}
+
 /** A fused kernel as lanes: `rows` × `columns` elements in row-major order, one expression per output. */
 export interface LaneKernel {
   readonly rows: number;
@@ -52,6 +67,7 @@ export interface LaneKernel {
   /** The runtime scalars read, in slot order. */
   readonly scalars: readonly LazyNode[];
   readonly outputs: readonly Expr[];
+  readonly reduce: LaneReduce | null;
 }
 
 /** Rows the generator implements, with the lane types of their arguments (float32 or bool) they take. */
@@ -82,20 +98,46 @@ const laneType = (n: LazyNode): LaneType => {
 
 const nonOne = (shape: Shape) => shape.flatMap((d, i) => (d === 1 ? [] : [i]));
 
-class LaneAnalysis {
-  private readonly inputIndex = new Map<LazyNode, number>();
+/** The regions and scalars of one kernel, shared by the analyses of its reduce's source and of the rest. */
+class Pool {
+  readonly inputIndex = new Map<LazyNode, number>();
   readonly regions: Region[] = [];
   private readonly regionKeys = new Map<string, number>();
   readonly scalars: LazyNode[] = [];
+
+  constructor(inputs: readonly LazyNode[]) {
+    inputs.forEach((n, i) => this.inputIndex.set(n, i));
+  }
+
+  region(size: number, pieces: Piece[], computed: boolean): number {
+    const key = `${size}:${computed}:${JSON.stringify(pieces)}`;
+    let region = this.regionKeys.get(key);
+    if (region === undefined) {
+      region = this.regions.push({ size, pieces, computed }) - 1;
+      this.regionKeys.set(key, region);
+    }
+    return region;
+  }
+
+  scalar(node: LazyNode): number {
+    const slot = this.scalars.indexOf(node);
+    return slot < 0 ? this.scalars.push(node) - 1 : slot;
+  }
+}
+
+/** The trees of values at the elements of `root`'s shape; `leaf` (a reduce computed before) is read as a region. */
+class LaneAnalysis {
   private readonly memo = new Map<string, Tree>();
   readonly loads: PendingLoad[] = [];
   private readonly rootReal: readonly number[];
+  private readonly inputIndex: ReadonlyMap<LazyNode, number>;
 
   constructor(
     private readonly root: LazyNode,
-    inputs: readonly LazyNode[],
+    private readonly pool: Pool,
+    private readonly leaf: { readonly node: LazyNode; readonly region: number } | null,
   ) {
-    inputs.forEach((n, i) => this.inputIndex.set(n, i));
+    this.inputIndex = pool.inputIndex;
     this.rootReal = nonOne(root.shape);
   }
 
@@ -133,16 +175,15 @@ class LaneAnalysis {
 
   private compute(node: LazyNode, ctx: Ctx): Tree {
     const input = this.inputIndex.get(node);
-    if (input !== undefined) return this.load(node, [{ input, from: 0, to: 0, count: sizeOf(node.shape) }], ctx);
+    if (input !== undefined) return this.load(node, this.pool.region(sizeOf(node.shape), [{ input, from: 0, to: 0, count: sizeOf(node.shape) }], false), ctx);
+    if (node === this.leaf?.node) return this.load(node, this.leaf.region, ctx);
     const op = node.op;
     switch (op.kind) {
       case 'const': {
         const type = laneType(node);
         if (runtimeScalar(node) === null) return { kind: 'const', type, value: op.value };
         if (type !== 'f32') throw new Unsupported();
-        let slot = this.scalars.indexOf(node);
-        if (slot < 0) slot = this.scalars.push(node) - 1;
-        return { kind: 'scalar', type, slot };
+        return { kind: 'scalar', type, slot: this.pool.scalar(node) };
       }
       case 'view':
         return this.view(node, op.view, ctx);
@@ -194,7 +235,7 @@ class LaneAnalysis {
     }
     // Concat, pad and shrink read their sources as flat ranges, copied into one region.
     if (!this.isFlat(ctx)) throw new Unsupported();
-    return this.load(node, this.pieces(node), ctx);
+    return this.load(node, this.pool.region(sizeOf(node.shape), this.pieces(node), false), ctx);
   }
 
   /** The pieces of the flat layout of `node`, a view chain over inputs whose ranges are contiguous. */
@@ -242,14 +283,8 @@ class LaneAnalysis {
     }
   }
 
-  private load(node: LazyNode, pieces: Piece[], ctx: Ctx): PendingLoad {
+  private load(node: LazyNode, region: number, ctx: Ctx): PendingLoad {
     if (laneType(node) !== 'f32') throw new Unsupported();
-    const key = `${sizeOf(node.shape)}:${JSON.stringify(pieces)}`;
-    let region = this.regionKeys.get(key);
-    if (region === undefined) {
-      region = this.regions.push({ size: sizeOf(node.shape), pieces }) - 1;
-      this.regionKeys.set(key, region);
-    }
     const follows = ctx.kind === 'flat' ? 'flat' : ctx.axes.filter((a): a is number => a !== null);
     const load: PendingLoad = { kind: 'pending', region, type: 'f32', follows };
     this.loads.push(load);
@@ -268,39 +303,65 @@ class LaneAnalysis {
   }
 }
 
+/** `trees` with their loads' accesses for rows split before root axis `split`, or null where a load does not fit it. */
+function resolved(a: LaneAnalysis, trees: readonly Tree[], split: number): Expr[] | null {
+  if (a.loads.some((l) => a.access(l.follows, split) === null)) return null;
+  const done = new Map<Tree, Expr>();
+  const resolve = (e: Tree): Expr => {
+    let r = done.get(e);
+    if (r) return r;
+    if (e.kind === 'pending') r = { kind: 'load', type: e.type, region: e.region, access: a.access(e.follows, split)! };
+    else if (e.kind === 'row') r = { ...e, args: e.args.map(resolve) };
+    else r = e;
+    done.set(e, r);
+    return r;
+  };
+  return trees.map(resolve);
+}
+
+/** The kernel's reduce as a phase: a sum, max or min whose reduced real axes all come before, or all after, the kept ones. */
+function laneReduce(node: LazyNode, pool: Pool): LaneReduce {
+  if (node.op.kind !== 'reduce') throw new Unsupported();
+  const { reduce: kind, axes } = node.op;
+  if (kind !== 'sum' && kind !== 'max' && kind !== 'min') throw new Unsupported();
+  const src = node.srcs[0];
+  if (laneType(node) !== 'f32' || laneType(src) !== 'f32') throw new Unsupported();
+  const real = nonOne(src.shape);
+  const reduced = real.filter((a) => axes.includes(a));
+  const kept = real.filter((a) => !axes.includes(a));
+  const leading = kept.length > 0 && reduced.every((a) => a < kept[0]);
+  if (!leading && !kept.every((a) => a < reduced[0])) throw new Unsupported();
+  const split = leading ? kept[0] : (reduced[0] ?? src.shape.length);
+  const region = pool.region(sizeOf(node.shape), [], true);
+  const a = new LaneAnalysis(src, pool, null);
+  const value = resolved(a, [a.tree(src, a.outputCtx(src.shape))], split);
+  if (!value) throw new Unsupported();
+  return { kind, leading, rows: sizeOf(src.shape.slice(0, split)), columns: sizeOf(src.shape.slice(split)), value: value[0], region };
+}
+
 /**
  * The lane form of `kernel` reading `inputs` (in `ins` order), or null where the generator does
- * not take it: a reduce, int32 values, rows it does not implement, or reads that are neither the
- * element's flat index, its row's, its column's nor a single value.
+ * not take it: int32 values, rows it does not implement, reads that are neither the element's
+ * flat index, its row's, its column's nor a single value, or a reduce of another kind or shape.
  */
 export function laneKernel(kernel: FusedKernel, inputs: readonly LazyNode[]): LaneKernel | null {
-  if (kernel.reduce) return null;
-  const a = new LaneAnalysis(kernel.root, inputs);
-  let trees: (Tree)[];
+  const pool = new Pool(inputs);
   try {
-    trees = kernel.outputs.map((o) => {
+    const reduce = kernel.reduce ? laneReduce(kernel.reduce, pool) : null;
+    const a = new LaneAnalysis(kernel.root, pool, kernel.reduce && reduce && { node: kernel.reduce, region: reduce.region });
+    const trees = kernel.outputs.map((o) => {
       if (laneType(o) !== 'f32') throw new Unsupported();
       return a.tree(o, a.outputCtx(o.shape));
     });
+    const shape = kernel.root.shape;
+    // The first split every load fits, for the longest rows.
+    for (let split = 0; split <= shape.length; split++) {
+      const outputs = resolved(a, trees, split);
+      if (outputs) return { rows: sizeOf(shape.slice(0, split)), columns: sizeOf(shape.slice(split)), regions: pool.regions, scalars: pool.scalars, outputs, reduce };
+    }
+    return null;
   } catch (e) {
     if (e instanceof Unsupported) return null;
     throw e;
   }
-  const shape = kernel.root.shape;
-  // The first split every load fits, for the longest rows.
-  for (let split = 0; split <= shape.length; split++) {
-    if (a.loads.some((l) => a.access(l.follows, split) === null)) continue;
-    const resolved = new Map<Tree, Expr>();
-    const resolve = (e: Tree): Expr => {
-      let r = resolved.get(e);
-      if (r) return r;
-      if (e.kind === 'pending') r = { kind: 'load', type: e.type, region: e.region, access: a.access(e.follows, split)! };
-      else if (e.kind === 'row') r = { ...e, args: e.args.map(resolve) };
-      else r = e;
-      resolved.set(e, r);
-      return r;
-    };
-    return { rows: sizeOf(shape.slice(0, split)), columns: sizeOf(shape.slice(split)), regions: a.regions, scalars: a.scalars, outputs: trees.map(resolve) };
-  }
-  return null;
 }

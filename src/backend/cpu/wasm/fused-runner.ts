@@ -6,7 +6,7 @@ import type { TypedArray } from '../../../dtype';
 import type { FusedWasm } from './fused-wasm';
 
 /** Below this many elements a kernel stays in JavaScript: the call and copies cost more than SIMD saves. */
-export const WASM_MIN_ELEMENTS = 1024;
+export const WASM_MIN_ELEMENTS = 256;
 
 const PAGE_BYTES = 65536;
 

@@ -1,10 +1,11 @@
 // Compiles a fused kernel's lane form (./fused-expr.ts) to one WebAssembly function: per row, an
 // f32x4 loop over four columns at a time, then the tail one lane at a time through the same SIMD
-// code. Each row is the f32 operation the JS loop rounds with fround, so results are bit-identical.
+// code. Each row is the f32 operation the JS loop rounds with fround, so results are bit-identical;
+// a reduce runs first, summing in float64 lanes as the JS loop sums in float64.
 
 import type { LazyNode } from '../../../graph/ir';
 import type { FusedKernel } from '../../../graph/schedule';
-import { laneKernel, type Expr, type LaneKernel } from './fused-expr';
+import { laneKernel, type Expr, type LaneKernel, type LaneReduce } from './fused-expr';
 import { Code, emitModule, Simd, ValType } from './wasm-emitter';
 
 /** Where one run's arrays lie in wasm memory (byte offsets), and the module that computes them. */
@@ -21,6 +22,23 @@ export interface FusedWasm {
 }
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** Shuffles: the high eight bytes first; lanes swapped in pairs; the low halves of two vectors. */
+const SWAP_HALVES = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
+const SWAP_PAIRS = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
+const LOW_PAIRS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+
+/** Every expression `roots` reach, arguments before their users. */
+function reachable(roots: readonly Expr[]): Expr[] {
+  const all = new Set<Expr>();
+  const visit = (e: Expr) => {
+    if (all.has(e)) return;
+    if (e.kind === 'row') e.args.forEach(visit);
+    all.add(e);
+  };
+  roots.forEach(visit);
+  return [...all];
+}
 
 /** All ones for true, as comparisons give masks. */
 const TRUE_MASK = new Array<number>(16).fill(255);
@@ -60,7 +78,7 @@ class LaneEmitter {
     const k = this.k;
     let at = align16(4 * k.scalars.length);
     const regions = k.regions.map((r) => {
-      const region = { at, size: r.size, pieces: r.pieces, zero: r.pieces.reduce((s, p) => s + p.count, 0) < r.size };
+      const region = { at, size: r.size, pieces: r.pieces, zero: !r.computed && r.pieces.reduce((s, p) => s + p.count, 0) < r.size };
       at += align16(4 * r.size);
       return region;
     });
@@ -72,16 +90,12 @@ class LaneEmitter {
       return o;
     });
 
-    const all = new Set<Expr>();
-    const visit = (e: Expr) => {
-      if (all.has(e)) return;
-      if (e.kind === 'row') e.args.forEach(visit);
-      all.add(e);
-    };
-    k.outputs.forEach(visit);
-    const byLevel = (l: Level) => [...all].filter((e) => this.level(e) === l);
+    const all = reachable(k.outputs);
+    const byLevel = (l: Level) => all.filter((e) => this.level(e) === l);
 
     const c = this.code;
+    if (k.reduce) this.reducePhase(k.reduce);
+    this.done = new Set();
     for (const e of byLevel(LEVEL.once)) this.ensure(e, true);
     const rowBody = () => {
       for (const e of byLevel(LEVEL.row)) this.ensure(e, true);
@@ -122,6 +136,112 @@ class LaneEmitter {
     }
     const bytes = emitModule([{ name: 'run', params: [], results: [], code: c }], Math.max(1, Math.ceil(at / 65536)));
     return { bytes, memoryBytes: at, scalars: k.scalars, regions, outputs, elements };
+  }
+
+  /**
+   * The reduce: per column over the rows (leading axes: the JS loop's order, so sums are the same
+   * bits) or per row over the columns (trailing: four lanes of partial sums, added at the end).
+   * Max and min compare in float32 (exact) and keep a NaN, as the JS loop does.
+   */
+  private reducePhase(r: LaneReduce): void {
+    const c = this.code;
+    const out = this.regionAt[r.region];
+    this.done = new Set();
+    for (const e of reachable([r.value])) if (this.level(e) === LEVEL.once) this.ensure(e, true);
+    const fixed = new Set(this.done);
+    const sum = r.kind === 'sum';
+    const [lo, hi, tail] = [0, 1, 2].map(() => c.local(ValType.v128));
+    const init = (...accs: number[]) => {
+      for (const a of accs) {
+        if (sum) c.v128Const(new Array<number>(16).fill(0));
+        else c.f32x4Const(r.kind === 'max' ? -Infinity : Infinity);
+        c.set(a);
+      }
+    };
+    /** Adds the value on the stack into `acc` (its low two lanes as float64, or all four into `acc` and `high`). */
+    const accumulate = (acc: number, high: number | null) => {
+      const t = this.tmp();
+      c.set(t);
+      if (!sum) return this.extreme(acc, r.kind === 'max');
+      c.get(acc).get(t).simd(Simd.f64x2PromoteLowF32x4).simd(Simd.f64x2Add).set(acc);
+      if (high !== null) c.get(high).get(t).get(t).shuffle(SWAP_HALVES).simd(Simd.f64x2PromoteLowF32x4).simd(Simd.f64x2Add).set(high);
+    };
+    const body = (vector: boolean, acc: number, high: number | null) => {
+      this.done = new Set(fixed);
+      this.value(r.value, vector);
+      accumulate(acc, high);
+    };
+    const vecBytes = 16 * Math.floor(r.columns / 4);
+    const columnsBytes = 4 * r.columns;
+    if (r.leading) {
+      c.i32(0).set(this.inner);
+      const columnLoop = (endBytes: number, vector: boolean) => {
+        c.block().loop();
+        c.get(this.inner).i32(endBytes).i32GeU().brIf(1);
+        init(lo, hi);
+        c.i32(0).set(this.row).get(this.inner).set(this.flat);
+        c.block().loop();
+        c.get(this.row).i32(r.rows).i32GeU().brIf(1);
+        body(vector, lo, vector ? hi : null);
+        c.get(this.row).i32(1).i32Add().set(this.row);
+        c.get(this.flat).i32(columnsBytes).i32Add().set(this.flat);
+        c.br(0).end().end();
+        c.get(this.inner);
+        if (sum) c.get(lo).simd(Simd.f32x4DemoteF64x2Zero).get(hi).simd(Simd.f32x4DemoteF64x2Zero).shuffle(LOW_PAIRS);
+        else c.get(lo);
+        if (vector) c.v128Store(out);
+        else c.lane(Simd.f32x4ExtractLane, 0).f32Store(out);
+        c.get(this.inner).i32(vector ? 16 : 4).i32Add().set(this.inner);
+        c.br(0).end().end();
+      };
+      if (vecBytes > 0) columnLoop(vecBytes, true);
+      if (vecBytes < columnsBytes) columnLoop(columnsBytes, false);
+      return;
+    }
+    c.i32(0).set(this.row).i32(0).set(this.flat);
+    c.block().loop();
+    c.get(this.row).i32(r.rows).i32GeU().brIf(1);
+    init(lo, hi, tail);
+    c.i32(0).set(this.inner);
+    const laneLoop = (endBytes: number, vector: boolean) => {
+      c.block().loop();
+      c.get(this.inner).i32(endBytes).i32GeU().brIf(1);
+      body(vector, vector ? lo : tail, vector ? hi : null);
+      const step = vector ? 16 : 4;
+      c.get(this.inner).i32(step).i32Add().set(this.inner);
+      c.get(this.flat).i32(step).i32Add().set(this.flat);
+      c.br(0).end().end();
+    };
+    if (vecBytes > 0) laneLoop(vecBytes, true);
+    if (vecBytes < columnsBytes) laneLoop(columnsBytes, false);
+    c.get(this.row).i32(4).i32Mul();
+    if (sum) {
+      // ((lo₀ + lo₁) + hi₀ + hi₁) + the tail (each tail lane holds the tail's sum).
+      c.get(lo).lane(Simd.f64x2ExtractLane, 0).get(lo).lane(Simd.f64x2ExtractLane, 1).f64Add();
+      c.get(hi).lane(Simd.f64x2ExtractLane, 0).f64Add().get(hi).lane(Simd.f64x2ExtractLane, 1).f64Add();
+      c.get(tail).lane(Simd.f64x2ExtractLane, 0).f64Add().f32DemoteF64();
+    } else {
+      const max = r.kind === 'max';
+      c.get(lo).get(lo).shuffle(SWAP_HALVES);
+      this.extreme(lo, max, true);
+      c.get(lo).get(lo).shuffle(SWAP_PAIRS);
+      this.extreme(lo, max, true);
+      c.get(tail);
+      this.extreme(lo, max, true);
+      c.get(lo).lane(Simd.f32x4ExtractLane, 0);
+    }
+    c.f32Store(out);
+    c.get(this.row).i32(1).i32Add().set(this.row);
+    c.br(0).end().end();
+  }
+
+  /** acc = v where v > acc (max) or v < acc (min), or v is NaN: the JS loop's pick. `onStack`: v is on the stack, else in tmp(). */
+  private extreme(acc: number, max: boolean, onStack = false): void {
+    const c = this.code;
+    const t = this.tmp();
+    if (onStack) c.set(t);
+    c.get(t).get(acc).get(t).get(acc).simd(max ? Simd.f32x4Gt : Simd.f32x4Lt);
+    c.get(t).get(t).simd(Simd.f32x4Ne).simd(Simd.or).simd(Simd.bitselect).set(acc);
   }
 
   private level(e: Expr): Level {

@@ -16,6 +16,7 @@ export const Simd = {
   load: 0x00,
   store: 0x0b,
   const: 0x0c,
+  shuffle: 0x0d,
   f32x4Splat: 0x13,
   f64x2Splat: 0x14,
   f32x4ExtractLane: 0x1f,
@@ -153,6 +154,12 @@ export class Code {
   i32GeU(): this {
     return this.op(0x4f);
   }
+  f64Add(): this {
+    return this.op(0xa0);
+  }
+  f32DemoteF64(): this {
+    return this.op(0xb6);
+  }
   /** f32.load at the address on the stack plus `offset` bytes. */
   f32Load(offset: number): this {
     return this.mem(0x2a, 2, offset);
@@ -183,6 +190,11 @@ export class Code {
   v128Const(bytes: readonly number[]): this {
     this.simd(Simd.const);
     return this.op(...bytes);
+  }
+  /** i8x16.shuffle of the two v128 on the stack: byte `i` of the result is byte `lanes[i]` of their 32. */
+  shuffle(lanes: readonly number[]): this {
+    this.simd(Simd.shuffle);
+    return this.op(...lanes);
   }
   /** A lane extract: `op` then the lane index. */
   lane(op: Simd, index: number): this {
