@@ -1,7 +1,8 @@
 // Execution plans of the CPU backend, as src/backend/webgpu/plan.ts for the GPU. Compiling (once
 // per graph structure, src/graph/plan-cache.ts) schedules the graph, generates one JavaScript
-// loop per fused kernel (./codegen.ts) and plans the buffers (src/graph/plan.ts). Running binds
-// this realize's arrays: leaves' host arrays, arrays for the plan's slots, the roots' storages.
+// loop per fused kernel (./codegen.ts) and, where it takes the kernel, a WebAssembly SIMD form
+// (./wasm/fused-wasm.ts), and plans the buffers (src/graph/plan.ts). Running binds this realize's
+// arrays: leaves' host arrays, arrays for the plan's slots, the roots' storages.
 
 import { allocHost, type DType, type TypedArray } from '../../dtype';
 import { DisposedError } from '../../errors';
@@ -77,10 +78,10 @@ function compileLoop(k: FusedKernel, inputs: readonly LazyNode[], scalarIndex: R
   return { run: gen.run, scalarSlots: slotsOf(gen.scalars), wasm: w && { loop: wasmLoop(w), scalarSlots: slotsOf(w.scalars) } };
 }
 
-/** Runs `loop`: its WebAssembly form where there is one, compiled, and the fast kernels are on (not `usePlainKernels`). */
+/** Runs `loop`: its WebAssembly form where there is one and the fast kernels are on (not `usePlainKernels`), else (or until it compiles) its JS loop. */
 function runLoop(loop: CompiledLoop, ins: readonly TypedArray[], outs: readonly TypedArray[], scalars: (slots: readonly number[]) => number[]): void {
-  if (loop.wasm?.loop.ready && cpuFeatures().simd) loop.wasm.loop.run(ins, outs, scalars(loop.wasm.scalarSlots));
-  else loop.run(ins, outs, scalars(loop.scalarSlots));
+  if (loop.wasm && cpuFeatures().simd && loop.wasm.loop.run(ins, outs, scalars(loop.wasm.scalarSlots))) return;
+  loop.run(ins, outs, scalars(loop.scalarSlots));
 }
 
 /**

@@ -1,6 +1,6 @@
 // Runs generated fused-kernel modules (./fused-wasm.ts) on JS typed arrays: one wasm memory for all
-// of them, grown as needed; each run copies its inputs (and scalars) in, calls the function and
-// copies its outputs back. Modules too large for a synchronous compile compile in the background.
+// of them (each kernel lays its arrays out from byte 0; runs never overlap), grown as needed; a run
+// copies its inputs and scalars in, calls the function and copies its outputs back.
 
 import type { TypedArray } from '../../../dtype';
 import type { FusedWasm } from './fused-wasm';
@@ -22,48 +22,53 @@ function memoryOf(bytes: number): WebAssembly.Memory {
   return memory;
 }
 
-/** A compiled fused kernel: `run` computes what the JS loop computes, once `ready`. */
+/** A compiled fused kernel: `run` computes what the JS loop computes and says whether it ran. */
 export interface WasmLoop {
-  readonly ready: boolean;
-  run(ins: readonly TypedArray[], outs: readonly TypedArray[], scalars: readonly number[]): void;
+  /**
+   * False, having done nothing, while the module compiles in the background or where the memory
+   * cannot grow to the kernel's arrays (wasm32's 4 GiB): the caller runs its JS loop instead.
+   */
+  run(ins: readonly TypedArray[], outs: readonly TypedArray[], scalars: readonly number[]): boolean;
 }
 
 /**
  * Compiles `w` (synchronously where the engine allows a module this size on this thread, else in
- * the background: until then `ready` is false and the caller runs its JS loop).
+ * the background).
  *
  * ```ts
  * const loop = wasmLoop(fusedWasm(kernel, kernel.inputs)!);
- * if (loop.ready) loop.run([a, b], [out], scalars);
+ * if (!loop.run([a, b], [out], scalars)) jsLoop([a, b], [out], scalars);
  * ```
  */
 export function wasmLoop(w: FusedWasm): WasmLoop {
+  let module: WebAssembly.Module | null = null;
   let run: (() => void) | null = null;
-  const instantiate = (module: WebAssembly.Module) => {
-    const instance = new WebAssembly.Instance(module, { env: { memory: memoryOf(w.memoryBytes) } });
-    run = instance.exports.run as () => void;
-  };
   try {
-    instantiate(new WebAssembly.Module(w.bytes));
+    module = new WebAssembly.Module(w.bytes);
   } catch (e) {
     // Browsers refuse synchronous compiles of large modules on the main thread.
     if (!(e instanceof RangeError)) throw e;
-    void WebAssembly.compile(w.bytes).then(instantiate);
+    void WebAssembly.compile(w.bytes).then((m) => (module = m));
   }
   return {
-    get ready() {
-      return run !== null;
-    },
     run(ins, outs, scalars) {
-      memoryOf(w.memoryBytes);
+      if (!module) return false;
+      try {
+        memoryOf(w.memoryBytes);
+      } catch (e) {
+        if (e instanceof RangeError) return false;
+        throw e;
+      }
+      run ??= new WebAssembly.Instance(module, { env: { memory: memory! } }).exports.run as () => void;
       scalars.forEach((v, i) => (heap[i] = v));
       for (const r of w.regions) {
         const base = r.at >> 2;
         if (r.zero) heap.fill(0, base, base + r.size);
         for (const p of r.pieces) heap.set(ins[p.input].subarray(p.from, p.from + p.count), base + p.to);
       }
-      run!();
+      run();
       w.outputs.forEach((o, j) => outs[j].set(heap.subarray(o.at >> 2, (o.at >> 2) + o.size)));
+      return true;
     },
   };
 }
