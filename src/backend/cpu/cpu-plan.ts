@@ -74,7 +74,9 @@ function compileLoop(k: FusedKernel, inputs: readonly LazyNode[], scalarIndex: R
       if (i === undefined) throw new Error(`cpu plan: kernel scalar ${n.id} (${n.op.kind}) is not a runtime scalar of the graph`);
       return i;
     });
-  const w = sizeOf(k.root.shape) >= WASM_MIN_ELEMENTS && simdSupported() ? fusedWasm(k, inputs) : null;
+  // A reduce's work is its source's elements.
+  const elements = sizeOf(k.reduce ? k.reduce.srcs[0].shape : k.root.shape);
+  const w = elements >= WASM_MIN_ELEMENTS && simdSupported() ? fusedWasm(k, inputs) : null;
   return { run: gen.run, scalarSlots: slotsOf(gen.scalars), wasm: w && { loop: wasmLoop(w), scalarSlots: slotsOf(w.scalars) } };
 }
 

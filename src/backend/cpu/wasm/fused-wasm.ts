@@ -100,12 +100,7 @@ class LaneEmitter {
     const rowBody = () => {
       for (const e of byLevel(LEVEL.row)) this.ensure(e, true);
       const fixed = new Set(this.done);
-      const columnsBytes = 4 * k.columns;
-      const vecBytes = 16 * Math.floor(k.columns / 4);
-      c.i32(0).set(this.inner);
-      const loop = (endBytes: number, vector: boolean) => {
-        c.block().loop();
-        c.get(this.inner).i32(endBytes).i32GeU().brIf(1);
+      this.columnLoops(k.columns, (vector) => {
         this.done = new Set(fixed);
         k.outputs.forEach((e, j) => {
           c.get(this.flat);
@@ -113,13 +108,7 @@ class LaneEmitter {
           if (vector) c.v128Store(outputs[j].at);
           else c.lane(Simd.f32x4ExtractLane, 0).f32Store(outputs[j].at);
         });
-        const step = vector ? 16 : 4;
-        c.get(this.inner).i32(step).i32Add().set(this.inner);
-        c.get(this.flat).i32(step).i32Add().set(this.flat);
-        c.br(0).end().end();
-      };
-      if (vecBytes > 0) loop(vecBytes, true);
-      if (vecBytes < columnsBytes) loop(columnsBytes, false);
+      });
       this.done = fixed;
     };
     c.i32(0).set(this.flat);
@@ -202,18 +191,7 @@ class LaneEmitter {
     c.block().loop();
     c.get(this.row).i32(r.rows).i32GeU().brIf(1);
     init(lo, hi, tail);
-    c.i32(0).set(this.inner);
-    const laneLoop = (endBytes: number, vector: boolean) => {
-      c.block().loop();
-      c.get(this.inner).i32(endBytes).i32GeU().brIf(1);
-      body(vector, vector ? lo : tail, vector ? hi : null);
-      const step = vector ? 16 : 4;
-      c.get(this.inner).i32(step).i32Add().set(this.inner);
-      c.get(this.flat).i32(step).i32Add().set(this.flat);
-      c.br(0).end().end();
-    };
-    if (vecBytes > 0) laneLoop(vecBytes, true);
-    if (vecBytes < columnsBytes) laneLoop(columnsBytes, false);
+    this.columnLoops(r.columns, (vector) => body(vector, vector ? lo : tail, vector ? hi : null));
     c.get(this.row).i32(4).i32Mul();
     if (sum) {
       // ((lo₀ + lo₁) + hi₀ + hi₁) + the tail (each tail lane holds the tail's sum).
@@ -233,6 +211,24 @@ class LaneEmitter {
     c.f32Store(out);
     c.get(this.row).i32(1).i32Add().set(this.row);
     c.br(0).end().end();
+  }
+
+  /** The loops over a row's columns, four at a time and then one lane at a time; `inner` (from 0) and `flat` step with them. */
+  private columnLoops(columns: number, body: (vector: boolean) => void): void {
+    const c = this.code;
+    const vecBytes = 16 * Math.floor(columns / 4);
+    c.i32(0).set(this.inner);
+    const loop = (endBytes: number, vector: boolean) => {
+      c.block().loop();
+      c.get(this.inner).i32(endBytes).i32GeU().brIf(1);
+      body(vector);
+      const step = vector ? 16 : 4;
+      c.get(this.inner).i32(step).i32Add().set(this.inner);
+      c.get(this.flat).i32(step).i32Add().set(this.flat);
+      c.br(0).end().end();
+    };
+    if (vecBytes > 0) loop(vecBytes, true);
+    if (vecBytes < 4 * columns) loop(4 * columns, false);
   }
 
   /** acc = v where v > acc (max) or v < acc (min), or v is NaN: the JS loop's pick. `onStack`: v is on the stack, else in tmp(). */
