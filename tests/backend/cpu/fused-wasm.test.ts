@@ -244,6 +244,12 @@ describe('fused reduces in wasm', () => {
   });
 });
 
+function cpuBackend(): CpuBackend {
+  const backend = activeBackend();
+  if (!(backend instanceof CpuBackend)) throw new Error('test: the CPU backend is not active');
+  return backend;
+}
+
 describe('the CPU backend with the wasm kernels on and forced plain', () => {
   /** `run`'s results with usePlainKernels(true) (the JS loops) and (false) (wasm where it takes the kernel). */
   async function plainAndFast(run: () => Promise<number[][]>): Promise<[number[][], number[][]]> {
@@ -254,14 +260,19 @@ describe('the CPU backend with the wasm kernels on and forced plain', () => {
   }
 
   test('a plan carries the wasm form of a kernel of WASM_MIN_ELEMENTS elements or more, not of a smaller one', async () => {
-    const backend = activeBackend();
-    if (!(backend instanceof CpuBackend)) throw new Error('test: the CPU backend is not active');
+    const backend = cpuBackend();
     const wasmForms = async (n: number) => {
       await input([n], 40).mul(3).add(1).data();
       return backend.plans.last!.kernels.map((k) => k.kind === 'fused' && k.loop.wasm !== null);
     };
     expect(await wasmForms(WASM_MIN_ELEMENTS)).toEqual([true]);
     expect(await wasmForms(WASM_MIN_ELEMENTS - 1)).toEqual([false]);
+  });
+
+  test("a reduce's plan counts its source's elements: a column sum of 64 × 8 values has its wasm form", async () => {
+    const backend = cpuBackend();
+    await input([64, 8], 41).sum(0).data();
+    expect(backend.plans.last!.kernels.map((k) => k.kind === 'fused' && k.loop.wasm !== null)).toEqual([true]);
   });
 
   test('an in-place update through the backend writes the same bits either way', async () => {
