@@ -3,7 +3,7 @@
 // row taken, on odd lengths, broadcasts, scalars, concatenated inputs and several outputs; reduces
 // over leading axes the same bits, over trailing axes within float32 rounding.
 
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { generateJs } from '../../../src/backend/cpu/codegen';
 import { usePlainKernels } from '../../../src/backend/cpu/fast-kernels';
 import { CpuBackend } from '../../../src/backend/cpu/cpu-backend';
@@ -241,6 +241,34 @@ describe('fused reduces in wasm', () => {
       const k = kernelOf([t]);
       expect(fusedWasm(k, k.inputs)).toBeNull();
     }
+  });
+});
+
+describe('compiling the wasm kernels', () => {
+  /** `w`'s loop made while `new WebAssembly.Module` throws `error`, and a run's arguments. */
+  function loopWhileModuleThrows(error: Error) {
+    const x = input([300], 60);
+    const k = kernelOf([x.mul(2)]);
+    const w = fusedWasm(k, k.inputs)!;
+    const real = WebAssembly.Module;
+    Object.defineProperty(WebAssembly, 'Module', { value: function refused() { throw error; }, configurable: true, writable: true });
+    try {
+      return { loop: wasmLoop(w), ins: k.inputs.map(hostOf), out: new Float32Array(300), scalars: w.scalars.map((n) => runtimeScalar(n)!) };
+    } finally {
+      Object.defineProperty(WebAssembly, 'Module', { value: real, configurable: true, writable: true });
+    }
+  }
+
+  test('a module too large to compile synchronously runs once its background compile is done', async () => {
+    const { loop, ins, out, scalars } = loopWhileModuleThrows(new RangeError('WebAssembly.Module is disallowed on the main thread'));
+    expect(loop.run(ins, [out], scalars)).toBe(false);
+    await vi.waitFor(() => expect(loop.run(ins, [out], scalars)).toBe(true));
+    expect(Array.from(out)).toEqual(Array.from(ins[0]).map((v) => Math.fround(v * 2)));
+  });
+
+  test('a page that forbids compiling WebAssembly keeps the JS loop', () => {
+    const { loop, ins, out, scalars } = loopWhileModuleThrows(new WebAssembly.CompileError("Refused to compile: 'wasm-unsafe-eval' is not allowed"));
+    expect(loop.run(ins, [out], scalars)).toBe(false);
   });
 });
 

@@ -33,7 +33,7 @@ export interface WasmLoop {
 
 /**
  * Compiles `w` (synchronously where the engine allows a module this size on this thread, else in
- * the background).
+ * the background; never where the page forbids compiling WebAssembly).
  *
  * ```ts
  * const loop = wasmLoop(fusedWasm(kernel, kernel.inputs)!);
@@ -46,9 +46,14 @@ export function wasmLoop(w: FusedWasm): WasmLoop {
   try {
     module = new WebAssembly.Module(w.bytes);
   } catch (e) {
+    // A page whose Content-Security-Policy forbids compiling WebAssembly keeps the JS loops.
+    if (e instanceof WebAssembly.CompileError) return { run: () => false };
     // Browsers refuse synchronous compiles of large modules on the main thread.
     if (!(e instanceof RangeError)) throw e;
-    void WebAssembly.compile(w.bytes).then((m) => (module = m));
+    WebAssembly.compile(w.bytes).then(
+      (m) => (module = m),
+      () => undefined,
+    );
   }
   return {
     run(ins, outs, scalars) {
