@@ -101,6 +101,7 @@ describe('fused elementwise kernels in wasm', () => {
     ['neg', (x) => x.neg()],
     ['abs', (x) => x.abs()],
     ['sqrt', (x) => x.sqrt()],
+    ['rsqrt', (x) => x.rsqrt()],
     ['floor', (x) => x.floor()],
     ['ceil', (x) => x.ceil()],
     ['round', (x) => x.round()],

@@ -71,7 +71,7 @@ export interface LaneKernel {
 }
 
 /** Rows the generator implements, with the lane types of their arguments (float32 or bool) they take. */
-const F32_ROWS = new Set(['neg', 'abs', 'sqrt', 'floor', 'ceil', 'round', 'square', 'reciprocal', 'relu', 'step', 'add', 'sub', 'mul', 'div', 'maximum', 'minimum']);
+const F32_ROWS = new Set(['neg', 'abs', 'sqrt', 'rsqrt', 'floor', 'ceil', 'round', 'square', 'reciprocal', 'relu', 'step', 'add', 'sub', 'mul', 'div', 'maximum', 'minimum']);
 const COMPARISONS = new Set(['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual']);
 const LOGICAL = new Set(['logicalNot', 'logicalAnd', 'logicalOr']);
 

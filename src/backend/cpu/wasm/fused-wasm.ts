@@ -28,6 +28,9 @@ const SWAP_HALVES = [8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 const SWAP_PAIRS = [4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11];
 const LOW_PAIRS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
+/** Two float64 lanes of 1. */
+const F64_ONES = [0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f];
+
 /** Every expression `roots` reach, arguments before their users. */
 function reachable(roots: readonly Expr[]): Expr[] {
   const all = new Set<Expr>();
@@ -303,6 +306,17 @@ class LaneEmitter {
         return void c.simd(Simd.f32x4Abs);
       case 'sqrt':
         return void c.simd(Simd.f32x4Sqrt);
+      case 'rsqrt': {
+        // 1 / Math.sqrt(x) rounds once, from float64: each half promoted, computed, demoted.
+        const x = this.tmp();
+        c.set(x);
+        for (const half of [null, SWAP_HALVES]) {
+          c.v128Const(F64_ONES).get(x);
+          if (half) c.get(x).shuffle(half);
+          c.simd(Simd.f64x2PromoteLowF32x4).simd(Simd.f64x2Sqrt).simd(Simd.f64x2Div).simd(Simd.f32x4DemoteF64x2Zero);
+        }
+        return void c.shuffle(LOW_PAIRS);
+      }
       case 'floor':
         return void c.simd(Simd.f32x4Floor);
       case 'ceil':

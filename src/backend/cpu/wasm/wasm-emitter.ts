@@ -48,7 +48,9 @@ export const Simd = {
   f32x4Div: 0xe7,
   f32x4Min: 0xe8,
   f32x4Max: 0xe9,
+  f64x2Sqrt: 0xef,
   f64x2Add: 0xf0,
+  f64x2Div: 0xf3,
   f64x2Min: 0xf4,
   f64x2Max: 0xf5,
 } as const;
