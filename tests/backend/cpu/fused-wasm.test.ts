@@ -58,7 +58,7 @@ function bothOutputs(roots: readonly Tensor[]): { js: number[][]; wasm: number[]
   if (!w) throw new Error('test: the wasm generator does not take the kernel');
   expect(WebAssembly.validate(w.bytes)).toBe(true);
   const loop = wasmLoop(w);
-  const outs = () => k.outputs.map((o) => new Float32Array(sizeOf(o.shape)));
+  const outs = () => k.outputs.map((o) => (o.dtype === 'bool' ? new Uint8Array(sizeOf(o.shape)) : new Float32Array(sizeOf(o.shape))));
   const js = outs();
   gen.run(ins, js, gen.scalars.map((n) => runtimeScalar(n)!));
   const wasm = outs();
@@ -100,6 +100,7 @@ describe('fused elementwise kernels in wasm', () => {
   const unary: [string, (x: Tensor) => Tensor][] = [
     ['neg', (x) => x.neg()],
     ['abs', (x) => x.abs()],
+    ['sign', (x) => x.sign()],
     ['sqrt', (x) => x.sqrt()],
     ['rsqrt', (x) => x.rsqrt()],
     ['floor', (x) => x.floor()],
@@ -151,6 +152,13 @@ describe('fused elementwise kernels in wasm', () => {
     const a = input([1031], 5);
     const b = input([1031], 6);
     expectSameBits([wg.where(a.greater(b).equal(b.less(a.mul(0.5))), a.cast('bool').cast('float32'), a.add(b))]);
+  });
+
+  test('a bool input reads as a mask and a bool output is written as bytes', () => {
+    const mask = wg.tensor(Uint8Array.from(values(1035, 25), (v) => (v > 0 ? 1 : 0)), { shape: [1035], dtype: 'bool' });
+    const x = input([1035], 26);
+    expectSameBits([wg.where(mask, x, x.neg())]);
+    expectSameBits([x.greater(0.5).equal(mask)]);
   });
 
   test('runtime scalars and compile-time constants (NaN, infinity) read as splatted lanes', () => {

@@ -22,7 +22,10 @@ export interface Piece {
   readonly count: number;
 }
 
-/** A float32 array laid out in wasm memory before the run (zero where no piece covers it), or a reduce's results (`computed`). */
+/**
+ * A float32 array laid out in wasm memory before the run (zero where no piece covers it; a bool
+ * input's bytes become 0 and 1), or a reduce's results (`computed`).
+ */
 export interface Region {
   readonly size: number;
   readonly pieces: readonly Piece[];
@@ -71,7 +74,7 @@ export interface LaneKernel {
 }
 
 /** Rows the generator implements, with the lane types of their arguments (float32 or bool) they take. */
-const F32_ROWS = new Set(['neg', 'abs', 'sqrt', 'rsqrt', 'floor', 'ceil', 'round', 'square', 'reciprocal', 'relu', 'step', 'add', 'sub', 'mul', 'div', 'maximum', 'minimum']);
+const F32_ROWS = new Set(['neg', 'abs', 'sign', 'sqrt', 'rsqrt', 'floor', 'ceil', 'round', 'square', 'reciprocal', 'relu', 'step', 'add', 'sub', 'mul', 'div', 'maximum', 'minimum']);
 const COMPARISONS = new Set(['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual']);
 const LOGICAL = new Set(['logicalNot', 'logicalAnd', 'logicalOr']);
 
@@ -284,9 +287,9 @@ class LaneAnalysis {
   }
 
   private load(node: LazyNode, region: number, ctx: Ctx): PendingLoad {
-    if (laneType(node) !== 'f32') throw new Unsupported();
+    const type = laneType(node);
     const follows = ctx.kind === 'flat' ? 'flat' : ctx.axes.filter((a): a is number => a !== null);
-    const load: PendingLoad = { kind: 'pending', region, type: 'f32', follows };
+    const load: PendingLoad = { kind: 'pending', region, type, follows };
     this.loads.push(load);
     return load;
   }
@@ -349,10 +352,7 @@ export function laneKernel(kernel: FusedKernel, inputs: readonly LazyNode[]): La
   try {
     const reduce = kernel.reduce ? laneReduce(kernel.reduce, pool) : null;
     const a = new LaneAnalysis(kernel.root, pool, kernel.reduce && reduce && { node: kernel.reduce, region: reduce.region });
-    const trees = kernel.outputs.map((o) => {
-      if (laneType(o) !== 'f32') throw new Unsupported();
-      return a.tree(o, a.outputCtx(o.shape));
-    });
+    const trees = kernel.outputs.map((o) => a.tree(o, a.outputCtx(o.shape)));
     const shape = kernel.root.shape;
     // The first split every load fits, for the longest rows.
     for (let split = 0; split <= shape.length; split++) {

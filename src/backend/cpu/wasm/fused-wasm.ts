@@ -108,6 +108,8 @@ class LaneEmitter {
         k.outputs.forEach((e, j) => {
           c.get(this.flat);
           this.value(e, vector);
+          // A bool output is stored as 0 and 1, which the copy back turns into its bytes.
+          if (e.type === 'mask') c.f32x4Const(1).simd(Simd.and);
           if (vector) c.v128Store(outputs[j].at);
           else c.lane(Simd.f32x4ExtractLane, 0).f32Store(outputs[j].at);
         });
@@ -281,6 +283,8 @@ class LaneEmitter {
           if (vector) c.v128Load(at);
           else c.f32Load(at).simd(Simd.f32x4Splat);
         }
+        // A bool region holds 0 and 1: true where not 0.
+        if (e.type === 'mask') c.f32x4Const(0).simd(Simd.f32x4Ne);
         break;
       }
       case 'row':
@@ -304,6 +308,13 @@ class LaneEmitter {
         return void c.simd(Simd.f32x4Neg);
       case 'abs':
         return void c.simd(Simd.f32x4Abs);
+      case 'sign': {
+        // 1 where x > 0, -1 where x < 0, else x itself (±0, NaN), as Math.sign.
+        const x = this.tmp();
+        c.set(x).f32x4Const(1).get(x).get(x).f32x4Const(0).simd(Simd.f32x4Gt).simd(Simd.bitselect);
+        c.set(this.tmp(1)).f32x4Const(-1).get(this.tmp(1)).get(x).f32x4Const(0).simd(Simd.f32x4Lt);
+        return void c.simd(Simd.bitselect);
+      }
       case 'sqrt':
         return void c.simd(Simd.f32x4Sqrt);
       case 'rsqrt': {
