@@ -5,7 +5,7 @@
 
 import type { LazyNode } from '../../../graph/ir';
 import type { FusedKernel } from '../../../graph/schedule';
-import { laneKernel, type Expr, type LaneKernel, type LaneReduce } from './fused-expr';
+import { laneKernel, type Expr, type LaneKernel, type LaneReduce, type Piece } from './fused-expr';
 import { Code, emitModule, Simd, ValType } from './wasm-emitter';
 
 /** Where one run's arrays lie in wasm memory (byte offsets), and the module that computes them. */
@@ -15,10 +15,10 @@ export interface FusedWasm {
   readonly memoryBytes: number;
   /** The scalars' float32 slots start at byte 0. */
   readonly scalars: readonly LazyNode[];
-  readonly regions: readonly { readonly at: number; readonly size: number; readonly pieces: LaneKernel['regions'][number]['pieces']; readonly zero: boolean }[];
+  /** Copied in before each run; `zero`: filled with 0 first (pieces do not cover it). */
+  readonly regions: readonly { readonly at: number; readonly size: number; readonly pieces: readonly Piece[]; readonly zero: boolean }[];
+  /** Copied out after each run. */
   readonly outputs: readonly { readonly at: number; readonly size: number }[];
-  /** Elements per output. */
-  readonly elements: number;
 }
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
@@ -116,10 +116,9 @@ class LaneEmitter {
       });
       this.done = fixed;
     };
-    c.i32(0).set(this.flat);
+    c.i32(0).set(this.flat).i32(0).set(this.row);
     if (k.rows === 1) rowBody();
     else {
-      c.i32(0).set(this.row);
       c.block().loop();
       c.get(this.row).i32(k.rows).i32GeU().brIf(1);
       const before = new Set(this.done);
@@ -129,7 +128,7 @@ class LaneEmitter {
       c.br(0).end().end();
     }
     const bytes = emitModule([{ name: 'run', params: [], results: [], code: c }], Math.max(1, Math.ceil(at / 65536)));
-    return { bytes, memoryBytes: at, scalars: k.scalars, regions, outputs, elements };
+    return { bytes, memoryBytes: at, scalars: k.scalars, regions, outputs };
   }
 
   /**
