@@ -150,10 +150,11 @@ export interface ElementwiseDef {
 }
 
 /**
- * How a hand-written kernel runs on WebGPU: WGSL source, entry point, `override` constants and
- * grid. Bindings (group 0) are the node's inputs in order (0…n-1), then its output (n), then
- * the inputs of a fused epilogue (n+1…), which the backend splices into the code. The backend
- * builds the bind group layout from the final WGSL with wgsl_reflect.
+ * How a hand-written kernel runs on WebGPU: WGSL source, entry point, `override` constants (what
+ * changes the code), runtime dims (sizes, so that shapes share a pipeline) and grid. Bindings
+ * (group 0) are the node's inputs in order (0…n-1), then its output (n), then the inputs of a
+ * fused epilogue (n+1…), which the backend splices into the code. The backend builds the bind
+ * group layout from the final WGSL with wgsl_reflect.
  */
 export interface GpuLaunch {
   readonly code: string;
