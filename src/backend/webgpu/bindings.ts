@@ -1,11 +1,12 @@
 // The bindings of a kernel, read from its final WGSL with wgsl_reflect (DESIGN.md invariant 7):
 // the bind group layouts each pipeline is created with (group 0: storage buffers; group 1: the
 // runtime-scalar uniform block; group 2: the error flags; group 3: the launch's dims), and the
-// lists tests compare against what the TypeScript side binds. Pure reflection here; layouts are
-// built by the backend.
+// lists tests compare against what the TypeScript side binds. Reflection here (and the dims'
+// buffer); layouts are built by the backend.
 
 import { WgslReflect } from 'wgsl_reflect';
 import { SCALAR_BLOCK } from '../../graph/scalars';
+import { UNIFORM_USAGE } from './buffer-pool';
 
 /** One storage buffer an entry point uses. */
 export interface ShaderBinding {
@@ -67,9 +68,13 @@ export const ERROR_LAYOUT_ENTRIES: GPUBindGroupLayoutEntry[] = [{ binding: 0, vi
 /** The bind group layout entries of the launch dims (group 3). */
 export const DIMS_LAYOUT_ENTRIES: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: 4, buffer: { type: 'uniform' } }];
 
-/** The uniform buffer bytes of `words` launch dims (a multiple of 16, as a uniform binding's size should be). */
-export function dimsBytes(words: number): number {
-  return Math.max(16, Math.ceil(words / 4) * 16);
+/** A new uniform buffer holding a launch's dims `words` (padded to a multiple of 16 bytes). */
+export function dimsBuffer(device: GPUDevice, words: readonly number[]): GPUBuffer {
+  const data = new Uint32Array(Math.max(4, Math.ceil(words.length / 4) * 4));
+  data.set(words);
+  const buffer = device.createBuffer({ size: data.byteLength, usage: UNIFORM_USAGE });
+  device.queue.writeBuffer(buffer, 0, data);
+  return buffer;
 }
 
 /** The bind group layout entries of `bindings` for a compute stage (GPUShaderStage.COMPUTE = 4). */

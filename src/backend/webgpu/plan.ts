@@ -18,7 +18,7 @@ import { kernelBindings, type Kernel } from '../../graph/schedule';
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
 import { sizeClass, STORAGE_USAGE, UNIFORM_USAGE, type BufferPool } from './buffer-pool';
-import { dimsBytes } from './bindings';
+import { dimsBuffer } from './bindings';
 import { gpuBytes, type GpuStorages } from './gpu-storage';
 
 /** One kernel lowered for the device: its pipeline, layout, grid and the nodes it binds, in order. */
@@ -162,11 +162,8 @@ export class Planner {
       const key = words.join(',');
       let group = this.dimsGroups.get(key);
       if (!group) {
-        const data = new Uint32Array(dimsBytes(words.length) / 4);
-        data.set(words);
-        const buffer = this.device.createBuffer({ size: data.byteLength, usage: UNIFORM_USAGE });
-        this.device.queue.writeBuffer(buffer, 0, data);
-        stats.bytesUploaded += data.byteLength;
+        const buffer = dimsBuffer(this.device, words);
+        stats.bytesUploaded += buffer.size;
         group = this.device.createBindGroup({ layout, entries: [{ binding: 0, resource: { buffer } }] });
         this.dimsGroups.set(key, group);
       }

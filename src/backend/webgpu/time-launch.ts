@@ -4,8 +4,8 @@
 // else wall clock to `onSubmittedWorkDone`) is its time.
 
 import type { GpuLaunch } from '../../graph/ir';
-import { dimsBytes } from './bindings';
-import { STORAGE_USAGE, UNIFORM_USAGE } from './buffer-pool';
+import { dimsBuffer } from './bindings';
+import { STORAGE_USAGE } from './buffer-pool';
 import { PassTimestamps } from './pass-timestamps';
 
 /** A launch with the byte sizes of its group-0 bindings, in binding order. */
@@ -18,15 +18,6 @@ export interface TimedLaunch {
 async function pipelineOf(device: GPUDevice, l: GpuLaunch): Promise<GPUComputePipeline> {
   const module = device.createShaderModule({ code: l.code });
   return device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: l.entryPoint, constants: l.constants } });
-}
-
-/** A uniform buffer holding `words` (a launch's dims). */
-function dimsBuffer(device: GPUDevice, words: readonly number[]): GPUBuffer {
-  const data = new Uint32Array(dimsBytes(words.length) / 4);
-  data.set(words);
-  const buffer = device.createBuffer({ size: data.byteLength, usage: UNIFORM_USAGE });
-  device.queue.writeBuffer(buffer, 0, data);
-  return buffer;
 }
 
 /**
