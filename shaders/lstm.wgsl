@@ -4,8 +4,8 @@
 // products of a unit on top of the precomputed x·W + b, the gate nonlinearities (order i, f, g, o)
 // and writes h, c and the gates straight into the sequence cache [B, T, 6, H] = (h, c, i, f, g, o).
 // `backward` walks time backwards from the gradient of the h and c slots [B, T, 2, H]: dh = dy +
-// dG_{t+1}·Uᵀ, the gate gradients dG [B, T, 4H] (pre-activation), and a last row per batch
-// [dh0, dc0, 0, 0].
+// dG_{t+1}·Uᵀ, the gate gradients dG [B, T, 4H] (pre-activation), and where the initial states
+// take gradients a last row per batch [dh0, dc0, 0, 0] ([B, T + 1, 4H] then).
 //!INCLUDE recurrent
 
 /** Batch rows of a workgroup's tile; a last tile's missing rows repeat row B − 1 and write nothing. */
@@ -116,25 +116,42 @@ fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid:
 @group(0) @binding(3) var<storage, read> gstates: array<f32>;
 @group(0) @binding(4) var<storage, read_write> dg: array<f32>;
 
-/** The gradient cell of row b, step t, unit j given dh (the output gradient's share included): writes the gate gradients and carries dc in the last row. */
+/** 1 when the initial states take gradients: a last row per batch row [dh0, dc0, 0, 0] follows its steps. */
+override STATE_ROWS: u32;
+
+/** Where the gate gradients of row b, step t begin in dg; step T is the states' row. */
+fn dg_row(b: u32, t: u32) -> u32 {
+  return (b * (T + STATE_ROWS) + t) * 4u * H;
+}
+
+/**
+ * The gradient cell of row b, step t, unit j given dh (the output gradient's share included):
+ * writes the gate gradients and carries dc·f to step t − 1 in that step's f slot (not written
+ * yet, and read only by this thread), or to the states' row after step 0.
+ */
 fn cell_grad(b: u32, t: u32, j: u32, dh: f32) {
   let base = (b * T + t) * 6u * H;
-  let last = (b * (T + 1u) + T) * 4u * H;
+  let row = dg_row(b, t);
   var cp: f32;
   if (t == 0u) { cp = bc0[b * H + j]; } else { cp = bcache[base - 5u * H + j]; }
+  var carried = 0.0;
+  if (t + 1u < T) { carried = dg[row + H + j]; }
   let c = bcache[base + H + j];
   let i = bcache[base + 2u * H + j];
   let f = bcache[base + 3u * H + j];
   let g = bcache[base + 4u * H + j];
   let o = bcache[base + 5u * H + j];
   let tc = tanh_stable(c);
-  let dc = gstates[(b * T + t) * 2u * H + H + j] + dg[last + H + j] + dh * o * (1.0 - tc * tc);
-  let row = (b * (T + 1u) + t) * 4u * H;
+  let dc = gstates[(b * T + t) * 2u * H + H + j] + carried + dh * o * (1.0 - tc * tc);
   dg[row + j] = dc * g * i * (1.0 - i);
   dg[row + H + j] = dc * cp * f * (1.0 - f);
   dg[row + 2u * H + j] = dc * i * (1.0 - g * g);
   dg[row + 3u * H + j] = dh * tc * o * (1.0 - o);
-  dg[last + H + j] = dc * f;
+  if (t > 0u) {
+    dg[dg_row(b, t - 1u) + H + j] = dc * f;
+  } else if (STATE_ROWS == 1u) {
+    dg[dg_row(b, T) + H + j] = dc * f;
+  }
 }
 
 /**
@@ -162,23 +179,11 @@ fn dh_of(r: vec4u, units: vec4u) -> mat4x4f {
 fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let tile = batch_row(wid, GRID_X);
   if (tile * ROWS >= B) { return; }
-  let G = 4u * H;
   let rows = tile_rows(tile);
   let real = tile_real(tile);
-  for (var r = 0u; r < ROWS; r++) {
-    if (!real[r]) { continue; }
-    let last = (rows[r] * (T + 1u) + T) * G;
-    for (var j = lid.x; j < H; j += 64u) {
-      dg[last + j] = 0.0;
-      dg[last + H + j] = 0.0;
-      dg[last + 2u * H + j] = 0.0;
-      dg[last + 3u * H + j] = 0.0;
-    }
-  }
-  // The steps below carry dc in another thread than the one that zeroed it.
-  storageBarrier();
+  let starts = (rows * (T + STATE_ROWS));
   // Thread q < 32 takes units j, j + 32, j + 64, j + 96 of each block of 128 (the rest idle): past
-  // the last unit they repeat H − 1 and write nothing.
+  // the last unit they repeat H − 1 and write nothing. A unit stays with its thread at every step.
   let q = lid.x;
   let spread = vec4u(0u, 32u, 64u, 96u);
   for (var s = 0u; s < T; s++) {
@@ -186,7 +191,7 @@ fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid
     for (var j0 = 0u; j0 < H && q < 32u; j0 += 128u) {
       let units = min(vec4u(j0 + q) + spread, vec4u(H - 1u));
       var dh = mat4x4f(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
-      if (t + 1u < T) { dh = dh_of((rows * (T + 1u) + t + 1u) * G, units); }
+      if (t + 1u < T) { dh = dh_of((starts + t + 1u) * 4u * H, units); }
       for (var r = 0u; r < ROWS; r++) {
         if (!real[r]) { continue; }
         let dy = (rows[r] * T + t) * 2u * H;
@@ -197,14 +202,19 @@ fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid
     }
     storageBarrier();
   }
+  if (STATE_ROWS == 0u) { return; }
   for (var j0 = 0u; j0 < H && q < 32u; j0 += 128u) {
     let units = min(vec4u(j0 + q) + spread, vec4u(H - 1u));
-    let dh0 = dh_of(rows * (T + 1u) * G, units);
+    let dh0 = dh_of(starts * 4u * H, units);
     for (var r = 0u; r < ROWS; r++) {
       if (!real[r]) { continue; }
-      let last = (rows[r] * (T + 1u) + T) * G;
+      let last = dg_row(rows[r], T);
       for (var m = 0u; m < 4u; m++) {
-        if (j0 + q + spread[m] < H) { dg[last + units[m]] = dh0[m][r]; }
+        if (j0 + q + spread[m] < H) {
+          dg[last + units[m]] = dh0[m][r];
+          dg[last + 2u * H + units[m]] = 0.0;
+          dg[last + 3u * H + units[m]] = 0.0;
+        }
       }
     }
   }

@@ -6,6 +6,7 @@ import type { KernelDef } from '../../graph/ir';
 import type { ConvGeometry, WeightGradAttrs } from '../../ops/conv';
 import type { MatmulAttrs } from '../../ops/matmul';
 import { lstmBackwardCpu, lstmForwardCpu, type AddProduct } from '../../nn/recurrent/lstm-cpu';
+import { inGradLayout, type LstmGradAttrs } from '../../nn/recurrent/lstm-grad-rows';
 import type { SequenceAttrs } from '../../nn/recurrent/sequence-kernel';
 import { simdSupported } from './wasm/features';
 import { compileSharedKernels, instantiateKernels } from './wasm/instance';
@@ -46,7 +47,7 @@ function fastTable(k: WasmKernels): Map<string, FastKernel> {
     ['maxPool2dGrad', ([x, dy], attrs) => k.maxPoolGrad(x, dy, attrs as PoolGeometry)],
     ['avgPool2d', ([x], attrs) => k.avgPool(x, attrs as PoolGeometry)],
     ['lstmCell', (inputs, attrs) => lstmForwardCpu(inputs, attrs as SequenceAttrs, product)],
-    ['lstmCellGrad', (inputs, attrs) => lstmBackwardCpu(inputs, attrs as SequenceAttrs, product)],
+    ['lstmCellGrad', (inputs, attrs) => inGradLayout(lstmBackwardCpu(inputs, attrs as LstmGradAttrs, product), attrs as LstmGradAttrs)],
   ]);
 }
 

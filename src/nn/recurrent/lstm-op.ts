@@ -7,6 +7,7 @@ import lstmWgsl from '../../../shaders/lstm.wgsl?raw';
 import type { KernelDef } from '../../graph/ir';
 import type { Tensor } from '../../tensor';
 import { addProductPlain, lstmBackwardCpu, lstmForwardCpu } from './lstm-cpu';
+import { inGradLayout, type LstmGradAttrs } from './lstm-grad-rows';
 import { overSteps, previousStates, sequenceCall, sequenceLaunch, type SequenceAttrs } from './sequence-kernel';
 
 /** Batch rows per workgroup: shaders/lstm.wgsl's ROWS. */
@@ -18,10 +19,10 @@ export const LSTM_FORWARD: KernelDef<SequenceAttrs> = {
   gpu: (node) => sequenceLaunch(lstmWgsl, 'forward', node.op.attrs, {}, LSTM_TILE_ROWS),
 };
 
-export const LSTM_BACKWARD: KernelDef<SequenceAttrs> = {
+export const LSTM_BACKWARD: KernelDef<LstmGradAttrs> = {
   name: 'lstmCellGrad',
-  cpu: (inputs, node) => lstmBackwardCpu(inputs as Float32Array[], node.op.attrs, addProductPlain),
-  gpu: (node) => sequenceLaunch(lstmWgsl, 'backward', node.op.attrs, {}, LSTM_TILE_ROWS),
+  cpu: (inputs, node) => inGradLayout(lstmBackwardCpu(inputs as Float32Array[], node.op.attrs, addProductPlain), node.op.attrs),
+  gpu: (node) => sequenceLaunch(lstmWgsl, 'backward', node.op.attrs, { STATE_ROWS: node.op.attrs.stateRows }, LSTM_TILE_ROWS),
 };
 
 /**
@@ -36,10 +37,15 @@ export function lstmSequence(xw: Tensor, u: Tensor, h0: Tensor, c0: Tensor): Ten
   return sequenceCall(LSTM_FORWARD, attrs, [xw, u, h0, c0], [b, t, 6, h], (gCache, cache) => {
     // Only the h and c slots carry gradient out: the kernel reads those [B, T, 2, H], not the whole padded cache.
     const gStates = gCache.slice([0, 0, 0, 0], [b, t, 2, h]);
-    const out = sequenceCall(LSTM_BACKWARD, attrs, [u, cache, c0, gStates], [b, t + 1, g]);
-    const dGates = out.slice([0, 0, 0], [b, t, g]);
     const hs = cache.slice([0, 0, 0, 0], [b, t, 1, h]).reshape([b, t, h]);
+    // Initial states that take no gradient (zeros, usually) leave the output the gate gradients
+    // alone, which the weight gradients then read without a copy.
+    const stateRows = h0.requiresGrad || c0.requiresGrad ? 1 : 0;
+    const out = sequenceCall(LSTM_BACKWARD, { ...attrs, stateRows }, [u, cache, c0, gStates], [b, t + stateRows, g]);
+    const dGates = stateRows ? out.slice([0, 0, 0], [b, t, g]) : out;
+    const dU = overSteps(previousStates(h0, hs), dGates);
+    if (!stateRows) return [dGates, dU, null, null];
     const states = out.slice([0, t, 0], [b, 1, 2 * h]).reshape([b, 2 * h]);
-    return [dGates, overSteps(previousStates(h0, hs), dGates), states.slice([0, 0], [b, h]), states.slice([0, h], [b, h])];
+    return [dGates, dU, states.slice([0, 0], [b, h]), states.slice([0, h], [b, h])];
   });
 }

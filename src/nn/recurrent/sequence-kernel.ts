@@ -34,8 +34,13 @@ export function previousStates(h0: Tensor, hs: Tensor): Tensor {
   return t === 1 ? first : concat([first, hs.slice([0, 0, 0], [b, t - 1, h])], 1);
 }
 
-/** xᵀ·y over all batch rows and steps: [B, T, P] and [B, T, Q] → [P, Q] (a weight's gradient). */
+/**
+ * xᵀ·y over all batch rows and steps: [B, T, P] and [B, T, Q] → [P, Q] (a weight's gradient).
+ * xᵀ is laid out [P, B·T] by the copy that gathers x anyway (x is a concat of states), so the
+ * product reads both operands untransposed and can take the wide register tiles (4.4× the
+ * transposed read's 8×8 tiles at LSTM(128)'s 128×1024·1024×512 on SwiftShader).
+ */
 export function overSteps(x: Tensor, y: Tensor): Tensor {
   const rows = x.shape[0] * x.shape[1];
-  return x.reshape([rows, x.shape[2]]).transpose().matmul(y.reshape([rows, y.shape[2]]));
+  return x.transpose([2, 0, 1]).reshape([x.shape[2], rows]).matmul(y.reshape([rows, y.shape[2]]));
 }
