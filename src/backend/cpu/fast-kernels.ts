@@ -6,7 +6,7 @@ import type { KernelDef } from '../../graph/ir';
 import type { ConvGeometry, WeightGradAttrs } from '../../ops/conv';
 import type { MatmulAttrs } from '../../ops/matmul';
 import { lstmBackwardCpu, lstmForwardCpu, type AddProduct } from '../../nn/recurrent/lstm-cpu';
-import { inGradLayout, type LstmGradAttrs } from '../../nn/recurrent/lstm-grad-rows';
+import { gateMajor, inGradLayout, type LstmGradAttrs } from '../../nn/recurrent/lstm-layouts';
 import type { SequenceAttrs } from '../../nn/recurrent/sequence-kernel';
 import { simdSupported } from './wasm/features';
 import { compileSharedKernels, instantiateKernels } from './wasm/instance';
@@ -46,7 +46,7 @@ function fastTable(k: WasmKernels): Map<string, FastKernel> {
     ['maxPool2d', ([x], attrs) => k.maxPool(x, attrs as PoolGeometry)],
     ['maxPool2dGrad', ([x, dy], attrs) => k.maxPoolGrad(x, dy, attrs as PoolGeometry)],
     ['avgPool2d', ([x], attrs) => k.avgPool(x, attrs as PoolGeometry)],
-    ['lstmCell', (inputs, attrs) => lstmForwardCpu(inputs, attrs as SequenceAttrs, product)],
+    ['lstmCell', ([xw, u, h0, c0], attrs) => lstmForwardCpu([xw, gateMajor(u, (attrs as SequenceAttrs).h), h0, c0], attrs as SequenceAttrs, product)],
     ['lstmCellGrad', (inputs, attrs) => inGradLayout(lstmBackwardCpu(inputs, attrs as LstmGradAttrs, product), attrs as LstmGradAttrs)],
   ]);
 }

@@ -1,4 +1,4 @@
-// What the recurrent sequence kernels share: their sizes, their launch (one workgroup of 64 per
+// What the recurrent sequence kernels share: their sizes, their launch (one workgroup per
 // tile of batch rows, each looping over the time steps), wrapping a kernel call as a tensor, and the
 // states each step started from (for the recurrent weight's gradient).
 
@@ -21,10 +21,13 @@ export function sequenceLaunch(code: string, entryPoint: string, a: SequenceAttr
   return { code, entryPoint, constants: { B: a.b, T: a.t, H: a.h, GRID_X: workgroups[0], ...extra }, workgroups };
 }
 
-/** A call of kernel `def` on `inputs` as a tensor of `shape`, with `vjp` when given. */
-export function sequenceCall<A extends SequenceAttrs>(def: KernelDef<A>, attrs: A, inputs: readonly Tensor[], shape: readonly number[], vjp?: GradFn['vjp']): Tensor {
-  const node = kernelNode(def, attrs, inputs.map((x) => x.node), shape, 'float32');
-  return makeTensor(node, inputs, vjp);
+/**
+ * A call of kernel `def` reading `reads` as a tensor of `shape`; with `vjp`, differentiable with
+ * respect to `gradInputs` (the tensors `reads` were laid out from, one gradient each).
+ */
+export function sequenceCall<A extends SequenceAttrs>(def: KernelDef<A>, attrs: A, reads: readonly Tensor[], shape: readonly number[], vjp?: GradFn['vjp'], gradInputs: readonly Tensor[] = reads): Tensor {
+  const node = kernelNode(def, attrs, reads.map((x) => x.node), shape, 'float32');
+  return makeTensor(node, gradInputs, vjp);
 }
 
 /** The state each step started from: [h0, h_0, …, h_{T−2}] as [B, T, H], from h0 and the outputs h [B, T, H]. */
