@@ -1,14 +1,15 @@
-// LSTM over a whole sequence, one workgroup of 32 threads per tile of ROWS batch rows looping over
-// time (the recurrence couples only the units of one row, so rows need no global barrier; a tile
-// shares each recurrent weight it loads among its rows, a thread each h among its four units).
-// `forward`: each step does the four h·U dot products of a unit on top of the precomputed x·W + b, the gate nonlinearities (order i, f, g, o)
-// and writes h, c and the gates straight into the sequence cache [B, T, 6, H] = (h, c, i, f, g, o).
-// `backward` walks time backwards from the gradient of the h and c slots [B, T, 2, H]: dh = dy +
+// LSTM over a whole sequence, workgroups of 32 threads looping over time, each on tiles of ROWS
+// batch rows (the recurrence couples only the units of one row, so rows need no global barrier; a
+// tile shares each recurrent weight it loads among its rows, a thread each h among its units).
+// `forward` (two tiles a workgroup): each step does the four h·U dot products of a unit on top of
+// the precomputed x·W + b, the gate nonlinearities (order i, f, g, o) and writes h, c and the
+// gates straight into the sequence cache [B, T, 6, H] = (h, c, i, f, g, o). `backward` (one tile)
+// walks time backwards from the gradient of the h and c slots [B, T, 2, H]: dh = dy +
 // dG_{t+1}·Uᵀ, the gate gradients dG [B, T, 4H] (pre-activation), and where the initial states
 // take gradients a last row per batch [dh0, dc0, 0, 0] ([B, T + 1, 4H] then).
 //!INCLUDE recurrent
 
-/** Batch rows of a workgroup's tile; a last tile's missing rows repeat row B − 1 and write nothing. */
+/** Batch rows of a tile; a last tile's missing rows repeat row B − 1 and write nothing. */
 const ROWS = 4u;
 
 /** The batch rows of tile `tile`, clamped into the batch. */
@@ -82,14 +83,19 @@ fn tile_cells(rows: vec4u, real: vec4<bool>, t: u32, j: u32, a: mat4x4f) {
   if (real.w) { cell(rows.w, t, j, a[3]); }
 }
 
+/**
+ * A workgroup takes two tiles, 2·ROWS rows (each weight load serves eight rows), and a thread
+ * units q, q + 32, q + 64, q + 96 of each block of 128 (each h load serves four units): past the
+ * last unit they repeat H − 1 and write nothing; a second tile past the batch writes nothing.
+ */
 @compute @workgroup_size(32)
 fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let tile = batch_row(wid, GRID_X);
+  let tile = 2u * batch_row(wid, GRID_X);
   if (tile * ROWS >= B) { return; }
   let rows = tile_rows(tile);
   let real = tile_real(tile);
-  // Thread q takes units q, q + 32, q + 64, q + 96 of each block of 128: each h load serves four
-  // units, each weight load four rows. Past the last unit they repeat H − 1 and write nothing.
+  let rows2 = tile_rows(tile + 1u);
+  let real2 = tile_real(tile + 1u);
   let q = lid.x;
   let spread = vec4u(0u, 32u, 64u, 96u);
   for (var t = 0u; t < T; t++) {
@@ -99,18 +105,29 @@ fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid:
       var a1 = x_tile(rows, t, units.y);
       var a2 = x_tile(rows, t, units.z);
       var a3 = x_tile(rows, t, units.w);
+      var e0 = x_tile(rows2, t, units.x);
+      var e1 = x_tile(rows2, t, units.y);
+      var e2 = x_tile(rows2, t, units.z);
+      var e3 = x_tile(rows2, t, units.w);
       if (t == 0u) {
         let p = rows * H;
+        let p2 = rows2 * H;
         for (var k = 0u; k < H; k++) {
           let h = vec4f(h0[p.x + k], h0[p.y + k], h0[p.z + k], h0[p.w + k]);
-          mac(&a0, u_gates(k, units.x), h); mac(&a1, u_gates(k, units.y), h); mac(&a2, u_gates(k, units.z), h); mac(&a3, u_gates(k, units.w), h);
+          let h2 = vec4f(h0[p2.x + k], h0[p2.y + k], h0[p2.z + k], h0[p2.w + k]);
+          let w0 = u_gates(k, units.x); let w1 = u_gates(k, units.y); let w2 = u_gates(k, units.z); let w3 = u_gates(k, units.w);
+          mac(&a0, w0, h); mac(&a1, w1, h); mac(&a2, w2, h); mac(&a3, w3, h);
+          mac(&e0, w0, h2); mac(&e1, w1, h2); mac(&e2, w2, h2); mac(&e3, w3, h2);
         }
       } else {
-        // The previous step's h (slot 0) of each row.
         let p = (rows * T + t - 1u) * 6u * H;
+        let p2 = (rows2 * T + t - 1u) * 6u * H;
         for (var k = 0u; k < H; k++) {
           let h = vec4f(cache[p.x + k], cache[p.y + k], cache[p.z + k], cache[p.w + k]);
-          mac(&a0, u_gates(k, units.x), h); mac(&a1, u_gates(k, units.y), h); mac(&a2, u_gates(k, units.z), h); mac(&a3, u_gates(k, units.w), h);
+          let h2 = vec4f(cache[p2.x + k], cache[p2.y + k], cache[p2.z + k], cache[p2.w + k]);
+          let w0 = u_gates(k, units.x); let w1 = u_gates(k, units.y); let w2 = u_gates(k, units.z); let w3 = u_gates(k, units.w);
+          mac(&a0, w0, h); mac(&a1, w1, h); mac(&a2, w2, h); mac(&a3, w3, h);
+          mac(&e0, w0, h2); mac(&e1, w1, h2); mac(&e2, w2, h2); mac(&e3, w3, h2);
         }
       }
       let live = vec4u(j0 + q) + spread < vec4u(H);
@@ -118,6 +135,12 @@ fn forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid:
       if (live.y) { tile_cells(rows, real, t, units.y, a1); }
       if (live.z) { tile_cells(rows, real, t, units.z, a2); }
       if (live.w) { tile_cells(rows, real, t, units.w, a3); }
+      if (real2.x) {
+        if (live.x) { tile_cells(rows2, real2, t, units.x, e0); }
+        if (live.y) { tile_cells(rows2, real2, t, units.y, e1); }
+        if (live.z) { tile_cells(rows2, real2, t, units.z, e2); }
+        if (live.w) { tile_cells(rows2, real2, t, units.w, e3); }
+      }
     }
     storageBarrier();
   }

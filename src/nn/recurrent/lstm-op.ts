@@ -1,5 +1,5 @@
 // The LSTM sequence op: x·W + b precomputed for all steps in → the cache [B, T, 6, H] of
-// (h, c, i, f, g, o) out, by shaders/lstm.wgsl (one dispatch for the whole sequence, 4 batch rows a workgroup, reading U with its gates interleaved) or its CPU
+// (h, c, i, f, g, o) out, by shaders/lstm.wgsl (one dispatch for the whole sequence, 8 batch rows a workgroup forward and 4 backward, the forward reading U with its gates interleaved) or its CPU
 // twin, with a VJP whose recurrence is one backward dispatch and whose weight gradient is one
 // matmul over all steps. The CPU loops are in ./lstm-cpu.ts.
 
@@ -10,7 +10,7 @@ import { addProductPlain, lstmBackwardCpu, lstmForwardCpu } from './lstm-cpu';
 import { gateMajor, inGradLayout, type LstmGradAttrs } from './lstm-layouts';
 import { overSteps, previousStates, sequenceCall, sequenceLaunch, type SequenceAttrs } from './sequence-kernel';
 
-/** Batch rows per workgroup: shaders/lstm.wgsl's ROWS. */
+/** Batch rows per tile: shaders/lstm.wgsl's ROWS (a forward workgroup takes two tiles, a backward one one). */
 const LSTM_TILE_ROWS = 4;
 
 export const LSTM_FORWARD: KernelDef<SequenceAttrs> = {
@@ -19,7 +19,7 @@ export const LSTM_FORWARD: KernelDef<SequenceAttrs> = {
     const [xw, u, h0, c0] = inputs as Float32Array[];
     return lstmForwardCpu([xw, gateMajor(u, node.op.attrs.h), h0, c0], node.op.attrs, addProductPlain);
   },
-  gpu: (node) => sequenceLaunch(lstmWgsl, 'forward', node.op.attrs, {}, LSTM_TILE_ROWS),
+  gpu: (node) => sequenceLaunch(lstmWgsl, 'forward', node.op.attrs, {}, 2 * LSTM_TILE_ROWS),
 };
 
 export const LSTM_BACKWARD: KernelDef<LstmGradAttrs> = {
