@@ -1,9 +1,9 @@
 // LSTM over a whole sequence, workgroups of 32 threads looping over time, each on tiles of ROWS
 // batch rows (the recurrence couples only the units of one row, so rows need no global barrier; a
 // tile shares each recurrent weight it loads among its rows, a thread each h among its units).
-// `forward` (two tiles a workgroup): each step does the four h·U dot products of a unit on top of
+// `forward` (two tiles a workgroup, as `backward`): each step does the four h·U dot products of a unit on top of
 // the precomputed x·W + b, the gate nonlinearities (order i, f, g, o) and writes h, c and the
-// gates straight into the sequence cache [B, T, 6, H] = (h, c, i, f, g, o). `backward` (one tile)
+// gates straight into the sequence cache [B, T, 6, H] = (h, c, i, f, g, o). `backward`
 // walks time backwards from the gradient of the h and c slots [B, T, 2, H]: dh = dy +
 // dG_{t+1}·Uᵀ, the gate gradients dG [B, T, 4H] (pre-activation), and where the initial states
 // take gradients a last row per batch [dh0, dc0, 0, 0] ([B, T + 1, 4H] then).
@@ -200,68 +200,100 @@ fn cell_grad(b: u32, t: u32, j: u32, dh: f32) {
 }
 
 /**
- * Σ_k dG[row_r, k]·U[unit, k] for the four rows whose dG starts at element `r` (a multiple of
- * 4H) and the four units of `units` (one column each), four k at a time: each vec4 of dG serves
- * four units, each vec4 of weights four rows.
+ * Σ_k dG[row, k]·U[unit, k] for the rows of two tiles whose dG starts at elements `r` and `r2`
+ * (multiples of 4H) and the four units of `units`, four k at a time, into `d` and `d2` (column m:
+ * unit m, one entry a row): each vec4 of dG serves four units, each vec4 of weights eight rows.
  */
-fn dh_of(r: vec4u, units: vec4u) -> mat4x4f {
+fn dh_of(r: vec4u, r2: vec4u, units: vec4u, d: ptr<function, mat4x4f>, d2: ptr<function, mat4x4f>) {
   let w = units * H;
-  let r4 = r / 4u;
+  let ra = r / 4u;
+  let rb = r2 / 4u;
   var s0 = vec4f(0.0);
   var s1 = vec4f(0.0);
   var s2 = vec4f(0.0);
   var s3 = vec4f(0.0);
+  var e0 = vec4f(0.0);
+  var e1 = vec4f(0.0);
+  var e2 = vec4f(0.0);
+  var e3 = vec4f(0.0);
   for (var k = 0u; k < H; k++) {
-    let d = mat4x4f(dg[r4.x + k], dg[r4.y + k], dg[r4.z + k], dg[r4.w + k]);
-    s0 += bu[w.x + k] * d;
-    s1 += bu[w.y + k] * d;
-    s2 += bu[w.z + k] * d;
-    s3 += bu[w.w + k] * d;
+    let g = mat4x4f(dg[ra.x + k], dg[ra.y + k], dg[ra.z + k], dg[ra.w + k]);
+    let g2 = mat4x4f(dg[rb.x + k], dg[rb.y + k], dg[rb.z + k], dg[rb.w + k]);
+    let u0 = bu[w.x + k];
+    let u1 = bu[w.y + k];
+    let u2 = bu[w.z + k];
+    let u3 = bu[w.w + k];
+    s0 += u0 * g; s1 += u1 * g; s2 += u2 * g; s3 += u3 * g;
+    e0 += u0 * g2; e1 += u1 * g2; e2 += u2 * g2; e3 += u3 * g2;
   }
-  return mat4x4f(s0, s1, s2, s3);
+  *d = mat4x4f(s0, s1, s2, s3);
+  *d2 = mat4x4f(e0, e1, e2, e3);
 }
 
+/** The gradient cells of the tile's real rows at step t for the live units of `units`, dh = `dh` (column m: unit m) + dy. */
+fn tile_cell_grads(rows: vec4u, real: vec4<bool>, t: u32, units: vec4u, live: vec4<bool>, dh: mat4x4f) {
+  for (var r = 0u; r < ROWS; r++) {
+    if (!real[r]) { continue; }
+    let dy = (rows[r] * T + t) * 2u * H;
+    for (var m = 0u; m < 4u; m++) {
+      if (live[m]) { cell_grad(rows[r], t, units[m], dh[m][r] + gstates[dy + units[m]]); }
+    }
+  }
+}
+
+/** The states' row of the tile's real rows for the live units of `units`: [dh0 = `dh0`, dc0 (already there), 0, 0]. */
+fn tile_state_grads(rows: vec4u, real: vec4<bool>, units: vec4u, live: vec4<bool>, dh0: mat4x4f) {
+  for (var r = 0u; r < ROWS; r++) {
+    if (!real[r]) { continue; }
+    let last = dg_row(rows[r], T);
+    for (var m = 0u; m < 4u; m++) {
+      if (live[m]) {
+        dg_set(last + units[m], dh0[m][r]);
+        dg_set(last + 2u * H + units[m], 0.0);
+        dg_set(last + 3u * H + units[m], 0.0);
+      }
+    }
+  }
+}
+
+/**
+ * A workgroup takes two tiles, as the forward does, and a thread units j, j + 32, j + 64, j + 96
+ * of each block of 128: past the last unit they repeat H − 1 and write nothing. A unit stays
+ * with its thread at every step (it carries dc·f in dg).
+ */
 @compute @workgroup_size(32)
 fn backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let tile = batch_row(wid, GRID_X);
+  let tile = 2u * batch_row(wid, GRID_X);
   if (tile * ROWS >= B) { return; }
   let rows = tile_rows(tile);
   let real = tile_real(tile);
+  let rows2 = tile_rows(tile + 1u);
+  let real2 = tile_real(tile + 1u);
   let starts = rows * (T + STATE_ROWS);
-  // Thread q takes units j, j + 32, j + 64, j + 96 of each block of 128: past the last unit they
-  // repeat H − 1 and write nothing. A unit stays with its thread at every step.
+  let starts2 = rows2 * (T + STATE_ROWS);
   let q = lid.x;
   let spread = vec4u(0u, 32u, 64u, 96u);
   for (var s = 0u; s < T; s++) {
     let t = T - 1u - s;
     for (var j0 = 0u; j0 < H; j0 += 128u) {
       let units = min(vec4u(j0 + q) + spread, vec4u(H - 1u));
+      let live = vec4u(j0 + q) + spread < vec4u(H);
       var dh = mat4x4f(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
-      if (t + 1u < T) { dh = dh_of((starts + t + 1u) * 4u * H, units); }
-      for (var r = 0u; r < ROWS; r++) {
-        if (!real[r]) { continue; }
-        let dy = (rows[r] * T + t) * 2u * H;
-        for (var m = 0u; m < 4u; m++) {
-          if (j0 + q + spread[m] < H) { cell_grad(rows[r], t, units[m], dh[m][r] + gstates[dy + units[m]]); }
-        }
-      }
+      var dh2 = dh;
+      if (t + 1u < T) { dh_of((starts + t + 1u) * 4u * H, (starts2 + t + 1u) * 4u * H, units, &dh, &dh2); }
+      tile_cell_grads(rows, real, t, units, live, dh);
+      tile_cell_grads(rows2, real2, t, units, live, dh2);
     }
     storageBarrier();
   }
   if (STATE_ROWS == 0u) { return; }
   for (var j0 = 0u; j0 < H; j0 += 128u) {
     let units = min(vec4u(j0 + q) + spread, vec4u(H - 1u));
-    let dh0 = dh_of(starts * 4u * H, units);
-    for (var r = 0u; r < ROWS; r++) {
-      if (!real[r]) { continue; }
-      let last = dg_row(rows[r], T);
-      for (var m = 0u; m < 4u; m++) {
-        if (j0 + q + spread[m] < H) {
-          dg_set(last + units[m], dh0[m][r]);
-          dg_set(last + 2u * H + units[m], 0.0);
-          dg_set(last + 3u * H + units[m], 0.0);
-        }
-      }
-    }
+    let live = vec4u(j0 + q) + spread < vec4u(H);
+    var dh0: mat4x4f;
+    var dh02: mat4x4f;
+    dh_of(starts * 4u * H, starts2 * 4u * H, units, &dh0, &dh02);
+    tile_state_grads(rows, real, units, live, dh0);
+    tile_state_grads(rows2, real2, units, live, dh02);
   }
 }

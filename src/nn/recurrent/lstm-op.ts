@@ -1,5 +1,5 @@
 // The LSTM sequence op: x·W + b precomputed for all steps in → the cache [B, T, 6, H] of
-// (h, c, i, f, g, o) out, by shaders/lstm.wgsl (one dispatch for the whole sequence, 8 batch rows a workgroup forward and 4 backward, the forward reading U with its gates interleaved) or its CPU
+// (h, c, i, f, g, o) out, by shaders/lstm.wgsl (one dispatch for the whole sequence, 8 batch rows a workgroup, the forward reading U with its gates interleaved) or its CPU
 // twin, with a VJP whose recurrence is one backward dispatch and whose weight gradient is one
 // matmul over all steps. The CPU loops are in ./lstm-cpu.ts.
 
@@ -10,7 +10,7 @@ import { addProductPlain, lstmBackwardCpu, lstmForwardCpu } from './lstm-cpu';
 import { gateMajor, inGradLayout, type LstmGradAttrs } from './lstm-layouts';
 import { overSteps, previousStates, sequenceCall, sequenceLaunch, type SequenceAttrs } from './sequence-kernel';
 
-/** Batch rows per tile: shaders/lstm.wgsl's ROWS (a forward workgroup takes two tiles, a backward one one). */
+/** Batch rows per tile: shaders/lstm.wgsl's ROWS (a workgroup takes two tiles). */
 const LSTM_TILE_ROWS = 4;
 
 export const LSTM_FORWARD: KernelDef<SequenceAttrs> = {
@@ -25,7 +25,7 @@ export const LSTM_FORWARD: KernelDef<SequenceAttrs> = {
 export const LSTM_BACKWARD: KernelDef<LstmGradAttrs> = {
   name: 'lstmCellGrad',
   cpu: (inputs, node) => inGradLayout(lstmBackwardCpu(inputs as Float32Array[], node.op.attrs, addProductPlain), node.op.attrs),
-  gpu: (node) => sequenceLaunch(lstmWgsl, 'backward', node.op.attrs, { STATE_ROWS: node.op.attrs.stateRows }, LSTM_TILE_ROWS),
+  gpu: (node) => sequenceLaunch(lstmWgsl, 'backward', node.op.attrs, { STATE_ROWS: node.op.attrs.stateRows }, 2 * LSTM_TILE_ROWS),
 };
 
 /**
