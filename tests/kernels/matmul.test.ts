@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/node';
 import { uncapturedErrors } from '../../src/backend/webgpu/device';
 import { matmulClass, matmulCpu, matmulLaunch, MATMUL_VARIANTS, type MatmulAttrs, type MatmulVariant } from '../../src/ops/matmul';
-import { calibrate, forceKernelVariant } from '../../src/backend/webgpu/calibrate';
+import { forceKernelVariant, KernelCalibration } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
 import { webgpuBackend } from '../../src/runtime';
 import { values } from '../arrays';
@@ -244,12 +244,17 @@ describe('matmul calibration', () => {
       family: 'matmul',
       classes: [{ shapeClass: 'small', candidates: (['regtile', 'tiled'] as const).map((variant) => ({ variant, launch: matmulLaunch(attrs, target, variant), bindingBytes })) }],
     };
-    const choices = await calibrate(device, 'test-adapter', [family]);
-    expect(['regtile', 'tiled']).toContain(choices['matmul/small']);
-    // Cached for the adapter: no second measurement (an empty family list would choose nothing).
-    expect(await calibrate(device, 'test-adapter', [])).toBe(choices);
-    const calibrated = gpuTarget('swiftshader', choices);
-    expect(matmulLaunch(attrs, calibrated).entryPoint).toBe(choices['matmul/small'] === 'tiled' ? 'main_tiled' : 'main_regtile');
+    // No budget: both candidates are timed however long a loaded machine takes to compile them.
+    const calibration = new KernelCalibration(device, { matmul: () => family }, { adapterKey: 'test-adapter', store: null, background: true, budgetMs: Infinity });
+    expect(calibration.variant('matmul', 'small')).toBeUndefined();
+    await calibration.settled();
+    const chosen = calibration.variant('matmul', 'small');
+    expect(['regtile', 'tiled']).toContain(chosen);
+    // Measured once for the adapter: asking again times nothing.
+    await calibration.calibrate('matmul', 'small');
+    expect(calibration.measuredCandidates).toBe(2);
+    const calibrated = gpuTarget('swiftshader', (f, c) => calibration.variant(f, c));
+    expect(matmulLaunch(attrs, calibrated).entryPoint).toBe(chosen === 'tiled' ? 'main_tiled' : 'main_regtile');
     forceKernelVariant('matmul', 'wide32x16');
     try {
       expect(matmulLaunch(attrs, calibrated).entryPoint).toBe('main_wide');

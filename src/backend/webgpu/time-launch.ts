@@ -1,8 +1,9 @@
 // Timing of hand-written kernel launches on a device, outside any plan: each candidate runs on
-// zero-filled scratch buffers of the sizes its bindings need, and the fastest of a few runs
-// (wall clock to `onSubmittedWorkDone`) is its time. Used by calibration and benchmarks.
+// zero-filled scratch buffers of the sizes its bindings need, and the fastest of a few runs (the
+// pass's timestamps where the device has them, else wall clock to `onSubmittedWorkDone`) is its time.
 
 import type { GpuLaunch } from '../../graph/ir';
+import { PassTimestamps } from './pass-timestamps';
 
 /** A launch with the byte sizes of its group-0 bindings, in binding order. */
 export interface TimedLaunch {
@@ -18,9 +19,11 @@ async function pipelineOf(device: GPUDevice, l: GpuLaunch): Promise<GPUComputePi
 
 /**
  * The fastest time in milliseconds of `runs` dispatches of each candidate (after one warm-up
- * dispatch that also waits for compilation), in candidate order.
+ * dispatch that also waits for compilation), in candidate order; by `clock` when given.
  */
-export async function timeLaunches(device: GPUDevice, candidates: readonly TimedLaunch[], runs = 3, clock: () => number = () => performance.now()): Promise<number[]> {
+export async function timeLaunches(device: GPUDevice, candidates: readonly TimedLaunch[], runs = 3, clock?: () => number): Promise<number[]> {
+  const stamps = !clock && device.features.has('timestamp-query') ? new PassTimestamps(device) : null;
+  const now = clock ?? (() => performance.now());
   const times: number[] = [];
   for (const c of candidates) {
     const pipeline = await pipelineOf(device, c.launch);
@@ -33,15 +36,22 @@ export async function timeLaunches(device: GPUDevice, candidates: readonly Timed
     });
     const dispatch = async (): Promise<number> => {
       const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
+      const pass = encoder.beginComputePass(stamps ? { timestampWrites: stamps.writes } : {});
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, bindGroup);
       pass.dispatchWorkgroups(...c.launch.workgroups);
       pass.end();
-      const t0 = clock();
+      if (stamps) {
+        stamps.resolve(encoder);
+        device.queue.submit([encoder.finish()]);
+        return stamps.ms();
+      }
+      // Work queued by others (a plan running meanwhile) finishes before the clock starts.
+      await device.queue.onSubmittedWorkDone();
+      const t0 = now();
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();
-      return clock() - t0;
+      return now() - t0;
     };
     await dispatch();
     let best = Infinity;
@@ -49,5 +59,6 @@ export async function timeLaunches(device: GPUDevice, candidates: readonly Timed
     for (const b of buffers) b.destroy();
     times.push(best);
   }
+  stamps?.destroy();
   return times;
 }

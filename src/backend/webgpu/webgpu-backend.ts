@@ -1,6 +1,7 @@
 // The WebGPU backend: schedules the graph into kernels and lowers them to pipelines, which
 // execution plans (./plan.ts) cache per graph structure and run with one submit per realize.
-// Readback goes through pooled staging buffers.
+// Readback goes through pooled staging buffers. Kernel variants come from the adapter's
+// calibration (./calibrate.ts), which measures in the background on first use.
 
 import { allocHost, type TypedArray } from '../../dtype';
 import { storageType } from '../../graph/launch';
@@ -11,7 +12,8 @@ import { ArgumentError, DeviceLostError } from '../../errors';
 import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES, type KernelBindings } from './bindings';
 import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
 import { GpuBuffer, GpuStorages } from './gpu-storage';
-import { calibrate, type CalibrationFamily, type Choices } from './calibrate';
+import { KernelCalibration, type CalibrationSettings } from './calibrate';
+import { calibrationFamilies } from './calibration-families';
 import { gpuTarget, lowerKernel, type Launch } from './lower';
 import { Planner, type CompiledKernel, type KernelCompiler } from './plan';
 
@@ -55,30 +57,27 @@ export class WebGpuBackend implements Backend, KernelCompiler {
    */
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly reflected = new Map<string, KernelBindings>();
-  private target: GpuTarget;
+  private readonly target: GpuTarget;
+  /** Which kernel variants this adapter runs fastest, measured on first use of each shape class. */
+  readonly calibration: KernelCalibration;
 
-  /** `architecture` is the adapter's (`GPUAdapterInfo.architecture`); kernels pick variants by it. */
+  /**
+   * `architecture` is the adapter's (`GPUAdapterInfo.architecture`); kernels pick variants by it
+   * until `calibration` (by default: measuring nothing, storing nothing) has measured them.
+   */
   constructor(
     readonly device: GPUDevice,
     architecture = '',
+    calibration: CalibrationSettings = { adapterKey: architecture, store: null, background: false },
   ) {
     this.pool = new BufferPool(device);
-    this.target = gpuTarget(architecture);
+    this.calibration = new KernelCalibration(device, calibrationFamilies(gpuTarget(architecture)), calibration);
+    // Plans cached before a calibration lands keep the default they were built with.
+    this.target = gpuTarget(architecture, (family, shapeClass) => this.calibration.variant(family, shapeClass));
     this.plans = new Planner(device, this.pool, new GpuStorages(device, this.pool), this, () => this.errorFlagsBuffer());
     // Browsers (Chromium's GPU process) compile createComputePipelineAsync's pipelines on worker
     // threads in parallel; Dawn in Node does not, so there a new graph compiles synchronously.
     this.plans.deferCompile = typeof document !== 'undefined';
-  }
-
-  /**
-   * Measures which variants of the kernel `families` (built for this device's target, e.g.
-   * `matmulCalibration`) are fastest on this adapter (once per adapter and process, or read from
-   * `localStorage`) and plans with them from now on.
-   */
-  async calibrate(adapterKey: string, families: (target: GpuTarget) => CalibrationFamily[]): Promise<Choices> {
-    const choices = await calibrate(this.device, adapterKey, families(this.target));
-    this.target = gpuTarget(this.target.architecture, choices);
-    return choices;
   }
 
   private get maxBuffers(): number {
@@ -96,8 +95,14 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     return this.plans.executeAsync(roots, beforeRun);
   }
 
-  /** Compiles the plan of `roots` ahead of time, without running it. */
-  prepare(roots: readonly LazyNode[]): Promise<void> {
+  /**
+   * Compiles the plan of `roots` ahead of time, without running it, once the calibrations in
+   * flight have finished, those of the shape classes its kernels use included (lowering them asks,
+   * which starts any not yet measured), so the plan runs the measured variants.
+   */
+  async prepare(roots: readonly LazyNode[]): Promise<void> {
+    for (const k of this.schedule(roots)) if (k.kind !== 'copy') lowerKernel(k, this.target);
+    await this.calibration.settled();
     return this.plans.prepare(roots);
   }
 
