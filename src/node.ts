@@ -1,6 +1,6 @@
 // The Node entry: everything in src/index.ts, plus WebGPU through the `webgpu` package (Dawn),
 // retrying with Debian Chromium's SwiftShader ICD (config/system-paths.json) where Dawn finds no
-// usable Vulkan driver; `WEBGRAD_CALIBRATION=off` makes kernel calibration off by default.
+// usable Vulkan driver; `WEBGRAD_CALIBRATION=off` or `=background` sets kernel calibration's default.
 
 import { existsSync, readdirSync } from 'node:fs';
 import systemPaths from '../config/system-paths.json' with { type: 'json' };
@@ -12,7 +12,8 @@ import { setCalibrationDefault } from './runtime';
 export * from './index';
 
 setHostFiles(nodeFiles);
-if (process.env.WEBGRAD_CALIBRATION === 'off') setCalibrationDefault('off');
+const calibration = process.env.WEBGRAD_CALIBRATION;
+if (calibration === 'off' || calibration === 'background') setCalibrationDefault(calibration);
 
 // Dawn aborts on a later mapAsync if the object create() returned is collected while its
 // device lives, so the GPU object is held for the life of the process.

@@ -17,10 +17,11 @@ export interface InitOptions {
   /** An existing device to share. */
   device?: GPUDevice;
   /**
-   * `'background'` (default): the first use of a kernel's shape class on an adapter times its
-   * variants in the background, kept per adapter (`localStorage`, or a file in Node's cache
-   * folder); `'off'`: only stored measurements are used. In Node, `WEBGRAD_CALIBRATION=off`
-   * makes `'off'` the default.
+   * `'background'` (default on GPUs): the first use of a kernel's shape class on an adapter times
+   * its variants in the background, kept per adapter (`localStorage`, or a file in Node's cache
+   * folder); `'off'`: only stored measurements are used. `'off'` is the default on SwiftShader,
+   * a CPU emulation: there compiling one candidate takes seconds of the CPU the program runs on,
+   * and measuring picks the default variants anyway. In Node, `WEBGRAD_CALIBRATION` sets the default.
    */
   calibration?: 'background' | 'off';
 }
@@ -42,10 +43,10 @@ let reference: ReferenceBackend | null = null;
 let adapter: AdapterSummary = { vendor: '', architecture: '', description: '' };
 let lost: DeviceLostError | null = null;
 let pending: Promise<InitResult> | null = null;
-let calibrationDefault: NonNullable<InitOptions['calibration']> = 'background';
+let calibrationDefault: InitOptions['calibration'];
 
 /** @internal The Node entry sets it from `WEBGRAD_CALIBRATION`. */
-export function setCalibrationDefault(mode: NonNullable<InitOptions['calibration']>): void {
+export function setCalibrationDefault(mode: InitOptions['calibration']): void {
   calibrationDefault = mode;
 }
 
@@ -61,6 +62,11 @@ function limitsOf(device: GPUDevice | null): Record<string, number> {
 
 function result(): InitResult {
   return { backend: active!.name, adapter, limits: limitsOf(webgpu?.device ?? null), ...cpuFeatures() };
+}
+
+/** Calibration where neither the caller nor the environment chose: off on CPU emulation. */
+function defaultCalibration(architecture: string): NonNullable<InitOptions['calibration']> {
+  return architecture === 'swiftshader' ? 'off' : 'background';
 }
 
 async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
@@ -81,7 +87,7 @@ async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
     device = got.device;
     adapter = got.adapter;
   }
-  const backend = new WebGpuBackend(device, adapter.architecture, { adapterKey: adapterKey(adapter), store: platformTimingStore(), background: (opts.calibration ?? calibrationDefault) !== 'off' });
+  const backend = new WebGpuBackend(device, adapter.architecture, { adapterKey: adapterKey(adapter), store: platformTimingStore(), background: (opts.calibration ?? calibrationDefault ?? defaultCalibration(adapter.architecture)) !== 'off' });
   await backend.calibration.load();
   watchDevice(device, (e) => {
     if (webgpu === backend) lost = e;
