@@ -7,6 +7,7 @@ import type { ConvGeometry, WeightGradAttrs } from '../../ops/conv';
 import type { MatmulAttrs } from '../../ops/matmul';
 import { gruBackwardCpu, gruForwardCpu } from '../../nn/recurrent/gru-cpu';
 import { lstmBackwardCpu, lstmForwardCpu, type AddProduct } from '../../nn/recurrent/lstm-cpu';
+import { gateMajor, inGradLayout, type LstmGradAttrs } from '../../nn/recurrent/lstm-layouts';
 import type { SequenceAttrs } from '../../nn/recurrent/sequence-kernel';
 import { rnnBackwardCpu, rnnForwardCpu, type RnnAttrs } from '../../nn/recurrent/simple-rnn-cpu';
 import { simdSupported } from './wasm/features';
@@ -55,8 +56,8 @@ function fastTable(k: WasmKernels): Map<string, FastKernel> {
     ['softmax', ([x], attrs) => k.softmax(x, attrs as SoftmaxGeometry)],
     ['softmaxCrossEntropy', ([x, labels], attrs) => k.softmaxCrossEntropy(x, Int32Array.from(labels), attrs as RowGeometry)],
     ['softmaxCrossEntropyGrad', ([x, labels, g], attrs) => k.softmaxCrossEntropyGrad(x, Int32Array.from(labels), g, attrs as RowGeometry)],
-    ['lstmCell', (inputs, attrs) => lstmForwardCpu(inputs, attrs as SequenceAttrs, product)],
-    ['lstmCellGrad', (inputs, attrs) => lstmBackwardCpu(inputs, attrs as SequenceAttrs, product)],
+    ['lstmCell', ([xw, u, h0, c0], attrs) => lstmForwardCpu([xw, gateMajor(u, (attrs as SequenceAttrs).h), h0, c0], attrs as SequenceAttrs, product)],
+    ['lstmCellGrad', (inputs, attrs) => inGradLayout(lstmBackwardCpu(inputs, attrs as LstmGradAttrs, product), attrs as LstmGradAttrs)],
     ['gruCell', (inputs, attrs) => gruForwardCpu(inputs, attrs as SequenceAttrs, product)],
     ['gruCellGrad', (inputs, attrs) => gruBackwardCpu(inputs, attrs as SequenceAttrs, product)],
     ['simpleRnnCell', (inputs, attrs) => rnnForwardCpu(inputs, attrs as RnnAttrs, product)],
