@@ -5,7 +5,7 @@
 
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import type { GpuLaunch } from '../graph/ir';
-import type { MatmulAttrs } from './matmul';
+import { matmulDims, type MatmulAttrs } from './matmul';
 
 /** Rows × columns of the output per invocation. */
 export const OUTER_TILE = [32, 16] as const;
@@ -28,13 +28,16 @@ export function outerTileEntry(rows: number, cols: number): string {
     'fn main_outer(@builtin(global_invocation_id) gid: vec3u) {',
     `  let r0 = gid.y * ${rows}u;`,
     `  let c0 = gid.x * ${cols}u;`,
+    '  let M = wg_dims.M;',
+    '  let K = wg_dims.K;',
+    '  let N = wg_dims.N;',
     '  if (r0 >= M || c0 >= N) { return; }',
     '  let p = gid.z;',
     '  let mb = M >> 2u;',
     '  let nb = N >> 2u;',
     '  // vec4 indices of the k = 0 rows; blocks past M or N read the last one and are not stored.',
-    '  var ia = (p % BATCH_A) * K * mb;',
-    '  var ib = (p % BATCH_B) * K * nb;',
+    '  var ia = (p % wg_dims.BATCH_A) * K * mb;',
+    '  var ib = (p % wg_dims.BATCH_B) * K * nb;',
   ];
   for (let i = 0; i < rb; i++) lines.push(`  let oa${i} = min((r0 >> 2u) + ${i}u, mb - 1u);`);
   for (let j = 0; j < cb; j++) lines.push(`  let ob${j} = min((c0 >> 2u) + ${j}u, nb - 1u);`);
@@ -64,11 +67,11 @@ export function outerTileEntry(rows: number, cols: number): string {
 
 /**
  * The launch of the outer tiles for `attrs` (which must fit, see outerTileFits) with the
- * matmul's override `constants`: one invocation per OUTER_TILE of every output matrix.
+ * matmul's override `constants` (its sizes as runtime dims): one invocation per OUTER_TILE of every output matrix.
  */
 export function outerTileLaunch(attrs: MatmulAttrs, constants: GpuLaunch['constants']): GpuLaunch {
   const [rows, cols] = OUTER_TILE;
   const code = matmulWgsl + outerTileEntry(rows, cols);
   const workgroups: [number, number, number] = [Math.ceil(attrs.n / (cols * OUTER_GROUP)), Math.ceil(attrs.m / (rows * OUTER_GROUP)), attrs.batch];
-  return { code, entryPoint: 'main_outer', constants, workgroups };
+  return { code, entryPoint: 'main_outer', constants, dims: matmulDims(attrs), workgroups };
 }

@@ -116,13 +116,18 @@ function defaultVariant(attrs: MatmulAttrs, target: GpuTarget): MatmulVariant {
   return cls === 'small' ? 'regtile' : cls === 'skinny' ? 'wide64x8' : 'wide32x16';
 }
 
+/** The words of shaders/matmul.wgsl's `wg_dims` for `attrs` (GpuLaunch.dims); `gridX`: main_dot's grid width. */
+export function matmulDims(attrs: MatmulAttrs, gridX = 1): number[] {
+  return [attrs.m, attrs.k, attrs.n, attrs.batch, attrs.batchA, attrs.batchB, gridX];
+}
+
 /**
  * The kernel of shaders/matmul.wgsl for these sizes on this device: `variant` when given, else
  * the one calibration measured fastest for the shape class, else register tiles on SwiftShader
  * and workgroup-memory tiles elsewhere. Few outputs with a long K always take `main_dot`.
  */
 export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: MatmulVariant): GpuLaunch {
-  const { batch, m, k, n, batchA, batchB, transA, transB } = attrs;
+  const { batch, m, k, n, transA, transB } = attrs;
   // Only what changes the code is a constant; the sizes are runtime dims (one pipeline for all).
   const constants = {
     TRANS_A: Number(transA),
@@ -132,7 +137,7 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: Ma
     K_TAIL: Number(k % 4 !== 0),
   };
   const outputs = batch * m * n;
-  const dims = (gridX = 1) => [m, k, n, batch, batchA, batchB, gridX];
+  const dims = (gridX = 1) => matmulDims(attrs, gridX);
   if (!variant && prefersDot(outputs, k)) {
     const workgroups = grid(outputs);
     return { code: matmulWgsl, entryPoint: 'main_dot', constants, dims: dims(workgroups[0]), workgroups };

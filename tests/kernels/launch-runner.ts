@@ -3,6 +3,7 @@
 // that no lowering picks yet, checked against the CPU kernels.
 
 import type { GpuLaunch } from '../../src/graph/ir';
+import { autoLayoutGroups } from '../../src/backend/webgpu/time-launch';
 import { webgpuBackend } from '../../src/runtime';
 
 /** The `outSize` floats that `launch` writes into its last binding after reading `inputs` from the ones before. */
@@ -24,8 +25,8 @@ export async function runLaunchOn(launch: GpuLaunch, inputs: readonly Float32Arr
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   pass.setPipeline(pipeline);
-  const entries = [...buffers, output].map((b, binding) => ({ binding, resource: { buffer: b } }));
-  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+  const { groups, owned } = autoLayoutGroups(device, pipeline, launch, [...buffers, output]);
+  groups.forEach((group, i) => pass.setBindGroup(i, group));
   pass.dispatchWorkgroups(...launch.workgroups);
   pass.end();
   encoder.copyBufferToBuffer(output, 0, staging, 0, outSize * 4);
@@ -33,6 +34,6 @@ export async function runLaunchOn(launch: GpuLaunch, inputs: readonly Float32Arr
   await staging.mapAsync(GPUMapMode.READ);
   const out = new Float32Array(staging.getMappedRange().slice(0));
   staging.unmap();
-  for (const b of [...buffers, output, staging]) b.destroy();
+  for (const b of [...buffers, ...owned, output, staging]) b.destroy();
   return out;
 }
