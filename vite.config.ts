@@ -86,6 +86,8 @@ export default defineConfig({
     // Every file fails on a WebGPU validation error (tests/setup/no-gpu-errors.ts).
     setupFiles: ['tests/setup/no-gpu-errors.ts'],
     environment: 'node',
+    // Deterministic kernels: no background calibration, no timings read from this machine's cache.
+    env: { WEBGRAD_CALIBRATION: 'off', WEBGRAD_CACHE_DIR: '' },
     // One GPU emulator on two cores: test files run one after another, never in parallel.
     fileParallelism: false,
     testTimeout: 60_000,

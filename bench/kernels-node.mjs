@@ -6,14 +6,14 @@
 import { loadInNode } from './node-loader.mjs';
 
 const { loader, wg } = await loadInNode();
-const { matmulCalibration, matmulLaunch, MATMUL_VARIANTS } = await loader.ssrLoadModule('/src/ops/matmul.ts');
+const { matmulLaunch, MATMUL_VARIANTS } = await loader.ssrLoadModule('/src/ops/matmul.ts');
 const { timeLaunches } = await loader.ssrLoadModule('/src/backend/webgpu/time-launch.ts');
 const { gpuTarget } = await loader.ssrLoadModule('/src/backend/webgpu/lower.ts');
 await wg.init({ backend: 'webgpu' });
 const { webgpuBackend } = await loader.ssrLoadModule('/src/runtime.ts');
 const backend = webgpuBackend();
 const t0 = performance.now();
-const choices = await backend.calibrate('kernels-node', (target) => [matmulCalibration(target)]);
+const choices = await backend.calibration.calibrateAll();
 console.log(`calibration: ${(performance.now() - t0).toFixed(0)} ms; choices ${JSON.stringify(choices)}`);
 
 const cpuMs = () => {

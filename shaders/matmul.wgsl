@@ -10,19 +10,28 @@
 // Every output goes through `epilogue` before it is stored: the graph splices fused elementwise
 // chains (bias, activation, scaling, residual adds) into the EPILOGUE block.
 
-override M: u32;
-override K: u32;
-override N: u32;
-override BATCH: u32 = 1u;
-override BATCH_A: u32 = 1u;
-override BATCH_B: u32 = 1u;
+// The sizes are runtime values (a uniform written once per plan, `GpuLaunch.dims`), so products of
+// different sizes share one pipeline; only what changes the code is a pipeline constant.
+struct Dims {
+  M: u32,
+  K: u32,
+  N: u32,
+  BATCH: u32,
+  BATCH_A: u32,
+  BATCH_B: u32,
+  // Workgroups along x of main_dot's grid (the grid wraps into y past the device limit).
+  GRID_X: u32,
+}
+@group(3) @binding(0) var<uniform> wg_dims: Dims;
+
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
 // Whether the operand's contiguous axis is a multiple of 4, so vec4 loads line up.
 override VEC_A: bool = false;
 override VEC_B: bool = false;
-// Workgroups along x of main_dot's grid (the grid wraps into y past the device limit).
-override GRID_X: u32 = 1u;
+// Whether K is not a multiple of 4: main_regtile's last step of 4 along K then reads zeros past K
+// (one loop for all of K, instead of a second, scalar loop for the rest: half the code to compile).
+override K_TAIL: bool = false;
 
 @group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;
@@ -35,26 +44,32 @@ fn epilogue(v: f32, idx: u32) -> f32 { return v; }
 fn a_word(i: u32) -> f32 { return a[i >> 2u][i & 3u]; }
 fn b_word(i: u32) -> f32 { return b[i >> 2u][i & 3u]; }
 
-// A(row, k) and B(k, col) of the matrices starting at aBase / bBase (in floats).
+// Whether depth k is inside K: always, unless K_TAIL.
+fn k_in(k: u32) -> bool { return !K_TAIL || k < wg_dims.K; }
+
+// A(row, k) and B(k, col) of the matrices starting at aBase / bBase (in floats); 0 past K.
 fn a_at(aBase: u32, row: u32, k: u32) -> f32 {
-  if (TRANS_A) { return a_word(aBase + k * M + row); }
-  return a_word(aBase + row * K + k);
+  let v = select(a_word(aBase + row * wg_dims.K + k), a_word(aBase + k * wg_dims.M + row), TRANS_A);
+  return select(0.0, v, k_in(k));
 }
 fn b_at(bBase: u32, k: u32, col: u32) -> f32 {
-  if (TRANS_B) { return b_word(bBase + col * K + k); }
-  return b_word(bBase + k * N + col);
+  let v = select(b_word(bBase + k * wg_dims.N + col), b_word(bBase + col * wg_dims.K + k), TRANS_B);
+  return select(0.0, v, k_in(k));
 }
+// Row k of a stored-transposed A / of B as vec4s at float offset `at`; zeros past K.
+fn a_vec(at: u32, k: u32) -> vec4<f32> { return select(vec4<f32>(0.0), a[at >> 2u], k_in(k)); }
+fn b_vec(at: u32, k: u32) -> vec4<f32> { return select(vec4<f32>(0.0), b[at >> 2u], k_in(k)); }
 
 // m[i] = A(rows[i], k..k+3); rows clamped into range by the caller.
 fn a_block(aBase: u32, r0: u32, rows: vec4<u32>, k: u32) -> mat4x4<f32> {
   if (VEC_A && !TRANS_A) {
-    return mat4x4<f32>(a[(aBase + rows.x * K + k) >> 2u], a[(aBase + rows.y * K + k) >> 2u],
-                       a[(aBase + rows.z * K + k) >> 2u], a[(aBase + rows.w * K + k) >> 2u]);
+    return mat4x4<f32>(a[(aBase + rows.x * wg_dims.K + k) >> 2u], a[(aBase + rows.y * wg_dims.K + k) >> 2u],
+                       a[(aBase + rows.z * wg_dims.K + k) >> 2u], a[(aBase + rows.w * wg_dims.K + k) >> 2u]);
   }
   if (VEC_A && TRANS_A) {
     // Stored K×M: a vec4 runs along the rows r0..r0+3 (r0 + 3 < M since M is a multiple of 4).
-    return transpose(mat4x4<f32>(a[(aBase + k * M + r0) >> 2u], a[(aBase + (k + 1u) * M + r0) >> 2u],
-                                 a[(aBase + (k + 2u) * M + r0) >> 2u], a[(aBase + (k + 3u) * M + r0) >> 2u]));
+    let at = aBase + k * wg_dims.M + r0;
+    return transpose(mat4x4<f32>(a_vec(at, k), a_vec(at + wg_dims.M, k + 1u), a_vec(at + 2u * wg_dims.M, k + 2u), a_vec(at + 3u * wg_dims.M, k + 3u)));
   }
   var m: mat4x4<f32>;
   for (var i = 0u; i < 4u; i++) {
@@ -67,12 +82,12 @@ fn a_block(aBase: u32, r0: u32, rows: vec4<u32>, k: u32) -> mat4x4<f32> {
 fn b_block(bBase: u32, c0: u32, cols: vec4<u32>, k: u32) -> mat4x4<f32> {
   if (VEC_B && !TRANS_B) {
     // c0 + 3 < N since N is a multiple of 4.
-    return mat4x4<f32>(b[(bBase + k * N + c0) >> 2u], b[(bBase + (k + 1u) * N + c0) >> 2u],
-                       b[(bBase + (k + 2u) * N + c0) >> 2u], b[(bBase + (k + 3u) * N + c0) >> 2u]);
+    let at = bBase + k * wg_dims.N + c0;
+    return mat4x4<f32>(b_vec(at, k), b_vec(at + wg_dims.N, k + 1u), b_vec(at + 2u * wg_dims.N, k + 2u), b_vec(at + 3u * wg_dims.N, k + 3u));
   }
   if (VEC_B && TRANS_B) {
-    return transpose(mat4x4<f32>(b[(bBase + cols.x * K + k) >> 2u], b[(bBase + cols.y * K + k) >> 2u],
-                                 b[(bBase + cols.z * K + k) >> 2u], b[(bBase + cols.w * K + k) >> 2u]));
+    return transpose(mat4x4<f32>(b[(bBase + cols.x * wg_dims.K + k) >> 2u], b[(bBase + cols.y * wg_dims.K + k) >> 2u],
+                                 b[(bBase + cols.z * wg_dims.K + k) >> 2u], b[(bBase + cols.w * wg_dims.K + k) >> 2u]));
   }
   var m: mat4x4<f32>;
   for (var j = 0u; j < 4u; j++) {
@@ -82,10 +97,17 @@ fn b_block(bBase: u32, c0: u32, cols: vec4<u32>, k: u32) -> mat4x4<f32> {
 }
 
 fn store_row(oBase: u32, row: u32, c0: u32, v: vec4<f32>) {
-  if (row >= M) { return; }
-  let base = oBase + row * N;
+  if (row >= wg_dims.M) { return; }
+  let base = oBase + row * wg_dims.N;
   for (var j = 0u; j < 4u; j++) {
-    if (c0 + j < N) { out[base + c0 + j] = epilogue(v[j], base + c0 + j); }
+    if (c0 + j < wg_dims.N) { out[base + c0 + j] = epilogue(v[j], base + c0 + j); }
+  }
+}
+
+// An 8×8 tile from rows r0… and columns c0…: acc[2i] holds row r0+i's columns c0…c0+3, acc[2i+1] the next 4.
+fn store_rows(oBase: u32, r0: u32, c0: u32, acc: array<vec4<f32>, 16>) {
+  for (var i = 0u; i < 16u; i++) {
+    store_row(oBase, r0 + (i >> 1u), c0 + 4u * (i & 1u), acc[i]);
   }
 }
 
@@ -95,14 +117,14 @@ fn main_regtile(@builtin(global_invocation_id) gid: vec3u) {
   // registers (an indexed array would live in memory on SwiftShader).
   let r0 = gid.y * 8u;
   let c0 = gid.x * 8u;
-  if (r0 >= M || c0 >= N) { return; }
+  if (r0 >= wg_dims.M || c0 >= wg_dims.N) { return; }
   let p = gid.z;
-  let aBase = (p % BATCH_A) * M * K;
-  let bBase = (p % BATCH_B) * K * N;
-  let rows0 = min(vec4<u32>(r0, r0 + 1u, r0 + 2u, r0 + 3u), vec4<u32>(M - 1u));
-  let rows1 = min(vec4<u32>(r0 + 4u, r0 + 5u, r0 + 6u, r0 + 7u), vec4<u32>(M - 1u));
-  let cols0 = min(vec4<u32>(c0, c0 + 1u, c0 + 2u, c0 + 3u), vec4<u32>(N - 1u));
-  let cols1 = min(vec4<u32>(c0 + 4u, c0 + 5u, c0 + 6u, c0 + 7u), vec4<u32>(N - 1u));
+  let aBase = (p % wg_dims.BATCH_A) * wg_dims.M * wg_dims.K;
+  let bBase = (p % wg_dims.BATCH_B) * wg_dims.K * wg_dims.N;
+  let rows0 = min(vec4<u32>(r0, r0 + 1u, r0 + 2u, r0 + 3u), vec4<u32>(wg_dims.M - 1u));
+  let rows1 = min(vec4<u32>(r0 + 4u, r0 + 5u, r0 + 6u, r0 + 7u), vec4<u32>(wg_dims.M - 1u));
+  let cols0 = min(vec4<u32>(c0, c0 + 1u, c0 + 2u, c0 + 3u), vec4<u32>(wg_dims.N - 1u));
+  let cols1 = min(vec4<u32>(c0 + 4u, c0 + 5u, c0 + 6u, c0 + 7u), vec4<u32>(wg_dims.N - 1u));
   var l0 = vec4<f32>(0.0);
   var l1 = vec4<f32>(0.0);
   var l2 = vec4<f32>(0.0);
@@ -119,9 +141,9 @@ fn main_regtile(@builtin(global_invocation_id) gid: vec3u) {
   var q5 = vec4<f32>(0.0);
   var q6 = vec4<f32>(0.0);
   var q7 = vec4<f32>(0.0);
-  let k4 = K & ~3u;
-  for (var k = 0u; k < k4; k += 4u) {
-    // Vector paths may read past the matrix for rows or columns that are never stored.
+  for (var k = 0u; k < wg_dims.K; k += 4u) {
+    // Vector paths may read past the matrix for rows or columns that are never stored, and
+    // (K_TAIL) the last step past K, read as zeros.
     let am = a_block(aBase, r0, rows0, k);
     let an = a_block(aBase, r0 + 4u, rows1, k);
     let bm = b_block(bBase, c0, cols0, k);
@@ -143,43 +165,9 @@ fn main_regtile(@builtin(global_invocation_id) gid: vec3u) {
     q6 += bn * an[2];
     q7 += bn * an[3];
   }
-  for (var k = k4; k < K; k++) {
-    let bl = vec4<f32>(b_at(bBase, k, cols0.x), b_at(bBase, k, cols0.y), b_at(bBase, k, cols0.z), b_at(bBase, k, cols0.w));
-    let br = vec4<f32>(b_at(bBase, k, cols1.x), b_at(bBase, k, cols1.y), b_at(bBase, k, cols1.z), b_at(bBase, k, cols1.w));
-    l0 += a_at(aBase, rows0[0], k) * bl;
-    l1 += a_at(aBase, rows0[1], k) * bl;
-    l2 += a_at(aBase, rows0[2], k) * bl;
-    l3 += a_at(aBase, rows0[3], k) * bl;
-    l4 += a_at(aBase, rows1[0], k) * bl;
-    l5 += a_at(aBase, rows1[1], k) * bl;
-    l6 += a_at(aBase, rows1[2], k) * bl;
-    l7 += a_at(aBase, rows1[3], k) * bl;
-    q0 += a_at(aBase, rows0[0], k) * br;
-    q1 += a_at(aBase, rows0[1], k) * br;
-    q2 += a_at(aBase, rows0[2], k) * br;
-    q3 += a_at(aBase, rows0[3], k) * br;
-    q4 += a_at(aBase, rows1[0], k) * br;
-    q5 += a_at(aBase, rows1[1], k) * br;
-    q6 += a_at(aBase, rows1[2], k) * br;
-    q7 += a_at(aBase, rows1[3], k) * br;
-  }
-  let oBase = p * M * N;
-  store_row(oBase, r0 + 0u, c0, l0);
-  store_row(oBase, r0 + 0u, c0 + 4u, q0);
-  store_row(oBase, r0 + 1u, c0, l1);
-  store_row(oBase, r0 + 1u, c0 + 4u, q1);
-  store_row(oBase, r0 + 2u, c0, l2);
-  store_row(oBase, r0 + 2u, c0 + 4u, q2);
-  store_row(oBase, r0 + 3u, c0, l3);
-  store_row(oBase, r0 + 3u, c0 + 4u, q3);
-  store_row(oBase, r0 + 4u, c0, l4);
-  store_row(oBase, r0 + 4u, c0 + 4u, q4);
-  store_row(oBase, r0 + 5u, c0, l5);
-  store_row(oBase, r0 + 5u, c0 + 4u, q5);
-  store_row(oBase, r0 + 6u, c0, l6);
-  store_row(oBase, r0 + 6u, c0 + 4u, q6);
-  store_row(oBase, r0 + 7u, c0, l7);
-  store_row(oBase, r0 + 7u, c0 + 4u, q7);
+  // Stored from an array in a loop: one copy of the epilogue to compile instead of 64.
+  let acc = array<vec4<f32>, 16>(l0, q0, l1, q1, l2, q2, l3, q3, l4, q4, l5, q5, l6, q6, l7, q7);
+  store_rows(p * wg_dims.M * wg_dims.N, r0, c0, acc);
 }
 
 // tileA[k][i] holds A rows 4i..4i+3 at depth k; tileB[k][j] holds B columns 4j..4j+3.
@@ -189,8 +177,8 @@ var<workgroup> tileB: array<array<vec4<f32>, 16>, 16>;
 @compute @workgroup_size(16, 16)
 fn main_tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let p = wid.z;
-  let aBase = (p % BATCH_A) * M * K;
-  let bBase = (p % BATCH_B) * K * N;
+  let aBase = (p % wg_dims.BATCH_A) * wg_dims.M * wg_dims.K;
+  let bBase = (p % wg_dims.BATCH_B) * wg_dims.K * wg_dims.N;
   let rowBase = wid.y * 64u;
   let colBase = wid.x * 64u;
   let t = lid.y * 16u + lid.x;
@@ -198,7 +186,7 @@ fn main_tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
   var acc1 = vec4<f32>(0.0);
   var acc2 = vec4<f32>(0.0);
   var acc3 = vec4<f32>(0.0);
-  for (var k0 = 0u; k0 < K; k0 += 16u) {
+  for (var k0 = 0u; k0 < wg_dims.K; k0 += 16u) {
     // 256 threads load 64×16 values of each operand, 4 each, zero outside the matrices.
     for (var l = 0u; l < 4u; l++) {
       let e = t + l * 256u;
@@ -206,13 +194,13 @@ fn main_tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
       let i = select(e / 16u, e % 64u, TRANS_A);
       let row = rowBase + i;
       var av = 0.0;
-      if (row < M && k0 + kk < K) { av = a_at(aBase, row, k0 + kk); }
+      if (row < wg_dims.M && k0 + kk < wg_dims.K) { av = a_at(aBase, row, k0 + kk); }
       tileA[kk][i >> 2u][i & 3u] = av;
       let kb = select(e / 64u, e % 16u, TRANS_B);
       let j = select(e % 64u, e / 16u, TRANS_B);
       let col = colBase + j;
       var bv = 0.0;
-      if (col < N && k0 + kb < K) { bv = b_at(bBase, k0 + kb, col); }
+      if (col < wg_dims.N && k0 + kb < wg_dims.K) { bv = b_at(bBase, k0 + kb, col); }
       tileB[kb][j >> 2u][j & 3u] = bv;
     }
     workgroupBarrier();
@@ -228,7 +216,7 @@ fn main_tiled(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) l
   }
   let r0 = rowBase + lid.y * 4u;
   let c0 = colBase + lid.x * 4u;
-  let oBase = p * M * N;
+  let oBase = p * wg_dims.M * wg_dims.N;
   store_row(oBase, r0, c0, acc0);
   store_row(oBase, r0 + 1u, c0, acc1);
   store_row(oBase, r0 + 2u, c0, acc2);
@@ -239,17 +227,17 @@ var<workgroup> partial: array<f32, 64>;
 
 @compute @workgroup_size(64)
 fn main_dot(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let o = wid.y * GRID_X + wid.x;
-  let total = BATCH * M * N;
+  let o = wid.y * wg_dims.GRID_X + wid.x;
+  let total = wg_dims.BATCH * wg_dims.M * wg_dims.N;
   let valid = o < total;
   let oc = min(o, total - 1u);
-  let col = oc % N;
-  let row = (oc / N) % M;
-  let p = oc / (M * N);
-  let aBase = (p % BATCH_A) * M * K;
-  let bBase = (p % BATCH_B) * K * N;
+  let col = oc % wg_dims.N;
+  let row = (oc / wg_dims.N) % wg_dims.M;
+  let p = oc / (wg_dims.M * wg_dims.N);
+  let aBase = (p % wg_dims.BATCH_A) * wg_dims.M * wg_dims.K;
+  let bBase = (p % wg_dims.BATCH_B) * wg_dims.K * wg_dims.N;
   var acc = 0.0;
-  for (var k = lid.x; k < K; k += 64u) {
+  for (var k = lid.x; k < wg_dims.K; k += 64u) {
     acc += a_at(aBase, row, k) * b_at(bBase, k, col);
   }
   partial[lid.x] = acc;

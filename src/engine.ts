@@ -71,7 +71,8 @@ export function memory(): MemoryInfo {
  * Compiles ahead of time what realizing the tensors `fn` returns would need (the plan, its
  * pipelines, compiled asynchronously), without running anything. A later realize of a graph of
  * the same structure, with the same roots in the same order, then hits the plan cache. The
- * tensors `fn` creates are disposed.
+ * tensors `fn` creates are disposed. On WebGPU it first waits for the calibration of the kernel
+ * shape classes the graph uses (see `init`'s `calibration`), so the plan runs the measured variants.
  *
  * ```ts
  * await wg.warmup(() => trainStepGraph(x, y)); // [...newParams, loss]

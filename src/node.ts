@@ -1,16 +1,19 @@
-// The Node entry: everything in src/index.ts, plus WebGPU through the `webgpu` package (Dawn).
-// Where Dawn finds no usable Vulkan driver, retries with the SwiftShader ICD that Debian's
-// Chromium ships (config/system-paths.json), so WebGPU runs on the CPU.
+// The Node entry: everything in src/index.ts, plus WebGPU through the `webgpu` package (Dawn),
+// retrying with Debian Chromium's SwiftShader ICD (config/system-paths.json) where Dawn finds no
+// usable Vulkan driver; `WEBGRAD_CALIBRATION=off` or `=background` sets kernel calibration's default.
 
 import { existsSync, readdirSync } from 'node:fs';
 import systemPaths from '../config/system-paths.json' with { type: 'json' };
 import { setGpuProvider } from './backend/webgpu/device';
 import { setHostFiles } from './io/host-files';
 import { nodeFiles } from './io/node-files';
+import { setCalibrationDefault } from './runtime';
 
 export * from './index';
 
 setHostFiles(nodeFiles);
+const calibration = process.env.WEBGRAD_CALIBRATION;
+if (calibration === 'off' || calibration === 'background') setCalibrationDefault(calibration);
 
 // Dawn aborts on a later mapAsync if the object create() returned is collected while its
 // device lives, so the GPU object is held for the life of the process.

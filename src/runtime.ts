@@ -5,7 +5,8 @@ import type { Backend, BackendName } from './backend/backend';
 import { CpuBackend } from './backend/cpu/cpu-backend';
 import { cpuFeatures, loadFastKernels } from './backend/cpu/fast-kernels';
 import { ReferenceBackend } from './backend/reference/reference-backend';
-import { findGpu, requestDevice, watchDevice, type AdapterSummary } from './backend/webgpu/device';
+import { adapterKey, findGpu, requestDevice, summarize, watchDevice, type AdapterSummary } from './backend/webgpu/device';
+import { platformTimingStore } from './backend/webgpu/timing-store';
 import { WebGpuBackend } from './backend/webgpu/webgpu-backend';
 import { ArgumentError, DeviceLostError, WebgradError } from './errors';
 
@@ -15,6 +16,14 @@ export interface InitOptions {
   gpu?: GPU;
   /** An existing device to share. */
   device?: GPUDevice;
+  /**
+   * `'background'` (default on GPUs): the first use of a kernel's shape class on an adapter times
+   * its variants in the background, kept per adapter (`localStorage`, or a file in Node's cache
+   * folder); `'off'`: only stored measurements are used. `'off'` is the default on SwiftShader,
+   * a CPU emulation: there compiling one candidate takes seconds of the CPU the program runs on,
+   * and measuring picks the default variants anyway. In Node, `WEBGRAD_CALIBRATION` sets the default.
+   */
+  calibration?: 'background' | 'off';
 }
 
 export interface InitResult {
@@ -34,6 +43,12 @@ let reference: ReferenceBackend | null = null;
 let adapter: AdapterSummary = { vendor: '', architecture: '', description: '' };
 let lost: DeviceLostError | null = null;
 let pending: Promise<InitResult> | null = null;
+let calibrationDefault: InitOptions['calibration'];
+
+/** @internal The Node entry sets it from `WEBGRAD_CALIBRATION`. */
+export function setCalibrationDefault(mode: InitOptions['calibration']): void {
+  calibrationDefault = mode;
+}
 
 function limitsOf(device: GPUDevice | null): Record<string, number> {
   const out: Record<string, number> = {};
@@ -49,21 +64,31 @@ function result(): InitResult {
   return { backend: active!.name, adapter, limits: limitsOf(webgpu?.device ?? null), ...cpuFeatures() };
 }
 
+/** Calibration where neither the caller nor the environment chose: off on CPU emulation. */
+function defaultCalibration(architecture: string): NonNullable<InitOptions['calibration']> {
+  return architecture === 'swiftshader' ? 'off' : 'background';
+}
+
 async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
   // A lost device is replaced; a different shared device replaces the current one.
-  if (webgpu && !lost && (!opts.device || opts.device === webgpu.device)) return webgpu;
+  if (webgpu && !lost && (!opts.device || opts.device === webgpu.device)) {
+    if (opts.calibration) webgpu.calibration.background = opts.calibration === 'background';
+    return webgpu;
+  }
   if (active === webgpu) active = null;
   webgpu = null;
   lost = null;
   let device = opts.device ?? null;
-  if (!device) {
+  if (device) adapter = summarize(device.adapterInfo);
+  else {
     const gpu = opts.gpu ?? (await findGpu());
     const got = gpu ? await requestDevice(gpu) : null;
     if (!got) return null;
     device = got.device;
     adapter = got.adapter;
   }
-  const backend = new WebGpuBackend(device, adapter.architecture);
+  const backend = new WebGpuBackend(device, adapter.architecture, { adapterKey: adapterKey(adapter), store: platformTimingStore(), background: (opts.calibration ?? calibrationDefault ?? defaultCalibration(adapter.architecture)) !== 'off' });
+  await backend.calibration.load();
   watchDevice(device, (e) => {
     if (webgpu === backend) lost = e;
   });
@@ -71,15 +96,18 @@ async function startWebGpu(opts: InitOptions): Promise<WebGpuBackend | null> {
   return webgpu;
 }
 
-const INIT_KEYS: readonly string[] = ['backend', 'gpu', 'device'];
+const INIT_KEYS: readonly string[] = ['backend', 'gpu', 'device', 'calibration'];
 
 /** Chooses the backend (WebGPU where an adapter exists, else CPU with a warning). */
 export async function init(opts: InitOptions = {}): Promise<InitResult> {
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new ArgumentError(`init: options must be an object ({ backend?, gpu?, device? }), got ${Array.isArray(opts) ? 'an array' : typeof opts}`);
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new ArgumentError(`init: options must be an object ({ backend?, gpu?, device?, calibration? }), got ${Array.isArray(opts) ? 'an array' : typeof opts}`);
   const unknown = Object.keys(opts).filter((k) => !INIT_KEYS.includes(k));
   if (unknown.length > 0) throw new ArgumentError(`init: unknown option ${unknown.map((k) => `'${k}'`).join(', ')} (accepted: ${INIT_KEYS.join(', ')})`);
   if (opts.backend !== undefined && opts.backend !== 'webgpu' && opts.backend !== 'cpu') {
     throw new ArgumentError(`init: backend must be 'webgpu' or 'cpu', got ${JSON.stringify(opts.backend)}`);
+  }
+  if (opts.calibration !== undefined && opts.calibration !== 'background' && opts.calibration !== 'off') {
+    throw new ArgumentError(`init: calibration must be 'background' or 'off', got ${JSON.stringify(opts.calibration)}`);
   }
   await loadFastKernels();
   if (opts.backend === 'cpu') {

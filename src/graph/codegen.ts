@@ -153,12 +153,14 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
     );
     this.line('let idx = i32(flat);');
     const value = this.emit(root, this.rootCtx(root.shape));
+    // Index math nothing reads is dropped: it names the shape, and kernels of different shapes
+    // with the same epilogue then share one pipeline.
     return [
       this.library(),
       ...bindings,
       ...this.scalarBlock(),
       'fn epilogue(v: f32, flat: u32) -> f32 {',
-      `  ${this.scopes[0].lines.join('\n  ')}`,
+      `  ${liveLines(this.scopes[0].lines, value).join('\n  ')}`,
       `  return ${value};`,
       '}',
     ].join('\n');
@@ -419,6 +421,19 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
 }
 
 /** The flat index, in a contiguous array of `shape`, of the element at `ctx` (an i32 expression). */
+/** `lines` without the single-line `let`s whose names neither a later kept line nor `value` reads. */
+function liveLines(lines: readonly string[], value: string): string[] {
+  const kept: string[] = [];
+  let reads = value;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const name = /^let (\w+) = [^\n]*;$/.exec(lines[i])?.[1];
+    if (name && !new RegExp(`\\b${name}\\b`).test(reads)) continue;
+    kept.unshift(lines[i]);
+    reads += `\n${lines[i]}`;
+  }
+  return kept;
+}
+
 function linearIndex(shape: Shape, ctx: IndexCtx): string {
   const strides = stridesOf(shape);
   const terms = shape.flatMap((d, i) => (d === 1 ? [] : [strides[i] === 1 ? ctx.idx[i] : `${ctx.idx[i]} * ${strides[i]}`]));

@@ -150,16 +150,23 @@ export interface ElementwiseDef {
 }
 
 /**
- * How a hand-written kernel runs on WebGPU: WGSL source, entry point, `override` constants and
- * grid. Bindings (group 0) are the node's inputs in order (0…n-1), then its output (n), then
- * the inputs of a fused epilogue (n+1…), which the backend splices into the code. The backend
- * builds the bind group layout from the final WGSL with wgsl_reflect.
+ * How a hand-written kernel runs on WebGPU: WGSL source, entry point, `override` constants (what
+ * changes the code), runtime dims (sizes, so that shapes share a pipeline) and grid. Bindings
+ * (group 0) are the node's inputs in order (0…n-1), then its output (n), then the inputs of a
+ * fused epilogue (n+1…), which the backend splices into the code. The backend builds the bind
+ * group layout from the final WGSL with wgsl_reflect.
  */
 export interface GpuLaunch {
   readonly code: string;
   readonly entryPoint: string;
   readonly constants?: Readonly<Record<string, number>>;
   readonly workgroups: readonly [number, number, number];
+  /**
+   * Sizes read at run time instead of compiled in, so launches of different sizes share one
+   * pipeline: the u32 words of the shader's `@group(3) @binding(0) var<uniform> wg_dims` struct,
+   * in field order, written once when a plan is built (nothing is uploaded per run).
+   */
+  readonly dims?: readonly number[];
 }
 
 /** What a kernel's GPU lowering may ask about the device it runs on (to pick a variant). */

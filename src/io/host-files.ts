@@ -9,6 +9,11 @@ export interface HostFiles {
   write(path: string, bytes: Uint8Array): Promise<void>;
   remove(path: string): Promise<void>;
   join(...parts: string[]): string;
+  /**
+   * Where webgrad keeps what it measured about this machine (kernel timings): the
+   * `WEBGRAD_CACHE_DIR` environment variable, else `webgrad` in the user's cache folder; none when empty.
+   */
+  readonly cacheFolder?: string;
   /** The system's data set folders by name (`fashionMnist`, `mnist`), from config/system-paths.json. */
   readonly dataFolders: Readonly<Record<string, string>>;
 }

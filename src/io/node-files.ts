@@ -3,9 +3,18 @@
 // leaves half a file under the real name.
 
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import systemPaths from '../../config/system-paths.json' with { type: 'json' };
 import type { HostFiles } from './host-files';
+
+/** `WEBGRAD_CACHE_DIR` when set (empty: no cache), else `webgrad` under the platform's user cache folder. */
+function cacheFolder(): string | undefined {
+  const chosen = process.env.WEBGRAD_CACHE_DIR;
+  if (chosen !== undefined) return chosen || undefined;
+  const userCache = process.env.XDG_CACHE_HOME || (process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined) || join(homedir(), '.cache');
+  return join(userCache, 'webgrad');
+}
 
 export const nodeFiles: HostFiles = {
   async read(path) {
@@ -27,5 +36,8 @@ export const nodeFiles: HostFiles = {
     await rm(path, { force: true });
   },
   join: (...parts) => join(...parts),
+  get cacheFolder() {
+    return cacheFolder();
+  },
   dataFolders: { fashionMnist: systemPaths.fashionMnist, mnist: systemPaths.mnist },
 };

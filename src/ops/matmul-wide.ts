@@ -22,10 +22,13 @@ export function wideTileEntry(rows: number, cols: number): string {
     'fn main_wide(@builtin(global_invocation_id) gid: vec3u) {',
     `  let r0 = gid.y * ${rows}u;`,
     `  let c0 = gid.x * ${cols}u;`,
+    '  let M = wg_dims.M;',
+    '  let K = wg_dims.K;',
+    '  let N = wg_dims.N;',
     '  if (r0 >= M || c0 >= N) { return; }',
     '  let p = gid.z;',
-    '  let aBase = (p % BATCH_A) * M * K;',
-    '  let bBase = (p % BATCH_B) * K * N;',
+    '  let aBase = (p % wg_dims.BATCH_A) * M * K;',
+    '  let bBase = (p % wg_dims.BATCH_B) * K * N;',
     '  // Rows past M read row M - 1 and columns past N read past the row; neither is stored.',
   ];
   for (let i = 0; i < rb; i++) lines.push(`  let ia${i} = (vec4<u32>(aBase) + min(vec4<u32>(r0 + ${4 * i}u) + vec4<u32>(0u, 1u, 2u, 3u), vec4<u32>(M - 1u)) * K) >> vec4<u32>(2u);`);
@@ -37,8 +40,11 @@ export function wideTileEntry(rows: number, cols: number): string {
     lines.push(`    let b${j} = mat4x4<f32>(b[ib + ${j}u], b[ib + ${j}u + nb], b[ib + ${j}u + 2u * nb], b[ib + ${j}u + 3u * nb]);`);
     for (let r = 0; r < rows; r++) lines.push(`    ${acc(r, j)} += b${j} * a${Math.floor(r / 4)}[${r % 4}];`);
   }
+  // Stored from an array in a loop: one copy of the epilogue to compile, not one per output.
+  const all: string[] = [];
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cb; j++) all.push(acc(r, j));
   lines.push('    ib += 4u * nb;', '  }', '  let oBase = p * M * N;');
-  for (let r = 0; r < rows; r++) for (let j = 0; j < cb; j++) lines.push(`  store_row(oBase, r0 + ${r}u, c0 + ${4 * j}u, ${acc(r, j)});`);
-  lines.push('}', '');
+  lines.push(`  let acc = array<vec4<f32>, ${all.length}>(${all.join(', ')});`);
+  lines.push(`  for (var i = 0u; i < ${all.length}u; i++) {`, `    store_row(oBase, r0 + i / ${cb}u, c0 + 4u * (i % ${cb}u), acc[i]);`, '  }', '}', '');
   return lines.join('\n');
 }

@@ -116,42 +116,44 @@ function defaultVariant(attrs: MatmulAttrs, target: GpuTarget): MatmulVariant {
   return cls === 'small' ? 'regtile' : cls === 'skinny' ? 'wide64x8' : 'wide32x16';
 }
 
+/** The words of shaders/matmul.wgsl's `wg_dims` for `attrs` (GpuLaunch.dims); `gridX`: main_dot's grid width. */
+export function matmulDims(attrs: MatmulAttrs, gridX = 1): number[] {
+  return [attrs.m, attrs.k, attrs.n, attrs.batch, attrs.batchA, attrs.batchB, gridX];
+}
+
 /**
  * The kernel of shaders/matmul.wgsl for these sizes on this device: `variant` when given, else
  * the one calibration measured fastest for the shape class, else register tiles on SwiftShader
  * and workgroup-memory tiles elsewhere. Few outputs with a long K always take `main_dot`.
  */
 export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: MatmulVariant): GpuLaunch {
-  const { batch, m, k, n, batchA, batchB, transA, transB } = attrs;
+  const { batch, m, k, n, transA, transB } = attrs;
+  // Only what changes the code is a constant; the sizes are runtime dims (one pipeline for all).
   const constants = {
-    M: m,
-    K: k,
-    N: n,
-    BATCH: batch,
-    BATCH_A: batchA,
-    BATCH_B: batchB,
     TRANS_A: Number(transA),
     TRANS_B: Number(transB),
     VEC_A: Number((transA ? m : k) % 4 === 0),
     VEC_B: Number((transB ? k : n) % 4 === 0),
+    K_TAIL: Number(k % 4 !== 0),
   };
   const outputs = batch * m * n;
+  const dims = (gridX = 1) => matmulDims(attrs, gridX);
   if (!variant && prefersDot(outputs, k)) {
     const workgroups = grid(outputs);
-    return { code: matmulWgsl, entryPoint: 'main_dot', constants: { ...constants, GRID_X: workgroups[0] }, workgroups };
+    return { code: matmulWgsl, entryPoint: 'main_dot', constants, dims: dims(workgroups[0]), workgroups };
   }
   let chosen = variant ?? (target.variant('matmul', matmulClass(attrs)) as MatmulVariant | undefined) ?? defaultVariant(attrs, target);
   // The wide tiles read vec4s along K of A and along N of B only.
   if (chosen.startsWith('wide') && (transA || transB || k % 4 !== 0 || n % 4 !== 0)) chosen = 'regtile';
   if (chosen === 'tiled') {
-    return { code: matmulWgsl, entryPoint: 'main_tiled', constants, workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch] };
+    return { code: matmulWgsl, entryPoint: 'main_tiled', constants, dims: dims(), workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch] };
   }
   if (chosen === 'regtile') {
-    return { code: matmulWgsl, entryPoint: 'main_regtile', constants, workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch] };
+    return { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch] };
   }
   const [rows, cols] = WIDE_TILES[chosen];
   const code = matmulWgsl + wideTileEntry(rows, cols);
-  return { code, entryPoint: 'main_wide', constants, workgroups: [Math.ceil(n / (cols * WIDE_GROUP)), Math.ceil(m / (rows * WIDE_GROUP)), batch] };
+  return { code, entryPoint: 'main_wide', constants, dims: dims(), workgroups: [Math.ceil(n / (cols * WIDE_GROUP)), Math.ceil(m / (rows * WIDE_GROUP)), batch] };
 }
 
 /** Calibration of the matmul variants: each class's candidates on its probe shape. */

@@ -197,8 +197,9 @@ describe('semantics chosen as PyTorch', () => {
   });
 
   test('init refuses unknown option keys and options that are not an object', async () => {
-    await expect(wg.init({ backend: 'cpu', adaptor: 1 } as unknown as wg.InitOptions)).rejects.toThrow(/init: unknown option 'adaptor' \(accepted: backend, gpu, device\)/);
+    await expect(wg.init({ backend: 'cpu', adaptor: 1 } as unknown as wg.InitOptions)).rejects.toThrow(/init: unknown option 'adaptor' \(accepted: backend, gpu, device, calibration\)/);
     await expect(wg.init('cpu' as unknown as wg.InitOptions)).rejects.toThrow(wg.ArgumentError);
+    await expect(wg.init({ calibration: 'now' } as unknown as wg.InitOptions)).rejects.toThrow(/init: calibration must be 'background' or 'off', got "now"/);
     await useBackend('webgpu');
   });
 });

@@ -6,8 +6,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as wg from '../../src/node';
 import { uncapturedErrors } from '../../src/backend/webgpu/device';
 import { matmulClass, matmulCpu, matmulLaunch, MATMUL_VARIANTS, type MatmulAttrs, type MatmulVariant } from '../../src/ops/matmul';
-import { calibrate, forceKernelVariant } from '../../src/backend/webgpu/calibrate';
+import { forceKernelVariant, KernelCalibration } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
+import { autoLayoutGroups } from '../../src/backend/webgpu/time-launch';
 import { webgpuBackend } from '../../src/runtime';
 import { values } from '../arrays';
 
@@ -109,6 +110,22 @@ describe('matmul kernels', () => {
     await matchesCpu(f);
   });
 
+  it('products of different sizes with the same code share one pipeline', async () => {
+    await t([17, 33], 60).matmul(t([33, 65], 61)).data();
+    wg.resetStats();
+    await matchesCpu(() => t([29, 41], 62).matmul(t([41, 73], 63)));
+    expect(wg.stats()).toMatchObject({ pipelinesCreated: 0, planCacheMisses: 2 });
+  });
+
+  it('writes a size once: a new graph of known sizes and a cached plan upload nothing', async () => {
+    const [a, b] = [t([21, 35], 64), t([35, 43], 65)];
+    await a.matmul(b).data();
+    wg.resetStats();
+    await a.matmul(b).relu().data();
+    await a.matmul(b).relu().data();
+    expect(wg.stats()).toMatchObject({ bytesUploaded: 0, planCacheHits: 1 });
+  });
+
   it('gradients match the CPU backend', async () => {
     const grads = async () => {
       const a = wg.tensor(values(5 * 7, 27), { shape: [5, 7], requiresGrad: true });
@@ -144,7 +161,8 @@ async function runLaunch(attrs: MatmulAttrs, a: Float32Array, b: Float32Array, a
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
   pass.setPipeline(pipeline);
-  pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }));
+  const { groups, owned } = autoLayoutGroups(device, pipeline, launch, buffers);
+  groups.forEach((group, i) => pass.setBindGroup(i, group));
   pass.dispatchWorkgroups(...launch.workgroups);
   pass.end();
   encoder.copyBufferToBuffer(buffers[2], 0, staging, 0, outSize * 4);
@@ -152,7 +170,7 @@ async function runLaunch(attrs: MatmulAttrs, a: Float32Array, b: Float32Array, a
   await staging.mapAsync(GPUMapMode.READ);
   const out = new Float32Array(staging.getMappedRange().slice(0));
   staging.unmap();
-  for (const buf of [...buffers, staging]) buf.destroy();
+  for (const buf of [...buffers, ...owned, staging]) buf.destroy();
   return { entry: launch.entryPoint, out };
 }
 
@@ -244,12 +262,17 @@ describe('matmul calibration', () => {
       family: 'matmul',
       classes: [{ shapeClass: 'small', candidates: (['regtile', 'tiled'] as const).map((variant) => ({ variant, launch: matmulLaunch(attrs, target, variant), bindingBytes })) }],
     };
-    const choices = await calibrate(device, 'test-adapter', [family]);
-    expect(['regtile', 'tiled']).toContain(choices['matmul/small']);
-    // Cached for the adapter: no second measurement (an empty family list would choose nothing).
-    expect(await calibrate(device, 'test-adapter', [])).toBe(choices);
-    const calibrated = gpuTarget('swiftshader', choices);
-    expect(matmulLaunch(attrs, calibrated).entryPoint).toBe(choices['matmul/small'] === 'tiled' ? 'main_tiled' : 'main_regtile');
+    // No budget: both candidates are timed however long a loaded machine takes to compile them.
+    const calibration = new KernelCalibration(device, { matmul: () => family }, { adapterKey: 'test-adapter', store: null, background: true, budgetMs: Infinity });
+    expect(calibration.variant('matmul', 'small')).toBeUndefined();
+    await calibration.settled();
+    const chosen = calibration.variant('matmul', 'small');
+    expect(['regtile', 'tiled']).toContain(chosen);
+    // Measured once for the adapter: asking again times nothing.
+    await calibration.calibrate('matmul', 'small');
+    expect(calibration.measuredCandidates).toBe(2);
+    const calibrated = gpuTarget('swiftshader', (f, c) => calibration.variant(f, c));
+    expect(matmulLaunch(attrs, calibrated).entryPoint).toBe(chosen === 'tiled' ? 'main_tiled' : 'main_regtile');
     forceKernelVariant('matmul', 'wide32x16');
     try {
       expect(matmulLaunch(attrs, calibrated).entryPoint).toBe('main_wide');

@@ -2,7 +2,8 @@
 // each lib piece on its own), and every kernel launch binds exactly what its WGSL
 // declares (DESIGN.md invariant 7): one buffer per declared binding, numbered 0…n-1, the output
 // read_write and everything else read-only, plus the group-1 scalar block exactly when the launch
-// has runtime scalars. Pure: graphs are scheduled and lowered without a GPU.
+// has runtime scalars and group 3's dims exactly as many words as the launch gives. Pure: graphs
+// are scheduled and lowered without a GPU.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +48,7 @@ function expectExactBindings(k: Kernel): void {
     const launch = lowerKernel(k, target);
     const declared = reflectBindings(launch.code, launch.entryPoint);
     expect(reflectKernel(launch.code, launch.entryPoint).scalarBlock, `${launch.entryPoint}: scalar block`).toBe(launch.scalars.length > 0);
+    expect(reflectKernel(launch.code, launch.entryPoint).dims, `${launch.entryPoint}: words of runtime dims`).toBe(launch.dims?.length ?? 0);
     const bound = kernelBindings(k);
     expect(declared.length, `${launch.entryPoint}: declared vs bound`).toBe(bound.length);
     declared.forEach((b, i) => {

@@ -137,6 +137,21 @@ describe.each(kinds)('%s with more units than a workgroup has threads and more r
   });
 });
 
+// The LSTM backward ends each batch row with the initial states' gradients only when they take
+// some: here they do, over two tiles of rows (6 rows, the second partial) and 140 units.
+it('lstm initial states that take gradients get them on WebGPU equal to the CPU, over more rows than a tile', async () => {
+  const [b, t, i, h] = [6, 3, 5, 140];
+  const run = () => {
+    wg.seed(15);
+    const layer = wg.layers.lstm({ units: h, returnSequences: true });
+    const states = [randomTensor([b, h], 17).requiresGrad_(), randomTensor([b, h], 18).requiresGrad_()];
+    const y = layer.apply(randomTensor([b, t, i], 16), { initialState: states }) as Tensor;
+    y.mul(randomTensor([b, t, h], 19)).sum().backward();
+    return wg.concat([y.reshape([-1]), ...states.map((s) => s.grad!.reshape([-1])), ...layer.parameters().map((p) => p.grad!.reshape([-1]))]);
+  };
+  await checkBoth(run, undefined, { atol: 1e-4, rtol: 1e-3 });
+});
+
 /** Dispatches of a forward pass, and of forward + backward, of a layer over `steps` steps. */
 async function dispatches(kind: Kind, steps: number): Promise<{ forward: number; training: number }> {
   await useBackend('webgpu');

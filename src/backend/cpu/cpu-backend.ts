@@ -1,7 +1,8 @@
 // The CPU backend: runs the same fused schedule as the WebGPU backend, one generated JavaScript
-// loop per fused kernel (./cpu-plan.ts, ./codegen.ts) and the ops' TypeScript kernels for the
-// hand-written ones. Checked against the node-by-node reference (src/backend/reference/), which
-// also runs the graphs where a page's Content-Security-Policy forbids `new Function`.
+// loop per fused kernel (./cpu-plan.ts, ./codegen.ts) — generated WebAssembly SIMD where it is
+// float32/bool elementwise or a leading/trailing sum/max/min (./wasm/fused-wasm.ts) — and the
+// hand-written kernels through ./fast-kernels.ts. Checked against the node-by-node reference
+// (src/backend/reference/), which also runs the graphs where a page's CSP forbids `new Function`.
 
 import type { TypedArray } from '../../dtype';
 import { describeOp, Storage, type LazyNode } from '../../graph/ir';

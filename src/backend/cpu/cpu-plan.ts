@@ -1,7 +1,8 @@
 // Execution plans of the CPU backend, as src/backend/webgpu/plan.ts for the GPU. Compiling (once
 // per graph structure, src/graph/plan-cache.ts) schedules the graph, generates one JavaScript
-// loop per fused kernel (./codegen.ts) and plans the buffers (src/graph/plan.ts). Running binds
-// this realize's arrays: leaves' host arrays, arrays for the plan's slots, the roots' storages.
+// loop per fused kernel (./codegen.ts) and, where it takes the kernel, a WebAssembly SIMD form
+// (./wasm/fused-wasm.ts), and plans the buffers (src/graph/plan.ts). Running binds this realize's
+// arrays: leaves' host arrays, arrays for the plan's slots, the roots' storages.
 
 import { allocHost, type DType, type TypedArray } from '../../dtype';
 import { DisposedError } from '../../errors';
@@ -13,11 +14,17 @@ import { kernelBindings, kernelOutputs, schedule, type CopyKernel, type FusedKer
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
 import { generateJs, type JsKernel } from './codegen';
+import { cpuFeatures } from './fast-kernels';
+import { simdSupported } from './wasm/features';
+import { wasmLoop, WASM_MIN_ELEMENTS, type WasmLoop } from './wasm/fused-runner';
+import { fusedWasm } from './wasm/fused-wasm';
 
 /** A generated loop and where its runtime numbers come from (indices into the graph's scalars). */
 interface CompiledLoop {
   readonly run: JsKernel;
   readonly scalarSlots: readonly number[];
+  /** The same kernel as WebAssembly SIMD, where ./wasm/fused-wasm.ts takes it and it is large enough to pay. */
+  readonly wasm: { readonly loop: WasmLoop; readonly scalarSlots: readonly number[] } | null;
 }
 
 /** One pass of a plan: a generated loop, a hand-written kernel (with its generated epilogue), or range copies. */
@@ -61,12 +68,22 @@ const bytesOf = (elements: number) => 4 * elements;
 /** Generates the loop of `k` reading `inputs`, its scalars located in the graph's. */
 function compileLoop(k: FusedKernel, inputs: readonly LazyNode[], scalarIndex: ReadonlyMap<LazyNode, number>): CompiledLoop {
   const gen = generateJs(k, inputs);
-  const scalarSlots = gen.scalars.map((n) => {
-    const i = scalarIndex.get(n);
-    if (i === undefined) throw new Error(`cpu plan: kernel scalar ${n.id} (${n.op.kind}) is not a runtime scalar of the graph`);
-    return i;
-  });
-  return { run: gen.run, scalarSlots };
+  const slotsOf = (scalars: readonly LazyNode[]) =>
+    scalars.map((n) => {
+      const i = scalarIndex.get(n);
+      if (i === undefined) throw new Error(`cpu plan: kernel scalar ${n.id} (${n.op.kind}) is not a runtime scalar of the graph`);
+      return i;
+    });
+  // A reduce's work is its source's elements.
+  const elements = sizeOf(k.reduce ? k.reduce.srcs[0].shape : k.root.shape);
+  const w = elements >= WASM_MIN_ELEMENTS && simdSupported() ? fusedWasm(k, inputs) : null;
+  return { run: gen.run, scalarSlots: slotsOf(gen.scalars), wasm: w && { loop: wasmLoop(w), scalarSlots: slotsOf(w.scalars) } };
+}
+
+/** Runs `loop`: its WebAssembly form where there is one and the fast kernels are on (not `usePlainKernels`), else (or until it compiles) its JS loop. */
+function runLoop(loop: CompiledLoop, ins: readonly TypedArray[], outs: readonly TypedArray[], scalars: (slots: readonly number[]) => number[]): void {
+  if (loop.wasm && cpuFeatures().simd && loop.wasm.loop.run(ins, outs, scalars(loop.wasm.scalarSlots))) return;
+  loop.run(ins, outs, scalars(loop.scalarSlots));
 }
 
 /**
@@ -189,14 +206,14 @@ export class CpuPlanner {
       const buffer = (slotBuffers[slot] ??= new ArrayBuffer(plan.slotBytes[slot]));
       return (slotValues[slot] = viewOf(buffer, o.dtype, o.size));
     };
-    const scalarsOf = (loop: CompiledLoop) => loop.scalarSlots.map((i) => runtimeScalar(sig.scalars[i])!);
+    const scalarsOf = (slots: readonly number[]) => slots.map((i) => runtimeScalar(sig.scalars[i])!);
     const nodes = plan.hasCustom ? [...sig.index.keys()] : [];
 
     try {
       for (const k of plan.kernels) {
         if (k.kind === 'fused') {
           const outs = k.outputs.map(destination);
-          k.loop.run(k.inputs.map(read), outs, scalarsOf(k.loop));
+          runLoop(k.loop, k.inputs.map(read), outs, scalarsOf);
           continue;
         }
         if (k.kind === 'copy') {
@@ -210,7 +227,7 @@ export class CpuPlanner {
         if (inputs.some((a) => a.buffer === value.buffer) || leaves.some((a) => a.buffer === value.buffer)) value = value.slice();
         if (k.epilogue) {
           const out = destination(k.output);
-          k.epilogue.loop.run([value, ...k.epilogue.inputs.map(read)], [out], scalarsOf(k.epilogue.loop));
+          runLoop(k.epilogue.loop, [value, ...k.epilogue.inputs.map(read)], [out], scalarsOf);
         } else if (k.output.ref.from === 'slot') {
           slotValues[k.output.ref.index] = value;
         } else {

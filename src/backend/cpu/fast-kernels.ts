@@ -5,12 +5,15 @@
 import type { KernelDef } from '../../graph/ir';
 import type { ConvGeometry, WeightGradAttrs } from '../../ops/conv';
 import type { MatmulAttrs } from '../../ops/matmul';
+import { gruBackwardCpu, gruForwardCpu } from '../../nn/recurrent/gru-cpu';
 import { lstmBackwardCpu, lstmForwardCpu, type AddProduct } from '../../nn/recurrent/lstm-cpu';
+import { gateMajor, inGradLayout, type LstmGradAttrs } from '../../nn/recurrent/lstm-layouts';
 import type { SequenceAttrs } from '../../nn/recurrent/sequence-kernel';
+import { rnnBackwardCpu, rnnForwardCpu, type RnnAttrs } from '../../nn/recurrent/simple-rnn-cpu';
 import { simdSupported } from './wasm/features';
 import { compileSharedKernels, instantiateKernels } from './wasm/instance';
 import { singleThread, startThreads, type KernelRunner } from './wasm/threads';
-import { wasmKernels, type PoolGeometry, type WasmKernels } from './wasm/wasm-kernels';
+import { wasmKernels, type PoolGeometry, type RowGeometry, type SoftmaxGeometry, type WasmKernels } from './wasm/wasm-kernels';
 
 /** What the CPU backend runs on: WebAssembly SIMD kernels, and whether they use threads. */
 export interface CpuFeatures {
@@ -21,8 +24,8 @@ export interface CpuFeatures {
 type CpuKernel = KernelDef['cpu'];
 
 /**
- * The fast kernel for a kernel name, or null where the plain one should run (shapes the
- * GEMM form does not pay for: fewer than 4 channels a group on the GEMM's column side).
+ * The fast kernel for a kernel name, or null where the plain one should run (a conv with
+ * fewer than 4 output channels in all, too few for the grouped kernels' f32x4 lanes).
  */
 type FastKernel = (inputs: readonly Float32Array[], attrs: unknown) => Float32Array | null;
 
@@ -35,18 +38,30 @@ function gemmProduct(k: WasmKernels): AddProduct {
 }
 
 function fastTable(k: WasmKernels): Map<string, FastKernel> {
-  const groupSide = (c: number, a: ConvGeometry) => c / a.groups >= 4;
+  /**
+   * A conv kernel: the GEMM form where the GEMM's column side `c` has at least 4 channels a
+   * group, else the direct grouped kernel where f32x4 lanes along cout fill, else the plain one.
+   */
+  const conv = (a: ConvGeometry, c: number, gemm: () => Float32Array, grouped: () => Float32Array) => (c / a.groups >= 4 ? gemm() : a.cout >= 4 ? grouped() : null);
   const product = gemmProduct(k);
   return new Map<string, FastKernel>([
     ['matmul', ([a, b], attrs) => k.matmul(a, b, attrs as MatmulAttrs)],
-    ['conv2d', ([x, w], attrs) => (groupSide((attrs as ConvGeometry).cout, attrs as ConvGeometry) ? k.conv(x, w, attrs as ConvGeometry) : null)],
-    ['conv2dTranspose', ([dy, w], attrs) => (groupSide((attrs as ConvGeometry).cin, attrs as ConvGeometry) ? k.convInputGrad(dy, w, attrs as ConvGeometry) : null)],
-    ['conv2dWeightGrad', ([x, dy], attrs) => (groupSide((attrs as WeightGradAttrs).cout, attrs as WeightGradAttrs) ? k.convWeightGrad(x, dy, attrs as WeightGradAttrs) : null)],
+    ['conv2d', ([x, w], attrs) => conv(attrs as ConvGeometry, (attrs as ConvGeometry).cout, () => k.conv(x, w, attrs as ConvGeometry), () => k.groupedConv(x, w, attrs as ConvGeometry))],
+    ['conv2dTranspose', ([dy, w], attrs) => conv(attrs as ConvGeometry, (attrs as ConvGeometry).cin, () => k.convInputGrad(dy, w, attrs as ConvGeometry), () => k.groupedConvInputGrad(dy, w, attrs as ConvGeometry))],
+    ['conv2dWeightGrad', ([x, dy], attrs) => conv(attrs as WeightGradAttrs, (attrs as WeightGradAttrs).cout, () => k.convWeightGrad(x, dy, attrs as WeightGradAttrs), () => k.groupedConvWeightGrad(x, dy, attrs as WeightGradAttrs))],
     ['maxPool2d', ([x], attrs) => k.maxPool(x, attrs as PoolGeometry)],
     ['maxPool2dGrad', ([x, dy], attrs) => k.maxPoolGrad(x, dy, attrs as PoolGeometry)],
     ['avgPool2d', ([x], attrs) => k.avgPool(x, attrs as PoolGeometry)],
-    ['lstmCell', (inputs, attrs) => lstmForwardCpu(inputs, attrs as SequenceAttrs, product)],
-    ['lstmCellGrad', (inputs, attrs) => lstmBackwardCpu(inputs, attrs as SequenceAttrs, product)],
+    ['avgPool2dGrad', ([dy], attrs) => k.avgPoolGrad(dy, attrs as PoolGeometry)],
+    ['softmax', ([x], attrs) => k.softmax(x, attrs as SoftmaxGeometry)],
+    ['softmaxCrossEntropy', ([x, labels], attrs) => k.softmaxCrossEntropy(x, Int32Array.from(labels), attrs as RowGeometry)],
+    ['softmaxCrossEntropyGrad', ([x, labels, g], attrs) => k.softmaxCrossEntropyGrad(x, Int32Array.from(labels), g, attrs as RowGeometry)],
+    ['lstmCell', ([xw, u, h0, c0], attrs) => lstmForwardCpu([xw, gateMajor(u, (attrs as SequenceAttrs).h), h0, c0], attrs as SequenceAttrs, product)],
+    ['lstmCellGrad', (inputs, attrs) => inGradLayout(lstmBackwardCpu(inputs, attrs as LstmGradAttrs, product), attrs as LstmGradAttrs)],
+    ['gruCell', (inputs, attrs) => gruForwardCpu(inputs, attrs as SequenceAttrs, product)],
+    ['gruCellGrad', (inputs, attrs) => gruBackwardCpu(inputs, attrs as SequenceAttrs, product)],
+    ['simpleRnnCell', (inputs, attrs) => rnnForwardCpu(inputs, attrs as RnnAttrs, product)],
+    ['simpleRnnCellGrad', (inputs, attrs) => rnnBackwardCpu(inputs, attrs as RnnAttrs, product)],
   ]);
 }
 

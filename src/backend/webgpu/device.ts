@@ -33,6 +33,8 @@ export async function requestDevice(gpu: GPU): Promise<AcquiredDevice | null> {
   if (!adapter) return null;
   const l = adapter.limits;
   const device = await adapter.requestDevice({
+    // Calibration times kernels by their passes' timestamps where the adapter has them.
+    requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
     requiredLimits: {
       maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
@@ -48,6 +50,11 @@ export async function requestDevice(gpu: GPU): Promise<AcquiredDevice | null> {
 
 export function summarize(info: GPUAdapterInfo | undefined): AdapterSummary {
   return { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '', description: info?.description ?? '' };
+}
+
+/** The name calibration keeps an adapter's kernel timings under. */
+export function adapterKey(a: AdapterSummary): string {
+  return `${a.vendor}|${a.architecture}|${a.description}`;
 }
 
 /** Every WebGPU error the device reported: each one is a webgrad bug, and tests assert none. */

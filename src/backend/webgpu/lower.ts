@@ -6,15 +6,17 @@
 import { generateFused, resolveIncludes, spliceEpilogue } from '../../graph/codegen';
 import type { GpuTarget, LazyNode } from '../../graph/ir';
 import type { Kernel } from '../../graph/schedule';
-import { chosenVariant, type Choices } from './calibrate';
+import { forcedVariant } from './calibrate';
 
-/** A kernel ready to encode: its final WGSL, entry point, constants, grid, cache key and scalar block. */
+/** A kernel ready to encode: its final WGSL, entry point, constants, grid, dims, cache key and scalar block. */
 export interface Launch {
   readonly pipelineKey: string;
   readonly code: string;
   readonly entryPoint: string;
   readonly constants?: Readonly<Record<string, number>>;
   readonly workgroups: readonly [number, number, number];
+  /** The sizes the kernel reads at run time (GpuLaunch.dims); not part of the pipeline key. */
+  readonly dims?: readonly number[];
   /** The nodes whose runtime scalars fill the kernel's block (group 1), in slot order; empty: no block. */
   readonly scalars: readonly LazyNode[];
 }
@@ -34,8 +36,8 @@ export function lowerKernel(k: Kernel, target: GpuTarget): Launch {
 
 /**
  * The target of an adapter: SwiftShader prefers register tiles over workgroup-memory tiles;
- * kernel variants come from the adapter's calibration `choices` where measured.
+ * kernel variants come from `variant` (the adapter's calibration, ./calibrate.ts), else only forced ones.
  */
-export function gpuTarget(architecture: string, choices: Choices = {}): GpuTarget {
-  return { architecture, sharedMemoryTiles: architecture !== 'swiftshader', variant: (family, shapeClass) => chosenVariant(choices, family, shapeClass) };
+export function gpuTarget(architecture: string, variant: GpuTarget['variant'] = forcedVariant): GpuTarget {
+  return { architecture, sharedMemoryTiles: architecture !== 'swiftshader', variant };
 }

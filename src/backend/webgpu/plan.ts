@@ -4,6 +4,7 @@
 // leaves, pooled buffers for the plan's slots, fresh pooled buffers for the roots the caller
 // keeps, and one uniform buffer with this realize's runtime scalars (src/graph/scalars.ts);
 // it encodes every dispatch (and a copy kernel's buffer copies) in one command encoder and submits once.
+// A kernel's runtime dims (GpuLaunch.dims) are written once, when a plan first needs them.
 // Where the platform compiles pipelines in parallel (a browser), a synchronous realize of a new
 // graph binds its buffers now and submits once its pipelines, all created asynchronously, are
 // ready; later device work waits behind it in the pool's gate (./queue-gate.ts).
@@ -17,6 +18,7 @@ import { kernelBindings, type Kernel } from '../../graph/schedule';
 import { sizeOf } from '../../shape';
 import { stats } from '../backend';
 import { sizeClass, STORAGE_USAGE, UNIFORM_USAGE, type BufferPool } from './buffer-pool';
+import { dimsBuffer } from './bindings';
 import { gpuBytes, type GpuStorages } from './gpu-storage';
 
 /** One kernel lowered for the device: its pipeline, layout, grid and the nodes it binds, in order. */
@@ -30,7 +32,10 @@ export interface CompiledKernel {
   readonly scalarLayout: GPUBindGroupLayout | null;
   /** Group 2's layout, when the kernel reports bad input through the device's error flags. */
   readonly errorLayout: GPUBindGroupLayout | null;
-  /** An empty group 1's layout, when the kernel uses group 2 but reads no scalars. */
+  /** The kernel's runtime dims (GpuLaunch.dims) and group 3's layout; null: its sizes are compiled in. */
+  readonly dims: readonly number[] | null;
+  readonly dimsLayout: GPUBindGroupLayout | null;
+  /** An empty group's layout, for the groups below the last one the kernel uses that it leaves empty. */
   readonly gapLayout: GPUBindGroupLayout | null;
 }
 
@@ -58,7 +63,10 @@ interface PlannedDispatch {
   readonly refs: readonly BufferRef[];
   readonly scalars: ScalarBlockRef | null;
   readonly errorLayout: GPUBindGroupLayout | null;
-  readonly gapLayout: GPUBindGroupLayout | null;
+  /** Group 3: the kernel's dims, bound to the same buffer every run. */
+  readonly dims: GPUBindGroup | null;
+  /** The empty groups below the last one used, and the empty bind group they get. */
+  readonly gaps: { readonly groups: readonly number[]; readonly bindGroup: GPUBindGroup } | null;
 }
 
 /** A copy kernel's encoder copies in bytes, from binding `input` to the last binding (the output). */
@@ -77,11 +85,25 @@ export interface ExecutionPlan extends Omit<BufferPlan, 'refs'> {
   readonly scalarBytes: number;
 }
 
+/** The bind groups a plan makes once, when it is built: a kernel's dims, and empty groups. */
+interface FixedGroups {
+  dims(layout: GPUBindGroupLayout, words: readonly number[]): GPUBindGroup;
+  empty(layout: GPUBindGroupLayout): GPUBindGroup;
+}
+
+/** The groups a dispatch leaves empty below the last it uses (a pipeline layout has no holes). */
+function gapsOf(c: CompiledKernel, groups: FixedGroups): PlannedDispatch['gaps'] {
+  if (!c.gapLayout) return null;
+  const used = [true, c.scalarLayout !== null, c.errorLayout !== null, c.dimsLayout !== null];
+  const last = used.lastIndexOf(true);
+  return { groups: used.flatMap((u, i) => (!u && i < last ? [i] : [])), bindGroup: groups.empty(c.gapLayout) };
+}
+
 /**
  * Compiles `roots`' graph into a plan; `kernels` are the compiled kernels of its schedule.
  * Scalar blocks are laid out one after another at `alignment` (the device's uniform offset alignment).
  */
-function buildPlan(sig: GraphSignature, kernels: readonly Kernel[], buffers: BufferPlan, compiled: readonly (CompiledKernel | null)[], alignment: number): ExecutionPlan {
+function buildPlan(sig: GraphSignature, kernels: readonly Kernel[], buffers: BufferPlan, compiled: readonly (CompiledKernel | null)[], alignment: number, groups: FixedGroups): ExecutionPlan {
   const scalarIndex = new Map(sig.scalars.map((n, i) => [n, i]));
   let scalarBytes = 0;
   const blockOf = (c: CompiledKernel): ScalarBlockRef | null => {
@@ -102,7 +124,8 @@ function buildPlan(sig: GraphSignature, kernels: readonly Kernel[], buffers: Buf
     if (sizeOf(k.root.shape) === 0) return [];
     if (k.kind === 'copy') return [{ kind: 'copies', refs, copies: k.copies.map(({ input, from, to, count }) => ({ input, fromBytes: from * 4, toBytes: to * 4, bytes: count * 4 })) }];
     if (!c) throw new Error('plan: a kernel was not compiled');
-    return [{ kind: 'dispatch', pipeline: c.pipeline, layout: c.layout, workgroups: c.workgroups, refs, scalars: blockOf(c), errorLayout: c.errorLayout, gapLayout: c.gapLayout }];
+    const dims = c.dims && c.dimsLayout ? groups.dims(c.dimsLayout, c.dims) : null;
+    return [{ kind: 'dispatch', pipeline: c.pipeline, layout: c.layout, workgroups: c.workgroups, refs, scalars: blockOf(c), errorLayout: c.errorLayout, dims, gaps: gapsOf(c, groups) }];
   });
   const { roots: rootRefs, outputs, boundLeaves, memory } = buffers;
   return { kernels: planned, roots: rootRefs, outputs, boundLeaves, memory, scalarBytes };
@@ -132,6 +155,22 @@ function countIssued(kernels: number, dispatches: number): void {
 export class Planner {
   private readonly cache = new PlanCache<ExecutionPlan>();
   private readonly compiling = new Map<string, Promise<ExecutionPlan>>();
+  /** Dims bind groups by their words: written once, shared by every plan with those sizes. */
+  private readonly dimsGroups = new Map<string, GPUBindGroup>();
+  private readonly groups: FixedGroups = {
+    dims: (layout, words) => {
+      const key = words.join(',');
+      let group = this.dimsGroups.get(key);
+      if (!group) {
+        const buffer = dimsBuffer(this.device, words);
+        stats.bytesUploaded += buffer.size;
+        group = this.device.createBindGroup({ layout, entries: [{ binding: 0, resource: { buffer } }] });
+        this.dimsGroups.set(key, group);
+      }
+      return group;
+    },
+    empty: (layout) => this.device.createBindGroup({ layout, entries: [] }),
+  };
   /** The plan the latest realize ran (for memory reports and tests). */
   last: ExecutionPlan | null = null;
   /**
@@ -160,7 +199,7 @@ export class Planner {
       const kernels = this.compiler.schedule(roots);
       const compiled = kernels.map((k) => (k.kind === 'copy' ? null : this.compiler.compileKernel(k)));
       const buffers = planBuffers(roots, sig, kernels, kernels.map((k, i) => compiled[i]?.bindings ?? kernelBindings(k)), gpuBytes, sizeClass);
-      plan = buildPlan(sig, kernels, buffers, compiled, this.uniformAlignment);
+      plan = buildPlan(sig, kernels, buffers, compiled, this.uniformAlignment, this.groups);
       this.cache.set(sig.key, plan);
     }
     return this.run(plan, sig, roots);
@@ -201,7 +240,7 @@ export class Planner {
     if (!pending) {
       pending = Promise.all(kernels.map((k) => (k.kind === 'copy' ? null : this.compiler.compileKernelAsync(k))))
         .then((compiled) => {
-          const plan = buildPlan(sig, kernels, buffers, compiled, this.uniformAlignment);
+          const plan = buildPlan(sig, kernels, buffers, compiled, this.uniformAlignment, this.groups);
           this.cache.set(sig.key, plan);
           return plan;
         })
@@ -322,8 +361,9 @@ export class Planner {
           const resource = { buffer: scalarBuffer!, offset: k.scalars.offsetBytes, size: k.scalars.bytes };
           pass.setBindGroup(1, this.device.createBindGroup({ layout: k.scalars.layout, entries: [{ binding: 0, resource }] }));
         }
-        if (k.gapLayout) pass.setBindGroup(1, this.device.createBindGroup({ layout: k.gapLayout, entries: [] }));
+        for (const g of k.gaps?.groups ?? []) pass.setBindGroup(g, k.gaps!.bindGroup);
         if (k.errorLayout) pass.setBindGroup(2, this.device.createBindGroup({ layout: k.errorLayout, entries: [{ binding: 0, resource: { buffer: this.errorFlags() } }] }));
+        if (k.dims) pass.setBindGroup(3, k.dims);
         pass.dispatchWorkgroups(...k.workgroups);
       }
       pass?.end();

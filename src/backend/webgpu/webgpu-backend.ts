@@ -1,6 +1,7 @@
 // The WebGPU backend: schedules the graph into kernels and lowers them to pipelines, which
 // execution plans (./plan.ts) cache per graph structure and run with one submit per realize.
-// Readback goes through pooled staging buffers.
+// Readback goes through pooled staging buffers. Kernel variants come from the adapter's
+// calibration (./calibrate.ts), which measures in the background on first use.
 
 import { allocHost, type TypedArray } from '../../dtype';
 import { storageType } from '../../graph/launch';
@@ -8,10 +9,11 @@ import { describeOp, LazyNode, Storage, type GpuTarget } from '../../graph/ir';
 import { kernelBindings, kernelOutputs, schedule, type Kernel } from '../../graph/schedule';
 import { stats, type Backend } from '../backend';
 import { ArgumentError, DeviceLostError } from '../../errors';
-import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES, type KernelBindings } from './bindings';
+import { layoutEntries, reflectKernel, SCALAR_LAYOUT_ENTRIES, ERROR_LAYOUT_ENTRIES, DIMS_LAYOUT_ENTRIES, type KernelBindings } from './bindings';
 import { BufferPool, MAP_MODE_READ, STAGING_USAGE } from './buffer-pool';
 import { GpuBuffer, GpuStorages } from './gpu-storage';
-import { calibrate, type CalibrationFamily, type Choices } from './calibrate';
+import { KernelCalibration, type CalibrationSettings } from './calibrate';
+import { calibrationFamilies } from './calibration-families';
 import { gpuTarget, lowerKernel, type Launch } from './lower';
 import { Planner, type CompiledKernel, type KernelCompiler } from './plan';
 
@@ -22,7 +24,11 @@ interface CachedPipeline {
   scalarLayout: GPUBindGroupLayout | null;
   /** The layout of group 2, when the kernel reports bad input through the error flags. */
   errorLayout: GPUBindGroupLayout | null;
-  /** An empty group 1 before group 2, when the kernel reads no scalars. */
+  /** The layout of group 3, when the kernel reads its sizes at run time (GpuLaunch.dims). */
+  dimsLayout: GPUBindGroupLayout | null;
+  /** The words of its dims struct (0: none). */
+  dimsWords: number;
+  /** An empty group's layout, for the groups below the last one the kernel uses that it leaves empty. */
   gapLayout: GPUBindGroupLayout | null;
   bindings: number;
 }
@@ -51,34 +57,31 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   private readonly pendingPipelines = new Map<string, Promise<CachedPipeline>>();
   /**
    * Shader modules and reflected bindings by WGSL text (and entry point): hand-written kernels
-   * share one text across shapes (their sizes are pipeline constants), so only the pipeline is new.
+   * share one text across shapes (their sizes are pipeline constants or runtime dims).
    */
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly reflected = new Map<string, KernelBindings>();
-  private target: GpuTarget;
+  private readonly target: GpuTarget;
+  /** Which kernel variants this adapter runs fastest, measured on first use of each shape class. */
+  readonly calibration: KernelCalibration;
 
-  /** `architecture` is the adapter's (`GPUAdapterInfo.architecture`); kernels pick variants by it. */
+  /**
+   * `architecture` is the adapter's (`GPUAdapterInfo.architecture`); kernels pick variants by it
+   * until `calibration` (by default: measuring nothing, storing nothing) has measured them.
+   */
   constructor(
     readonly device: GPUDevice,
     architecture = '',
+    calibration: CalibrationSettings = { adapterKey: architecture, store: null, background: false },
   ) {
     this.pool = new BufferPool(device);
-    this.target = gpuTarget(architecture);
+    this.calibration = new KernelCalibration(device, calibrationFamilies(gpuTarget(architecture)), calibration);
+    // Plans cached before a calibration lands keep the default they were built with.
+    this.target = gpuTarget(architecture, (family, shapeClass) => this.calibration.variant(family, shapeClass));
     this.plans = new Planner(device, this.pool, new GpuStorages(device, this.pool), this, () => this.errorFlagsBuffer());
     // Browsers (Chromium's GPU process) compile createComputePipelineAsync's pipelines on worker
     // threads in parallel; Dawn in Node does not, so there a new graph compiles synchronously.
     this.plans.deferCompile = typeof document !== 'undefined';
-  }
-
-  /**
-   * Measures which variants of the kernel `families` (built for this device's target, e.g.
-   * `matmulCalibration`) are fastest on this adapter (once per adapter and process, or read from
-   * `localStorage`) and plans with them from now on.
-   */
-  async calibrate(adapterKey: string, families: (target: GpuTarget) => CalibrationFamily[]): Promise<Choices> {
-    const choices = await calibrate(this.device, adapterKey, families(this.target));
-    this.target = gpuTarget(this.target.architecture, choices);
-    return choices;
   }
 
   private get maxBuffers(): number {
@@ -96,8 +99,14 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     return this.plans.executeAsync(roots, beforeRun);
   }
 
-  /** Compiles the plan of `roots` ahead of time, without running it. */
-  prepare(roots: readonly LazyNode[]): Promise<void> {
+  /**
+   * Compiles the plan of `roots` ahead of time, without running it, once the calibrations in
+   * flight have finished, those of the shape classes its kernels use included (lowering them asks,
+   * which starts any not yet measured), so the plan runs the measured variants.
+   */
+  async prepare(roots: readonly LazyNode[]): Promise<void> {
+    for (const k of this.schedule(roots)) if (k.kind !== 'copy') lowerKernel(k, this.target);
+    await this.calibration.settled();
     return this.plans.prepare(roots);
   }
 
@@ -128,7 +137,9 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   private checked(bindings: readonly LazyNode[], launch: Launch, p: CachedPipeline): CompiledKernel {
     if (p.bindings !== bindings.length) throw new Error(`webgpu: ${launch.entryPoint} declares ${p.bindings} bindings, the kernel binds ${bindings.length}`);
     if ((p.scalarLayout !== null) !== launch.scalars.length > 0) throw new Error(`webgpu: ${launch.entryPoint} and its launch disagree on the scalar block`);
-    return { pipeline: p.pipeline, layout: p.layout, workgroups: launch.workgroups, bindings, scalars: launch.scalars, scalarLayout: p.scalarLayout, errorLayout: p.errorLayout, gapLayout: p.gapLayout };
+    if (p.dimsWords !== (launch.dims?.length ?? 0)) throw new Error(`webgpu: ${launch.entryPoint} reads ${p.dimsWords} words of dims, its launch gives ${launch.dims?.length ?? 0}`);
+    const { pipeline, layout, scalarLayout, errorLayout, dimsLayout, gapLayout } = p;
+    return { pipeline, layout, workgroups: launch.workgroups, bindings, scalars: launch.scalars, scalarLayout, errorLayout, dims: launch.dims ?? null, dimsLayout, gapLayout };
   }
 
   /** Builds the pipeline of a launch and its bind group layout, from the WGSL's reflected bindings. */
@@ -138,16 +149,17 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     const reflectKey = `${l.entryPoint}|${l.code}`;
     let reflected = this.reflected.get(reflectKey);
     if (!reflected) this.reflected.set(reflectKey, (reflected = reflectKernel(l.code, l.entryPoint)));
-    const { storage: bindings, scalarBlock, errorFlags } = reflected;
+    const { storage: bindings, scalarBlock, errorFlags, dims } = reflected;
     if (bindings.some((b, i) => b.binding !== i)) throw new Error(`webgpu: ${l.entryPoint} has gaps in its bindings (${bindings.map((b) => b.binding).join(',')})`);
     const layout = this.device.createBindGroupLayout({ entries: layoutEntries(bindings) });
     const scalarLayout = scalarBlock ? this.device.createBindGroupLayout({ entries: SCALAR_LAYOUT_ENTRIES }) : null;
     const errorLayout = errorFlags ? this.device.createBindGroupLayout({ entries: ERROR_LAYOUT_ENTRIES }) : null;
-    // Group 2 needs a group 1: an empty one when the kernel reads no scalars.
-    const gapLayout = errorLayout && !scalarLayout ? this.device.createBindGroupLayout({ entries: [] }) : null;
-    const groups = [layout];
-    if (scalarLayout || gapLayout) groups.push((scalarLayout ?? gapLayout)!);
-    if (errorLayout) groups.push(errorLayout);
+    const dimsLayout = dims ? this.device.createBindGroupLayout({ entries: DIMS_LAYOUT_ENTRIES }) : null;
+    // A pipeline layout has no holes: the groups below the last one used and left empty get an empty layout.
+    const used = [layout, scalarLayout, errorLayout, dimsLayout];
+    const last = used.reduce((at, g, i) => (g ? i : at), 0);
+    const gapLayout = used.slice(0, last).includes(null) ? this.device.createBindGroupLayout({ entries: [] }) : null;
+    const groups = used.slice(0, last + 1).map((g) => g ?? gapLayout!);
     let module = this.modules.get(l.code);
     if (!module) this.modules.set(l.code, (module = this.device.createShaderModule({ code: l.code })));
     const descriptor: GPUComputePipelineDescriptor = {
@@ -155,7 +167,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
       compute: { module, entryPoint: l.entryPoint, constants: l.constants },
     };
     const remember = (pipeline: GPUComputePipeline): CachedPipeline => {
-      const p = { pipeline, layout, scalarLayout, errorLayout, gapLayout, bindings: bindings.length };
+      const p = { pipeline, layout, scalarLayout, errorLayout, dimsLayout, dimsWords: dims, gapLayout, bindings: bindings.length };
       this.pipelines.set(l.pipelineKey, p);
       stats.pipelinesCreated++;
       return p;

@@ -28,10 +28,30 @@ export interface KernelExports {
   maxPool(x: number, y: number): void;
   maxPoolGrad(x: number, dy: number, dx: number): void;
   avgPool(x: number, y: number, includePad: number): void;
+  avgPoolGrad(dy: number, dx: number, includePad: number): void;
+  groupedExpand(x: number, xe: number, pixels: number): void;
+  groupedThreadBytes(): number;
+  groupedForward(scratch: number, xe: number, w: number, y: number, lo: number, hi: number): void;
+  groupedInputGrad(scratch: number, dy: number, w: number, dx: number, lo: number, hi: number): void;
+  groupedWeightGrad(scratch: number, xe: number, dy: number, dw: number, chunk: number, lo: number, hi: number): void;
+  softmaxThreadBytes(cols: number): number;
+  softmaxRows(scratch: number, x: number, y: number, cols: number, log: number, lo: number, hi: number): void;
+  crossEntropyRows(scratch: number, x: number, labels: number, y: number, cols: number, lo: number, hi: number): void;
+  crossEntropyGradRows(scratch: number, x: number, labels: number, g: number, dx: number, cols: number, lo: number, hi: number): void;
 }
 
 /** The kernels split over ranges (their last two arguments), which threads share out. */
-export type RangeKernel = 'matmulPanels' | 'convForwardBlocks' | 'convInputGradBlocks' | 'convWeightGradSlabs';
+export type RangeKernel =
+  | 'matmulPanels'
+  | 'convForwardBlocks'
+  | 'convInputGradBlocks'
+  | 'convWeightGradSlabs'
+  | 'groupedForward'
+  | 'groupedInputGrad'
+  | 'groupedWeightGrad'
+  | 'softmaxRows'
+  | 'crossEntropyRows'
+  | 'crossEntropyGradRows';
 
 /** The pages (64 KiB) kernels-shared.wasm declares as its memory's maximum (4 GiB). */
 export const SHARED_MAX_PAGES = 65536;
@@ -61,7 +81,7 @@ export function instantiateShared(module: WebAssembly.Module, memory: WebAssembl
   return { ...(instance.exports as unknown as KernelExports), memory };
 }
 
-/** Float32 arrays laid out one after another in the module's memory for one call. */
+/** Float32 (or int32) arrays laid out one after another in the module's memory for one call. */
 export class KernelHeap {
   private next: number;
 
@@ -78,10 +98,10 @@ export class KernelHeap {
     return at;
   }
 
-  /** Copies `values` in and returns their offset. */
-  put(values: Float32Array): number {
+  /** Copies `values` in (their bytes) and returns their offset. */
+  put(values: Float32Array | Int32Array): number {
     const at = this.alloc(values.byteLength);
-    new Float32Array(this.k.memory.buffer, at, values.length).set(values);
+    new Uint8Array(this.k.memory.buffer, at, values.byteLength).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
     return at;
   }
 

@@ -21,7 +21,18 @@ export function singleThread(k: KernelExports): KernelRunner {
   };
 }
 
-const RANGE_KERNELS: readonly RangeKernel[] = ['matmulPanels', 'convForwardBlocks', 'convInputGradBlocks', 'convWeightGradSlabs'];
+const RANGE_KERNELS: readonly RangeKernel[] = [
+  'matmulPanels',
+  'convForwardBlocks',
+  'convInputGradBlocks',
+  'convWeightGradSlabs',
+  'groupedForward',
+  'groupedInputGrad',
+  'groupedWeightGrad',
+  'softmaxRows',
+  'crossEntropyRows',
+  'crossEntropyGradRows',
+];
 
 /** The control block's int32 slots (a SharedArrayBuffer separate from the wasm memory). */
 const SLOT = { generation: 0, pending: 1, fn: 2, total: 3, scratch: 4, scratchBytes: 5, argCount: 6, hasGeometry: 7, failed: 8, taken: 9, args: 16, geometry: 32 } as const;

@@ -4,8 +4,8 @@
 
 import { EDGE_BYTES, gemm, MR, NR, packB, useScratch } from './gemm';
 
-let N = 0, H = 0, W = 0, CIN = 0, OH = 0, OW = 0, COUT = 0, KH = 0, KW = 0;
-let SH = 0, SW = 0, PT = 0, PL = 0, DH = 0, DW = 0, GROUPS = 0;
+export let N = 0, H = 0, W = 0, CIN = 0, OH = 0, OW = 0, COUT = 0, KH = 0, KW = 0;
+export let SH = 0, SW = 0, PT = 0, PL = 0, DH = 0, DW = 0, GROUPS = 0;
 
 /** Sets the geometry the conv kernels below use. */
 export function setConv(n: i32, h: i32, w: i32, cin: i32, oh: i32, ow: i32, cout: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, groups: i32): void {

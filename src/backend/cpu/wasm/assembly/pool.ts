@@ -127,3 +127,42 @@ export function avgPool(x: usize, y: usize, includePad: bool): void {
     }
   }
 }
+
+/**
+ * avgPool2d's gradient: dx [n,h,w,c] (zeroed here) gets dy · 1/count at every real pixel of
+ * each window, in the plain kernel's order and in float64 before each float32 store (f64x2
+ * lanes over channel pairs), so the result is the plain kernel's exactly.
+ */
+export function avgPoolGrad(dy: usize, dx: usize, includePad: bool): void {
+  memory.fill(dx, 0, <usize>N * H * W * C * 4);
+  const rowBytes = <usize>C << 2;
+  const pairEnd = C & ~1;
+  let o: usize = 0;
+  for (let b = 0; b < N; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = oy * SH - PT;
+      const yLo = max(y0, 0), yHi = min(y0 + KH, H);
+      for (let ox = 0; ox < OW; ox++, o++) {
+        const x0 = ox * SW - PL;
+        const xLo = max(x0, 0), xHi = min(x0 + KW, W);
+        const scale = 1.0 / <f64>(includePad ? KH * KW : (yHi - yLo) * (xHi - xLo));
+        const scales = f64x2.splat(scale);
+        const g = dy + o * rowBytes;
+        for (let iy = yLo; iy < yHi; iy++) {
+          for (let ix = xLo; ix < xHi; ix++) {
+            const d = dx + (<usize>(((b * H + iy) * W + ix) * C) << 2);
+            for (let ch = 0; ch < pairEnd; ch += 2) {
+              const lane = <usize>ch << 2;
+              const sum = f64x2.add(f64x2.promote_low_f32x4(v128.load64_zero(d + lane)), f64x2.mul(f64x2.promote_low_f32x4(v128.load64_zero(g + lane)), scales));
+              v128.store64_lane(d + lane, f32x4.demote_f64x2_zero(sum), 0);
+            }
+            if (pairEnd < C) {
+              const lane = <usize>pairEnd << 2;
+              store<f32>(d + lane, <f32>(<f64>load<f32>(d + lane) + <f64>load<f32>(g + lane) * scale));
+            }
+          }
+        }
+      }
+    }
+  }
+}
