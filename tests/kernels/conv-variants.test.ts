@@ -3,11 +3,10 @@
 // backend over stride, padding, dilation, groups, ragged pixel tiles and split reductions.
 
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { calibrate, forceKernelVariant } from '../../src/backend/webgpu/calibrate';
+import { forceKernelVariant } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
 import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, convClass } from '../../src/ops/conv';
 import { convCalibration } from '../../src/ops/conv-calibration';
-import { webgpuBackend } from '../../src/runtime';
 import { checkGpuMatchesCpu, rng, uniform } from '../autograd/gradcheck';
 import { checkBoth, expectNoGpuErrors, initBoth, wg } from '../helpers';
 import type { Conv2dOptions } from '../../src/node';
@@ -69,7 +68,7 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
 });
 
 describe('conv calibration', () => {
-  test('offers every variant of each family on a large probe, and records the faster of two it times', async () => {
+  test('offers every variant of each family on a large probe, includes resolved', () => {
     const families = convCalibration(gpuTarget('swiftshader'));
     expect(families.map((f) => f.family)).toEqual(Object.values(CONV_FAMILIES));
     for (const f of families) {
@@ -77,10 +76,5 @@ describe('conv calibration', () => {
       const entries = f.classes[0].candidates.map((c) => [c.variant, c.launch.entryPoint.startsWith('main_wide'), /^\s*\/\/!INCLUDE/m.test(c.launch.code)]);
       expect(entries).toEqual(CONV_VARIANTS.map((v) => [v, v !== 'direct', false]));
     }
-    // Timing the weight gradient's direct kernel against one wide tile (compiling all takes minutes).
-    const dw = families[2];
-    const pair = { family: dw.family, classes: [{ shapeClass: 'large', candidates: dw.classes[0].candidates.filter((c) => c.variant !== 'wide32x16') }] };
-    const choices = await calibrate(webgpuBackend()!.device, 'conv-test-adapter', [pair]);
-    expect(['direct', 'wide16x32']).toContain(choices['conv2dWeightGrad/large']);
-  }, 180_000);
+  });
 });
