@@ -6,7 +6,8 @@
 // vec4s and computes 4 pixels × 8 channels: 128 FMAs per 12 loads, 2× `main` on SwiftShader;
 // `main_x16` computes 16 output channels for layers with few input channels.
 // `depthwise` is a direct kernel for one input channel per group: one output per invocation.
-// Both pass every output through `epilogue` (bias, activation, residual… fused by the scheduler).
+// All pass every output through `epilogue` (bias, activation, residual… fused by the scheduler).
+// src/ops/conv-wide.ts appends `main_wide`, the wide register tiles large convs take on SwiftShader.
 
 //!INCLUDE conv-geometry
 

@@ -3,6 +3,7 @@
 // input pixel sums the outputs whose windows cover it). Register tiled like conv2d.wgsl:
 // 4 input pixels × 4 input channels of one group per invocation, no workgroup memory.
 // `main_vec4` reads vec4s along the output channels when a group's count is a multiple of 4.
+// src/ops/conv-wide.ts appends `main_wide`, the wide register tiles large convs take on SwiftShader.
 
 //!INCLUDE conv-geometry
 
