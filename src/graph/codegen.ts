@@ -420,7 +420,6 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
   }
 }
 
-/** The flat index, in a contiguous array of `shape`, of the element at `ctx` (an i32 expression). */
 /** `lines` without the single-line `let`s whose names neither a later kept line nor `value` reads. */
 function liveLines(lines: readonly string[], value: string): string[] {
   const kept: string[] = [];
@@ -434,6 +433,7 @@ function liveLines(lines: readonly string[], value: string): string[] {
   return kept;
 }
 
+/** The flat index, in a contiguous array of `shape`, of the element at `ctx` (an i32 expression). */
 function linearIndex(shape: Shape, ctx: IndexCtx): string {
   const strides = stridesOf(shape);
   const terms = shape.flatMap((d, i) => (d === 1 ? [] : [strides[i] === 1 ? ctx.idx[i] : `${ctx.idx[i]} * ${strides[i]}`]));

@@ -1,11 +1,12 @@
 // The outer-product register tiles of the matmul for a transposed A (weight gradients xᵀ·dy): A
 // stored [K, M] and B [K, N] are both contiguous along the output's rows and columns, so each k
 // is one vec4 per 4 rows of A and per 4 columns of B and rows × cols multiply-adds. Generated
-// unrolled like ./matmul-wide.ts and appended to shaders/matmul.wgsl's helpers; not chosen here.
+// unrolled like ./matmul-wide.ts and appended to shaders/matmul.wgsl's helpers; matmulLaunch runs
+// them where a wide tile is chosen but A is transposed.
 
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import type { GpuLaunch } from '../graph/ir';
-import { matmulDims, type MatmulAttrs } from './matmul';
+import type { MatmulAttrs } from './matmul';
 
 /** Rows × columns of the output per invocation. */
 export const OUTER_TILE = [32, 16] as const;
@@ -18,8 +19,8 @@ export function outerTileFits(attrs: MatmulAttrs): boolean {
   return attrs.transA && !attrs.transB && attrs.m % 4 === 0 && attrs.n % 4 === 0;
 }
 
-/** WGSL of `main_outer` for `rows` × `cols` outputs per invocation (multiples of 4). */
-export function outerTileEntry(rows: number, cols: number): string {
+/** WGSL of `main_outer` for `rows` × `cols` outputs per invocation (multiples of 4); `kTail`: a K that is not a multiple of 4. */
+export function outerTileEntry(rows: number, cols: number, kTail: boolean): string {
   const rb = rows / 4;
   const cb = cols / 4;
   const acc = (r: number, j: number) => `acc${r}_${j}`;
@@ -53,25 +54,30 @@ export function outerTileEntry(rows: number, cols: number): string {
     for (let r = 0; r < rows; r++) lines.push(`    ${acc(r, j)} += b${j} * a${Math.floor(r / 4)}[${r % 4}];`);
   }
   lines.push('    ia += 4u * mb;', '    ib += 4u * nb;', '  }');
-  lines.push('  for (var k = K & ~3u; k < K; k++) {');
-  for (let i = 0; i < rb; i++) lines.push(`    let a${i} = a[ia + oa${i}];`);
-  for (let j = 0; j < cb; j++) {
-    lines.push(`    let b${j} = b[ib + ob${j}];`);
-    for (let r = 0; r < rows; r++) lines.push(`    ${acc(r, j)} += b${j} * a${Math.floor(r / 4)}[${r % 4}];`);
+  if (kTail) {
+    lines.push('  for (var k = K & ~3u; k < K; k++) {');
+    for (let i = 0; i < rb; i++) lines.push(`    let a${i} = a[ia + oa${i}];`);
+    for (let j = 0; j < cb; j++) {
+      lines.push(`    let b${j} = b[ib + ob${j}];`);
+      for (let r = 0; r < rows; r++) lines.push(`    ${acc(r, j)} += b${j} * a${Math.floor(r / 4)}[${r % 4}];`);
+    }
+    lines.push('    ia += mb;', '    ib += nb;', '  }');
   }
-  lines.push('    ia += mb;', '    ib += nb;', '  }', '  let oBase = p * M * N;');
-  for (let r = 0; r < rows; r++) for (let j = 0; j < cb; j++) lines.push(`  store_row(oBase, r0 + ${r}u, c0 + ${4 * j}u, ${acc(r, j)});`);
-  lines.push('}', '');
+  // Stored from an array in a loop: one copy of the epilogue to compile, not one per output.
+  const all: string[] = [];
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cb; j++) all.push(acc(r, j));
+  lines.push('  let oBase = p * M * N;', `  let acc = array<vec4<f32>, ${all.length}>(${all.join(', ')});`);
+  lines.push(`  for (var i = 0u; i < ${all.length}u; i++) {`, `    store_row(oBase, r0 + i / ${cb}u, c0 + 4u * (i % ${cb}u), acc[i]);`, '  }', '}', '');
   return lines.join('\n');
 }
 
 /**
  * The launch of the outer tiles for `attrs` (which must fit, see outerTileFits) with the
- * matmul's override `constants` (its sizes as runtime dims): one invocation per OUTER_TILE of every output matrix.
+ * matmul's override `constants` and runtime `dims` (its sizes): one invocation per OUTER_TILE of every output matrix.
  */
-export function outerTileLaunch(attrs: MatmulAttrs, constants: GpuLaunch['constants']): GpuLaunch {
+export function outerTileLaunch(attrs: MatmulAttrs, constants: GpuLaunch['constants'], dims: readonly number[]): GpuLaunch {
   const [rows, cols] = OUTER_TILE;
-  const code = matmulWgsl + outerTileEntry(rows, cols);
+  const code = matmulWgsl + outerTileEntry(rows, cols, attrs.k % 4 !== 0);
   const workgroups: [number, number, number] = [Math.ceil(attrs.n / (cols * OUTER_GROUP)), Math.ceil(attrs.m / (rows * OUTER_GROUP)), attrs.batch];
-  return { code, entryPoint: 'main_outer', constants, dims: matmulDims(attrs), workgroups };
+  return { code, entryPoint: 'main_outer', constants, dims, workgroups };
 }
