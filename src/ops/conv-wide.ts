@@ -44,11 +44,23 @@ function fmas(rows: number, cols: number, product: (j: number, a: string) => str
   return lines;
 }
 
-function stores(rows: number, cols: number, row: (r: number) => string, guard: (r: number) => string, col: string): string[] {
-  return range(rows).map((r) => {
-    const s = range(cols / 4).map((j) => `store(${row(r)}, ${col} + ${4 * j}u, c0 + ${4 * j}u, ${acc(r, j)});`);
-    return `  if (${guard(r)}) { ${s.join(' ')} }`;
-  });
+/**
+ * The tile's stores, from an array in a loop: one copy of `store` (and of the fused epilogue
+ * inside it) to compile instead of one per accumulator, which on SwiftShader cut a wide
+ * kernel's compile several times over (as in matmul-wide.ts). `row(r)` and `guard(r)` take
+ * the u32 row-in-tile expression.
+ */
+function stores(rows: number, cols: number, row: (r: string) => string, guard: (r: string) => string, col: string): string[] {
+  const cb = cols / 4;
+  const all = range(rows * cb).map((k) => acc(Math.floor(k / cb), k % cb));
+  return [
+    `  let acc = array<vec4f, ${all.length}>(${all.join(', ')});`,
+    `  for (var i = 0u; i < ${all.length}u; i++) {`,
+    `    let r = i / ${cb}u;`,
+    `    let j = 4u * (i % ${cb}u);`,
+    `    if (${guard('r')}) { store(${row('r')}, ${col} + j, c0 + j, acc[i]); }`,
+    '  }',
+  ];
 }
 
 /**
@@ -91,7 +103,7 @@ export function convForwardWide(rows: number, cols: number, vecK: boolean): stri
     for (let j = 0; j < cols / 4; j++) lines.push(`        let b${j} = w[wo + ${j}u];`);
     lines.push(...fmas(rows, cols, (j, a) => `b${j} * ${a}`, '        '), '        wo += ws;', '      }', '    }', '  }');
   }
-  lines.push(...stores(rows, cols, (r) => `m0 + ${r}u`, (r) => `m0 + ${r}u < rows`, 'coBase'), '}', '');
+  lines.push(...stores(rows, cols, (r) => `m0 + ${r}`, (r) => `m0 + ${r} < rows`, 'coBase'), '}', '');
   return lines.join('\n');
 }
 
@@ -130,7 +142,7 @@ export function convInputGradWide(rows: number, cols: number): string {
     lines.push(`        let b${j} = mat4x4f(${ws.join(', ')});`);
   }
   lines.push(...fmas(rows, cols, (j, a) => `${a} * b${j}`, '        '), '        r++;', '      }', '    }', '  }');
-  lines.push('  let ciBase = g * CIN_G + c0;', ...stores(rows, cols, (r) => `m0 + ${r}u`, (r) => `m0 + ${r}u < rows`, 'ciBase'), '}', '');
+  lines.push('  let ciBase = g * CIN_G + c0;', ...stores(rows, cols, (r) => `m0 + ${r}`, (r) => `m0 + ${r} < rows`, 'ciBase'), '}', '');
   return lines.join('\n');
 }
 
@@ -186,6 +198,6 @@ export function convWeightGradWide(rows: number, cols: number, oneTap: boolean):
   for (let j = 0; j < cols / 4; j++) lines.push(`    let b${j} = dy[o + ${j}u];`);
   lines.push(...fmas(rows, cols, (j, a) => `b${j} * ${a}`, '    '));
   lines.push('    o += oStep;', '    ox++;', '    if (ox == OW) {', '      ox = 0u;', '      oy++;', '      if (oy == OH) {', '        oy = 0u;', '        base += i32(H * W * CIN);', '      }', '    }', '  }');
-  lines.push('  let slab = s * rows;', ...stores(rows, cols, (r) => `slab + r0 + ${r}u`, (r) => `r0 + ${r}u < rows`, 'coBase'), '}', '');
+  lines.push('  let slab = s * rows;', ...stores(rows, cols, (r) => `slab + r0 + ${r}`, (r) => `r0 + ${r} < rows`, 'coBase'), '}', '');
   return lines.join('\n');
 }
