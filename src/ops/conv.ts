@@ -1,14 +1,17 @@
 // Convolutions (NHWC): conv2d, conv1d and conv2dTranspose — shape rules, CPU kernels, GPU
 // lowerings (shaders/conv2d*.wgsl) and gradient rules. Three kernels close under
 // differentiation: the forward conv, its input gradient (the transposed conv) and its weight
-// gradient, each the others' VJP.
+// gradient, each the others' VJP. Their variants register a calibration family each.
 
 import conv2dWgsl from '../../shaders/conv2d.wgsl?raw';
 import transposeWgsl from '../../shaders/conv2d_transpose.wgsl?raw';
 import weightGradWgsl from '../../shaders/conv2d_weight_grad.wgsl?raw';
 import { ArgumentError, DTypeError, ShapeError } from '../errors';
+import type { CalibrationFamily } from '../backend/webgpu/calibrate';
+import { registerCalibrationFamily } from '../backend/webgpu/calibration-families';
+import { resolveIncludes } from '../graph/codegen';
 import { gridFor } from '../graph/launch';
-import { LazyNode, type GpuTarget, type KernelDef } from '../graph/ir';
+import { LazyNode, type GpuLaunch, type GpuTarget, type KernelDef } from '../graph/ir';
 import { checkSize, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
@@ -399,4 +402,37 @@ export function conv2dTranspose(x: Tensor, w: Tensor, opts?: Conv2dTransposeOpti
   // The adjoint of the forward conv from [n,oh,ow,cout] to x's [n,h,wd,cin].
   const y = convInputGrad(x, w, { n, h: oh, w: ow, cin: cout, oh: h, ow: wd, cout: cin, kh, kw, sh, sw, pt, pl, dh, dw, groups: 1 });
   return o.bias ? y.add(o.bias) : y;
+}
+
+// Calibration of the convolution kernels: for each family (forward, input gradient, weight
+// gradient) the direct kernels and each wide tile timed on one large probe geometry, the CNN's
+// second conv at batch 16 (14×14, 32 → 64 channels, 3×3 same).
+
+/** The probe geometry of conv calibration. */
+const PROBE: ConvGeometry = { n: 16, h: 14, w: 14, cin: 32, oh: 14, ow: 14, cout: 64, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
+
+/** The launch of `def` on `attrs` with `variant` in place of any choice, its includes resolved. */
+function launchOf<A>(def: KernelDef<A>, attrs: A, target: GpuTarget, variant: string): GpuLaunch {
+  const l = def.gpu({ op: { attrs } } as LazyNode & { op: { attrs: A } }, { ...target, variant: () => variant });
+  return { ...l, code: resolveIncludes(l.code) };
+}
+
+/** One calibration family per convolution kernel, each with its candidates on the probe. */
+export function convCalibration(target: GpuTarget): CalibrationFamily[] {
+  const a = PROBE;
+  const [x, w, y] = [a.n * a.h * a.w * a.cin * 4, a.kh * a.kw * a.cin * a.cout * 4, a.n * a.oh * a.ow * a.cout * 4];
+  const dw = weightGradAttrs(a);
+  const kernels = [
+    { family: CONV_FAMILIES.forward, launch: (v: string) => launchOf(CONV2D, a, target, v), bindingBytes: [x, w, y] },
+    { family: CONV_FAMILIES.inputGrad, launch: (v: string) => launchOf(CONV2D_INPUT_GRAD, a, target, v), bindingBytes: [y, w, x] },
+    { family: CONV_FAMILIES.weightGrad, launch: (v: string) => launchOf(CONV2D_WEIGHT_GRAD, dw, target, v), bindingBytes: [x, y, dw.split * w] },
+  ];
+  return kernels.map((k) => ({
+    family: k.family,
+    classes: [{ shapeClass: convClass(a), candidates: CONV_VARIANTS.map((variant) => ({ variant, launch: k.launch(variant), bindingBytes: k.bindingBytes })) }],
+  }));
+}
+
+for (const [i, family] of [CONV_FAMILIES.forward, CONV_FAMILIES.inputGrad, CONV_FAMILIES.weightGrad].entries()) {
+  registerCalibrationFamily(family, (target) => convCalibration(target)[i]);
 }

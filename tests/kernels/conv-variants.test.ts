@@ -5,8 +5,7 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { forceKernelVariant } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
-import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, convClass } from '../../src/ops/conv';
-import { convCalibration } from '../../src/ops/conv-calibration';
+import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, convCalibration, convClass } from '../../src/ops/conv';
 import { checkGpuMatchesCpu, rng, uniform } from '../autograd/gradcheck';
 import { checkBoth, expectNoGpuErrors, initBoth, wg } from '../helpers';
 import type { Conv2dOptions } from '../../src/node';
