@@ -1,6 +1,6 @@
 // Runs one hand-written kernel launch directly on the test device, outside any plan: float32
-// inputs in binding order, then a zero-filled output binding read back. For kernel variants
-// that no lowering picks yet, checked against the CPU kernels.
+// inputs in binding order, then a zero-filled output binding read back: each matmul variant,
+// forced, checked against the CPU kernel.
 
 import type { GpuLaunch } from '../../src/graph/ir';
 import { autoLayoutGroups } from '../../src/backend/webgpu/time-launch';

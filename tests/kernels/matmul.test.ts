@@ -8,7 +8,7 @@ import { uncapturedErrors } from '../../src/backend/webgpu/device';
 import { matmulClass, matmulCpu, matmulLaunch, MATMUL_VARIANTS, type MatmulAttrs, type MatmulVariant } from '../../src/ops/matmul';
 import { forceKernelVariant, KernelCalibration } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
-import { autoLayoutGroups } from '../../src/backend/webgpu/time-launch';
+import { runLaunchOn } from './launch-runner';
 import { webgpuBackend } from '../../src/runtime';
 import { values } from '../arrays';
 
@@ -143,35 +143,8 @@ describe('matmul kernels', () => {
 
 /** Runs the matmul launch chosen for `architecture` (or the forced `variant`) directly on the device. */
 async function runLaunch(attrs: MatmulAttrs, a: Float32Array, b: Float32Array, architecture: string, variant?: MatmulVariant): Promise<{ entry: string; out: Float32Array }> {
-  const device = webgpuBackend()!.device;
   const launch = matmulLaunch(attrs, gpuTarget(architecture), variant);
-  const buffer = (data: Float32Array | number) => {
-    const bytes = Math.max(16, Math.ceil(((typeof data === 'number' ? data : data.length) * 4) / 16) * 16);
-    const buf = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-    if (typeof data !== 'number') device.queue.writeBuffer(buf, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
-    return buf;
-  };
-  const outSize = attrs.batch * attrs.m * attrs.n;
-  const buffers = [buffer(a), buffer(b), buffer(outSize)];
-  const pipeline = device.createComputePipeline({
-    layout: 'auto',
-    compute: { module: device.createShaderModule({ code: launch.code }), entryPoint: launch.entryPoint, constants: launch.constants },
-  });
-  const staging = device.createBuffer({ size: outSize * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const encoder = device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
-  pass.setPipeline(pipeline);
-  const { groups, owned } = autoLayoutGroups(device, pipeline, launch, buffers);
-  groups.forEach((group, i) => pass.setBindGroup(i, group));
-  pass.dispatchWorkgroups(...launch.workgroups);
-  pass.end();
-  encoder.copyBufferToBuffer(buffers[2], 0, staging, 0, outSize * 4);
-  device.queue.submit([encoder.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const out = new Float32Array(staging.getMappedRange().slice(0));
-  staging.unmap();
-  for (const buf of [...buffers, ...owned, staging]) buf.destroy();
-  return { entry: launch.entryPoint, out };
+  return { entry: launch.entryPoint, out: await runLaunchOn(launch, [a, b], attrs.batch * attrs.m * attrs.n) };
 }
 
 describe('every matmul kernel on this device', () => {
