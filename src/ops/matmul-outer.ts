@@ -7,12 +7,10 @@
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import type { GpuLaunch } from '../graph/ir';
 import type { MatmulAttrs } from './matmul';
+import { tileAccumulators, tileAcc, tileHead, tileStores, WIDE_GROUP } from './matmul-wide';
 
 /** Rows × columns of the output per invocation. */
 export const OUTER_TILE = [32, 16] as const;
-
-/** Invocations per workgroup along each axis (8 × 8 = 64). */
-const OUTER_GROUP = 8;
 
 /** Whether the outer tiles can compute `attrs`: A transposed, B not, M and N multiples of 4 (vec4 loads along both). */
 export function outerTileFits(attrs: MatmulAttrs): boolean {
@@ -23,17 +21,8 @@ export function outerTileFits(attrs: MatmulAttrs): boolean {
 export function outerTileEntry(rows: number, cols: number, kTail: boolean): string {
   const rb = rows / 4;
   const cb = cols / 4;
-  const acc = (r: number, j: number) => `acc${r}_${j}`;
   const lines: string[] = [
-    `@compute @workgroup_size(${OUTER_GROUP}, ${OUTER_GROUP})`,
-    'fn main_outer(@builtin(global_invocation_id) gid: vec3u) {',
-    `  let r0 = gid.y * ${rows}u;`,
-    `  let c0 = gid.x * ${cols}u;`,
-    '  let M = wg_dims.M;',
-    '  let K = wg_dims.K;',
-    '  let N = wg_dims.N;',
-    '  if (r0 >= M || c0 >= N) { return; }',
-    '  let p = gid.z;',
+    ...tileHead('main_outer', rows, cols),
     '  let mb = M >> 2u;',
     '  let nb = N >> 2u;',
     '  // vec4 indices of the k = 0 rows; blocks past M or N read the last one and are not stored.',
@@ -42,7 +31,7 @@ export function outerTileEntry(rows: number, cols: number, kTail: boolean): stri
   ];
   for (let i = 0; i < rb; i++) lines.push(`  let oa${i} = min((r0 >> 2u) + ${i}u, mb - 1u);`);
   for (let j = 0; j < cb; j++) lines.push(`  let ob${j} = min((c0 >> 2u) + ${j}u, nb - 1u);`);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < cb; j++) lines.push(`  var ${acc(r, j)} = vec4<f32>(0.0);`);
+  lines.push(...tileAccumulators(rows, cols));
   // Four k at a time, so each accumulator takes four multiply-adds per visit (the tiles spill
   // on SwiftShader, and a visit is a load and a store); the last K % 4 one at a time.
   lines.push('  for (var kk = 0u; kk < (K >> 2u); kk++) {');
@@ -51,7 +40,7 @@ export function outerTileEntry(rows: number, cols: number, kTail: boolean): stri
   }
   for (let j = 0; j < cb; j++) {
     lines.push(`    let b${j} = mat4x4<f32>(b[ib + ob${j}], b[ib + nb + ob${j}], b[ib + 2u * nb + ob${j}], b[ib + 3u * nb + ob${j}]);`);
-    for (let r = 0; r < rows; r++) lines.push(`    ${acc(r, j)} += b${j} * a${Math.floor(r / 4)}[${r % 4}];`);
+    for (let r = 0; r < rows; r++) lines.push(`    ${tileAcc(r, j)} += b${j} * a${Math.floor(r / 4)}[${r % 4}];`);
   }
   lines.push('    ia += 4u * mb;', '    ib += 4u * nb;', '  }');
   if (kTail) {
@@ -59,15 +48,11 @@ export function outerTileEntry(rows: number, cols: number, kTail: boolean): stri
     for (let i = 0; i < rb; i++) lines.push(`    let a${i} = a[ia + oa${i}];`);
     for (let j = 0; j < cb; j++) {
       lines.push(`    let b${j} = b[ib + ob${j}];`);
-      for (let r = 0; r < rows; r++) lines.push(`    ${acc(r, j)} += b${j} * a${Math.floor(r / 4)}[${r % 4}];`);
+      for (let r = 0; r < rows; r++) lines.push(`    ${tileAcc(r, j)} += b${j} * a${Math.floor(r / 4)}[${r % 4}];`);
     }
     lines.push('    ia += mb;', '    ib += nb;', '  }');
   }
-  // Stored from an array in a loop: one copy of the epilogue to compile, not one per output.
-  const all: string[] = [];
-  for (let r = 0; r < rows; r++) for (let j = 0; j < cb; j++) all.push(acc(r, j));
-  lines.push('  let oBase = p * M * N;', `  let acc = array<vec4<f32>, ${all.length}>(${all.join(', ')});`);
-  lines.push(`  for (var i = 0u; i < ${all.length}u; i++) {`, `    store_row(oBase, r0 + i / ${cb}u, c0 + 4u * (i % ${cb}u), acc[i]);`, '  }', '}', '');
+  lines.push(...tileStores(rows, cols));
   return lines.join('\n');
 }
 
@@ -78,6 +63,6 @@ export function outerTileEntry(rows: number, cols: number, kTail: boolean): stri
 export function outerTileLaunch(attrs: MatmulAttrs, constants: GpuLaunch['constants'], dims: readonly number[]): GpuLaunch {
   const [rows, cols] = OUTER_TILE;
   const code = matmulWgsl + outerTileEntry(rows, cols, attrs.k % 4 !== 0);
-  const workgroups: [number, number, number] = [Math.ceil(attrs.n / (cols * OUTER_GROUP)), Math.ceil(attrs.m / (rows * OUTER_GROUP)), attrs.batch];
+  const workgroups: [number, number, number] = [Math.ceil(attrs.n / (cols * WIDE_GROUP)), Math.ceil(attrs.m / (rows * WIDE_GROUP)), attrs.batch];
   return { code, entryPoint: 'main_outer', constants, dims, workgroups };
 }
