@@ -86,6 +86,11 @@ interface IndexCtx {
   readonly idx: readonly string[];
   /** A WGSL bool expression: false where a pad view reads outside its source. */
   readonly valid: string | null;
+  /**
+   * The element's flat index in its node's shape where it is known without recombining `idx`
+   * (the output's own index, kept through reshapes): a chain of reshapes then loads at it.
+   */
+  readonly flat: string | null;
 }
 
 /**
@@ -226,8 +231,8 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
     return scalarRead(node, slot);
   }
 
-  private newCtx(idx: readonly string[], valid: string | null): IndexCtx {
-    return { id: this.ctxCounter++, idx, valid };
+  private newCtx(idx: readonly string[], valid: string | null, flat: string | null = null): IndexCtx {
+    return { id: this.ctxCounter++, idx, valid, flat };
   }
 
   private rootCtx(shape: Shape): IndexCtx {
@@ -239,7 +244,7 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
       this.line(`let ${v} = ${i === 0 ? div : `${div} % ${d}`};`);
       return v;
     });
-    return this.newCtx(idx, null);
+    return this.newCtx(idx, null, 'idx');
   }
 
   protected compute(node: LazyNode, ctx: IndexCtx): string {
@@ -308,7 +313,7 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
       }
       case 'reshape':
         if (out.length === inn.length && out.every((d, i) => d === inn[i])) return this.emit(src, ctx);
-        return this.emit(src, this.newCtx(this.reshapeIndex(out, inn, ctx.idx), ctx.valid));
+        return this.emit(src, this.reshapeCtx(out, inn, ctx));
     }
   }
 
@@ -336,27 +341,32 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
     return v;
   }
 
-  /** Source indices of a reshape: direct when only size-1 axes differ, else via the flat index. */
-  private reshapeIndex(out: Shape, inn: Shape, idx: readonly string[]): string[] {
+  /**
+   * The source context of a reshape: indices direct when only size-1 axes differ, else via the
+   * flat index, which a reshape keeps (so it is computed once along a chain of them).
+   */
+  private reshapeCtx(out: Shape, inn: Shape, ctx: IndexCtx): IndexCtx {
     const outReal = out.flatMap((d, i) => (d === 1 ? [] : [i]));
     const inReal = inn.flatMap((d, i) => (d === 1 ? [] : [i]));
     if (outReal.length === inReal.length && outReal.every((o, k) => out[o] === inn[inReal[k]])) {
       const res = inn.map(() => '0');
-      inReal.forEach((j, k) => (res[j] = idx[outReal[k]]));
-      return res;
+      inReal.forEach((j, k) => (res[j] = ctx.idx[outReal[k]]));
+      return this.newCtx(res, ctx.valid, ctx.flat);
     }
-    const outStrides = stridesOf(out);
-    const flat = this.fresh('f');
-    const terms = out.flatMap((d, i) => (d === 1 ? [] : [outStrides[i] === 1 ? idx[i] : `${idx[i]} * ${outStrides[i]}`]));
-    this.line(`let ${flat} = ${terms.length ? terms.join(' + ') : '0'};`);
+    let flat = ctx.flat;
+    if (flat === null) {
+      flat = this.fresh('f');
+      this.line(`let ${flat} = ${linearIndex(out, ctx)};`);
+    }
     const inStrides = stridesOf(inn);
-    return inn.map((d, j) => {
+    const idx = inn.map((d, j) => {
       if (d === 1) return '0';
       const v = this.fresh('i');
       const div = inStrides[j] === 1 ? flat : `(${flat} / ${inStrides[j]})`;
       this.line(`let ${v} = ${j === 0 ? div : `${div} % ${d}`};`);
       return v;
     });
+    return this.newCtx(idx, ctx.valid, flat);
   }
 
   private reduce(node: LazyNode, kind: ReduceName, axes: readonly number[], ctx: IndexCtx): string {
@@ -435,6 +445,7 @@ function liveLines(lines: readonly string[], value: string): string[] {
 
 /** The flat index, in a contiguous array of `shape`, of the element at `ctx` (an i32 expression). */
 function linearIndex(shape: Shape, ctx: IndexCtx): string {
+  if (ctx.flat !== null) return ctx.flat;
   const strides = stridesOf(shape);
   const terms = shape.flatMap((d, i) => (d === 1 ? [] : [strides[i] === 1 ? ctx.idx[i] : `${ctx.idx[i]} * ${strides[i]}`]));
   return terms.length ? terms.join(' + ') : '0';

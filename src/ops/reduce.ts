@@ -85,29 +85,38 @@ export function sum(input: Tensor, axis?: Axis, keepDims = false): Tensor {
   return reduceOp('sum', x, axes, keepDims);
 }
 
-/** Sums over at least this many values, into at most this many outputs, run in two passes. */
-const SPLIT_MIN_COUNT = 65536;
-const SPLIT_MAX_OUTPUTS = 64;
-/** Values each first-pass partial sum covers. */
-const SPLIT_CHUNK = 4096;
+/**
+ * Sums over at least this many values, into at most this many outputs, run in two passes (on
+ * SwiftShader, column sums of conv bias gradients, 50176 values into 32 outputs: 4-5× faster).
+ */
+const SPLIT_MIN_COUNT = 4096;
+const SPLIT_MAX_OUTPUTS = 256;
+/** Values each first-pass partial sum covers: below the cooperative threshold, so one thread loops over them. */
+const SPLIT_PER_PARTIAL = 64;
 
 /**
- * A huge sum with few outputs as two reductions: partial sums over chunks of SPLIT_CHUNK (the
- * tail zero-padded), then the sum of the partials. Each pass spreads over many workgroups on the
- * GPU instead of one workgroup looping over millions of values, and rounding error grows with
- * the chunk count, not the element count (pairwise in two levels).
+ * A huge sum with few outputs as two reductions: P partial sums of SPLIT_PER_PARTIAL values
+ * each (the tail zero-padded), then the sum of the partials. Partial p sums values p, p + P,
+ * p + 2P … of its output, so neighbouring threads read neighbouring values, and the first pass
+ * needs no workgroup barrier (dear on SwiftShader, where it slows the whole loop): one thread
+ * per partial, spread over many workgroups. Sums over the leading axes (column sums: bias
+ * gradients) are read in place, other axes are moved last. Rounding error grows with the
+ * partials' length, not the element count (pairwise in two levels).
  */
 function twoPassSum(x: Tensor, axes: readonly number[], count: number, keepDims: boolean): Tensor {
-  const keptAxes = x.shape.flatMap((_, i) => (axes.includes(i) ? [] : [i]));
   const outs = x.size / count;
-  const chunks = Math.ceil(count / SPLIT_CHUNK);
-  const rows = x
-    .cast(reduceDType('sum', x.dtype))
-    .transpose([...keptAxes, ...axes])
-    .reshape([outs, count])
-    .pad([[0, 0], [0, chunks * SPLIT_CHUNK - count]])
-    .reshape([outs, chunks, SPLIT_CHUNK]);
-  const total = rows.sum(2).sum(1);
+  const partials = Math.ceil(count / SPLIT_PER_PARTIAL);
+  const pad = partials * SPLIT_PER_PARTIAL - count;
+  const values = x.cast(reduceDType('sum', x.dtype));
+  let total: Tensor;
+  if (axes.every((a, i) => a === i)) {
+    const cols = values.reshape([count, outs]).pad([[0, pad], [0, 0]]);
+    total = cols.reshape([SPLIT_PER_PARTIAL, partials, outs]).sum(0).sum(0);
+  } else {
+    const keptAxes = x.shape.flatMap((_, i) => (axes.includes(i) ? [] : [i]));
+    const rows = values.transpose([...keptAxes, ...axes]).reshape([outs, count]).pad([[0, 0], [0, pad]]);
+    total = rows.reshape([outs, SPLIT_PER_PARTIAL, partials]).sum(1).sum(1);
+  }
   return total.reshape(reduceShape(x, axes, keepDims));
 }
 
