@@ -12,13 +12,14 @@ export const WIDE_GROUP = 8;
 
 /**
  * WGSL of `main_wide` for `rows` × `cols` outputs per invocation (multiples of 4), for
- * untransposed operands whose K and N are multiples of 4 (vec4 loads along both).
+ * untransposed operands whose K and N are multiples of 4 (vec4 loads along both), in
+ * workgroups of `group` × `group` invocations.
  */
-export function wideTileEntry(rows: number, cols: number): string {
+export function wideTileEntry(rows: number, cols: number, group = WIDE_GROUP): string {
   const rb = rows / 4;
   const cb = cols / 4;
   const lines: string[] = [
-    ...tileHead('main_wide', rows, cols),
+    ...tileHead('main_wide', rows, cols, group),
     '  let aBase = (p % wg_dims.BATCH_A) * M * K;',
     '  let bBase = (p % wg_dims.BATCH_B) * K * N;',
     '  // Rows past M read row M - 1 and columns past N read past the row; neither is stored.',
@@ -40,9 +41,9 @@ export function wideTileEntry(rows: number, cols: number): string {
 export const tileAcc = (r: number, j: number) => `acc${r}_${j}`;
 
 /** The opening of a tile entry `name`: its grid position (r0, c0), the sizes, the batch index p. */
-export function tileHead(name: string, rows: number, cols: number): string[] {
+export function tileHead(name: string, rows: number, cols: number, group = WIDE_GROUP): string[] {
   return [
-    `@compute @workgroup_size(${WIDE_GROUP}, ${WIDE_GROUP})`,
+    `@compute @workgroup_size(${group}, ${group})`,
     `fn ${name}(@builtin(global_invocation_id) gid: vec3u) {`,
     `  let r0 = gid.y * ${rows}u;`,
     `  let c0 = gid.x * ${cols}u;`,

@@ -218,6 +218,31 @@ describe('every matmul variant, forced', () => {
   });
 });
 
+describe('wide tile workgroups', () => {
+  const square = (size: number): MatmulAttrs => ({ batch: 1, m: size, k: size, n: size, batchA: 1, batchB: 1, transA: false, transB: false });
+  const groups = (size: number) => matmulLaunch(square(size), gpuTarget('swiftshader'), 'wide32x16').workgroups.reduce((a, b) => a * b, 1);
+
+  it('a 256 × 256 product spreads over at least 4 workgroups in smaller groups', () => {
+    expect(groups(256)).toBe(8);
+    expect(matmulLaunch(square(256), gpuTarget('swiftshader'), 'wide32x16').code).toContain('@workgroup_size(4, 4)');
+  });
+
+  it('larger products keep 8 × 8 groups', () => {
+    expect(groups(1024)).toBe(32);
+    expect(matmulLaunch(square(1024), gpuTarget('swiftshader'), 'wide32x16').code).toContain('@workgroup_size(8, 8)');
+  });
+
+  it('a 256 × 256 product in 4 × 4 groups matches the cpu kernel', async () => {
+    const attrs = square(256);
+    const a = values(256 * 256, 61);
+    const b = values(256 * 256, 62);
+    const want = matmulCpu(a, b, attrs);
+    const { entry, out } = await runLaunch(attrs, a, b, 'swiftshader', 'wide32x16');
+    expect(entry).toBe('main_wide');
+    for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThan(1e-3);
+  });
+});
+
 describe('matmul calibration', () => {
   it('classes shapes by their outputs and columns', () => {
     const attrs = (m: number, n: number): MatmulAttrs => ({ batch: 1, m, k: 64, n, batchA: 1, batchB: 1, transA: false, transB: false });
