@@ -167,6 +167,11 @@ export interface GpuLaunch {
    * in field order, written once when a plan is built (nothing is uploaded per run).
    */
   readonly dims?: readonly number[];
+  /**
+   * A launch of the same product that compiles much faster (a smaller tile), which a plan may run
+   * until this one's pipeline is ready (tiered compilation, src/backend/webgpu/plan.ts).
+   */
+  readonly quick?: GpuLaunch;
 }
 
 /** What a kernel's GPU lowering may ask about the device it runs on (to pick a variant). */
