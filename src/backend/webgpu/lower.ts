@@ -31,8 +31,8 @@ export function lowerKernel(k: Kernel, target: GpuTarget): Launch {
   }
   if (k.kind === 'copy') throw new Error('webgpu: a copy kernel is encoder copies, not a launch (src/backend/webgpu/plan.ts)');
   if (k.node.op.kind !== 'kernel') throw new Error('webgpu: custom kernel without a kernel op');
-  const lower = ({ quick, ...launch }: GpuLaunch): Launch => {
-    const { code, scalars } = spliceEpilogue(resolveIncludes(launch.code), k);
+  const lower = ({ quick, epilogueSizes, ...launch }: GpuLaunch): Launch => {
+    const { code, scalars } = spliceEpilogue(resolveIncludes(launch.code), k, epilogueSizes);
     const lowered = { ...launch, code, scalars, pipelineKey: `${launch.entryPoint}|${JSON.stringify(launch.constants ?? {})}|${code}` };
     return quick ? { ...lowered, quick: lower(quick) } : lowered;
   };
