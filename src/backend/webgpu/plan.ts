@@ -7,7 +7,9 @@
 // A kernel's runtime dims (GpuLaunch.dims) are written once, when a plan first needs them.
 // Where the platform compiles pipelines in parallel (a browser), a synchronous realize of a new
 // graph binds its buffers now and submits once its pipelines, all created asynchronously, are
-// ready; later device work waits behind it in the pool's gate (./queue-gate.ts).
+// ready; later device work waits behind it in the pool's gate (./queue-gate.ts). With tiered
+// compilation such a plan first runs its kernels' quick variants and is rebuilt on the fast ones
+// once they have compiled in the background (Planner.tieredCompile).
 
 import { allocHost } from '../../dtype';
 import { Storage, type LazyNode } from '../../graph/ir';
@@ -192,7 +194,7 @@ export class Planner {
    */
   tieredCompile = false;
   /** A plan's swap to its fast variants, started once the plan has been submitted. */
-  private readonly upgrades = new Map<ExecutionPlan, () => Promise<void>>();
+  private readonly upgrades = new WeakMap<ExecutionPlan, () => Promise<void>>();
   /** The swaps under way. */
   private readonly upgrading = new Set<Promise<void>>();
   /** What a failed swap threw (its plan keeps the quick variants), thrown once by `upgraded`. */
@@ -281,7 +283,7 @@ export class Planner {
     return pending;
   }
 
-  /** Resolves once every swap to fast variants under way has happened (for tests and warm-up). */
+  /** Resolves once every swap to fast variants under way has happened (for tests); throws what a failed one threw. */
   async upgraded(): Promise<void> {
     while (this.upgrading.size > 0) await Promise.all(this.upgrading);
     if (this.upgradeFailure !== null) {
