@@ -15,7 +15,7 @@ import { LazyNode, type GpuLaunch, type GpuTarget, type KernelDef } from '../gra
 import { checkSize, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
-import { CONV_WIDE_TILES, convForwardWide, convInputGradWide, convWeightGradWide, type ConvWideTile } from './conv-wide';
+import { CONV_WIDE_TILES, convForwardWide, convInputGradWide, convWeightGradWide, type ConvWideTile, type WeightGradReads } from './conv-wide';
 import { fullNode, kernelNode, reshapeNode } from './node-builders';
 import { checkOptions, type OptionSpec } from './options';
 import { intPair, paddingPair, samePadding, type AxisPadding, type WindowGeometry } from './window';
@@ -173,10 +173,13 @@ export const CONV2D_WEIGHT_GRAD: KernelDef<WeightGradAttrs> = {
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const constants = { ...geometryConstants(a), SPLIT: a.split, CHUNK: a.chunk };
     const rowCount = a.kh * a.kw * cinG;
-    const wide = cinG % 4 === 0 ? wideTile(CONV_FAMILIES.weightGrad, a, target, coutG) : undefined;
+    const wide = wideTile(CONV_FAMILIES.weightGrad, a, target, coutG);
     if (wide) {
-      const [rows, cols] = CONV_WIDE_TILES[wide];
-      return launch(weightGradWgsl + convWeightGradWide(rows, cols, cinG % rows === 0), 'main_wide', a.split * Math.ceil(rowCount / rows) * a.groups * (coutG / cols), constants);
+      const [tileRows, cols] = CONV_WIDE_TILES[wide];
+      const reads: WeightGradReads = cinG % 4 !== 0 ? 'scalar' : cinG % tileRows === 0 ? 'oneTap' : 'vec4';
+      // Rows read one at a time need not come in fours: a tile no taller than the weight.
+      const rows = reads === 'scalar' ? Math.min(tileRows, rowCount) : tileRows;
+      return launch(weightGradWgsl + convWeightGradWide(rows, cols, reads), 'main_wide', a.split * Math.ceil(rowCount / rows) * a.groups * (coutG / cols), constants);
     }
     const rowTiles = tiles4(rowCount);
     if (cinG % 8 === 0 && coutG % 8 === 0) return launch(weightGradWgsl, 'main_vec8', a.split * (rowCount / 8) * a.groups * (coutG / 8), constants);
@@ -214,13 +217,14 @@ function convInputGrad(dy: Tensor, w: Tensor, a: ConvGeometry): Tensor {
 
 /**
  * The weight gradient's split of its pixel reduction: enough invocations of 16×32 tiles to fill
- * a GPU (or SwiftShader's threads, with 8 workgroups), chunks long enough to amortize the sum.
+ * a GPU (or SwiftShader's threads, with 8 workgroups), chunks long enough to amortize the sum,
+ * in multiples of the 4 pixels a wide tile takes per step.
  */
 export function weightGradAttrs(a: ConvGeometry): WeightGradAttrs {
   const pixels = a.n * a.oh * a.ow;
   const tiles = Math.ceil((a.kh * a.kw * (a.cin / a.groups)) / 16) * a.groups * Math.ceil(a.cout / a.groups / 32);
   const split = Math.max(1, Math.min(Math.ceil(pixels / 256), Math.ceil(512 / tiles)));
-  const chunk = Math.ceil(pixels / split);
+  const chunk = 4 * Math.ceil(pixels / split / 4);
   return { ...a, split: Math.ceil(pixels / chunk), chunk };
 }
 

@@ -48,6 +48,30 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
     ),
   );
 
+  // [name, x shape, w shape, options]: an odd number of pixels over 256 (odd per image, an odd
+  // batch 3 + 2v per variant), so the reduction is split in chunks, the last ending mid-step
+  // (the wide tiles take 4 pixels a step); 4 channels read as one vec4 per tap, 5 one at a
+  // time (several row tiles, the last one ragged).
+  const dwCases: [string, number[], number[], Conv2dOptions][] = [
+    ['4 → 32 channels, valid, 99 pixels an image', [3, 13, 11, 4], [3, 3, 4, 32], {}],
+    ['5 → 32 channels, stride 2, same, 143 pixels an image', [3, 25, 21, 5], [3, 3, 5, 32], { stride: 2, padding: 'same' }],
+  ];
+  CONV_VARIANTS.forEach((variant, v) =>
+    dwCases.forEach(([name, xs, ws, opts], k) =>
+      test(`${variant}: the weight gradient over split chunks with a ragged end, ${name}`, async () => {
+        const next = rng(2000 + 10 * v + k);
+        const [x, w] = [uniform(next, [xs[0] + 2 * v, ...xs.slice(1)]), uniform(next, ws)];
+        force(variant);
+        try {
+          await checkGpuMatchesCpu((b) => wg.conv2d(wg.tensor(x.values, { shape: x.shape }), b, opts), [w]);
+        } finally {
+          force(undefined);
+          await wg.init({ backend: 'webgpu' });
+        }
+      }, 180_000),
+    ),
+  );
+
   test('SwiftShader takes wide tiles for large convs whose channels they divide, else the direct kernels', () => {
     const large = { n: 32, h: 32, w: 32, cin: 16, oh: 32, ow: 32, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
     const entry = (attrs: Partial<typeof large>) => CONV2D.gpu({ op: { attrs: { ...large, ...attrs } } } as Parameters<typeof CONV2D.gpu>[0], gpuTarget('swiftshader')).entryPoint;
