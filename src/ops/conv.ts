@@ -99,20 +99,34 @@ type ConvFamily = (typeof CONV_FAMILIES)[keyof typeof CONV_FAMILIES];
 /** Multiply-adds from which a convolution is 'large': worth a wide tile's longer compile. */
 const LARGE_CONV = 2 ** 25;
 
+/** The multiply-adds of a geometry (the same for its three kernels). */
+const convMacs = (a: ConvGeometry) => a.n * a.oh * a.ow * a.cout * a.kh * a.kw * (a.cin / a.groups);
+
 /** The shape class of a geometry (the same for its three kernels): by its multiply-adds. */
 export function convClass(a: ConvGeometry): 'small' | 'large' {
-  return a.n * a.oh * a.ow * a.cout * a.kh * a.kw * (a.cin / a.groups) >= LARGE_CONV ? 'large' : 'small';
+  return convMacs(a) >= LARGE_CONV ? 'large' : 'small';
 }
+
+/**
+ * Multiply-adds from which the weight gradient of a first layer (under 4 input channels a group)
+ * takes its wide tile though the conv is small: the direct kernel for it reads x one pixel and
+ * tap at a time and ran 3× slower than the wide tile at W3's first conv (1 → 32, 28×28, b64).
+ */
+const FIRST_LAYER_WIDE_DW = 2 ** 23;
 
 /**
  * Before calibration: on SwiftShader (no workgroup-memory tiles) large convs take wide tiles —
  * 32×16 for the forward and input gradient, 16×32 for the weight gradient, the fastest of the
  * three measured at the W3–W5 shapes there; small ones the direct kernels (they compile in a
- * fraction of the time), as do all convs elsewhere.
+ * fraction of the time), as do all convs elsewhere, except first layers' weight gradients.
  */
 function defaultVariant(family: ConvFamily, a: ConvGeometry, target: GpuTarget): ConvVariant {
-  if (target.sharedMemoryTiles || convClass(a) === 'small') return 'direct';
-  return family === CONV_FAMILIES.weightGrad ? 'wide16x32' : 'wide32x16';
+  if (target.sharedMemoryTiles) return 'direct';
+  if (family === CONV_FAMILIES.weightGrad) {
+    const firstLayer = a.cin / a.groups < 4 && convMacs(a) >= FIRST_LAYER_WIDE_DW;
+    return convClass(a) === 'large' || firstLayer ? 'wide16x32' : 'direct';
+  }
+  return convClass(a) === 'large' ? 'wide32x16' : 'direct';
 }
 
 /**

@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { forceKernelVariant } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
-import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, convCalibration, convClass } from '../../src/ops/conv';
+import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, CONV2D_WEIGHT_GRAD, convCalibration, convClass, weightGradAttrs } from '../../src/ops/conv';
 import { checkGpuMatchesCpu, rng, uniform } from '../autograd/gradcheck';
 import { checkBoth, expectNoGpuErrors, initBoth, wg } from '../helpers';
 import type { Conv2dOptions } from '../../src/node';
@@ -86,6 +86,37 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
       expect(entry({})).toBe('main_vec4x8');
     } finally {
       force(undefined);
+    }
+  });
+});
+
+describe('weight-gradient kernel choice on SwiftShader', () => {
+  const conv1 = { n: 64, h: 28, w: 28, cin: 1, oh: 28, ow: 28, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
+  const entry = (attrs: Partial<typeof conv1>) => {
+    const a = weightGradAttrs({ ...conv1, ...attrs });
+    return CONV2D_WEIGHT_GRAD.gpu({ op: { attrs: a } } as Parameters<typeof CONV2D_WEIGHT_GRAD.gpu>[0], gpuTarget('swiftshader')).entryPoint;
+  };
+
+  test('a first layer over many pixels takes the wide tile though the conv is small', () => {
+    expect(convClass(conv1)).toBe('small');
+    expect(entry({})).toBe('main_wide');
+    expect(entry({ n: 4 })).toBe('main_x16');
+  });
+
+  test('large convs take the wide tile where it divides the output channels, small ones the direct kernels', () => {
+    const conv2 = { h: 14, w: 14, oh: 14, ow: 14, cin: 32, cout: 64 };
+    expect(entry(conv2)).toBe('main_wide');
+    expect(entry({ ...conv2, cout: 24 })).toBe('main_vec8');
+    expect(entry({ ...conv2, n: 2 })).toBe('main_vec8');
+  });
+
+  test('chunks of the split pixel reduction come in fours and cover every pixel once', () => {
+    for (const n of [1, 3, 64]) {
+      const a = weightGradAttrs({ ...conv1, n });
+      const pixels = n * 28 * 28;
+      expect(a.chunk % 4).toBe(0);
+      expect((a.split - 1) * a.chunk).toBeLessThan(pixels);
+      expect(a.split * a.chunk).toBeGreaterThanOrEqual(pixels);
     }
   });
 });
