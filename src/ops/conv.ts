@@ -187,18 +187,23 @@ export const CONV2D_WEIGHT_GRAD: KernelDef<WeightGradAttrs> = {
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const constants = { ...geometryConstants(a), SPLIT: a.split, CHUNK: a.chunk };
     const rowCount = a.kh * a.kw * cinG;
-    const wide = wideTile(CONV_FAMILIES.weightGrad, a, target, coutG);
-    if (wide) {
-      const [tileRows, cols] = CONV_WIDE_TILES[wide];
-      const reads: WeightGradReads = cinG % 4 !== 0 ? 'scalar' : cinG % tileRows === 0 ? 'oneTap' : 'vec4';
-      // Rows read one at a time need not come in fours: a tile no taller than the weight.
-      const rows = reads === 'scalar' ? Math.min(tileRows, rowCount) : tileRows;
-      return launch(weightGradWgsl + convWeightGradWide(rows, cols, reads), 'main_wide', a.split * Math.ceil(rowCount / rows) * a.groups * (coutG / cols), constants);
-    }
     const rowTiles = tiles4(rowCount);
-    if (cinG % 8 === 0 && coutG % 8 === 0) return launch(weightGradWgsl, 'main_vec8', a.split * (rowCount / 8) * a.groups * (coutG / 8), constants);
-    if (coutG % 16 === 0) return launch(weightGradWgsl, 'main_x16', a.split * rowTiles * a.groups * (coutG / 16), constants);
-    return launch(weightGradWgsl, 'main', a.split * rowTiles * a.groups * tiles4(coutG), constants);
+    const direct =
+      cinG % 8 === 0 && coutG % 8 === 0
+        ? launch(weightGradWgsl, 'main_vec8', a.split * (rowCount / 8) * a.groups * (coutG / 8), constants)
+        : coutG % 16 === 0
+          ? launch(weightGradWgsl, 'main_x16', a.split * rowTiles * a.groups * (coutG / 16), constants)
+          : launch(weightGradWgsl, 'main', a.split * rowTiles * a.groups * tiles4(coutG), constants);
+    const wide = wideTile(CONV_FAMILIES.weightGrad, a, target, coutG);
+    if (!wide) return direct;
+    const [tileRows, cols] = CONV_WIDE_TILES[wide];
+    const reads: WeightGradReads = cinG % 4 !== 0 ? 'scalar' : cinG % tileRows === 0 ? 'oneTap' : 'vec4';
+    // Rows read one at a time need not come in fours: a tile no taller than the weight.
+    const rows = reads === 'scalar' ? Math.min(tileRows, rowCount) : tileRows;
+    // The wide tiles took SwiftShader 1-2 s to compile against the direct kernels' 0.15-0.3 s,
+    // which write the same partial sums: the direct kernel is their quick variant.
+    const tiles = a.split * Math.ceil(rowCount / rows) * a.groups * (coutG / cols);
+    return { ...launch(weightGradWgsl + convWeightGradWide(rows, cols, reads), 'main_wide', tiles, constants), quick: direct };
   },
 };
 

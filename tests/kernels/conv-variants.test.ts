@@ -110,6 +110,15 @@ describe('weight-gradient kernel choice on SwiftShader', () => {
     expect(entry({ ...conv2, n: 2 })).toBe('main_vec8');
   });
 
+  test('a wide tile offers the direct kernel, writing the same partial sums, as its quick variant', () => {
+    for (const [attrs, quick] of [[{}, 'main_x16'], [{ h: 14, w: 14, oh: 14, ow: 14, cin: 32, cout: 64 }, 'main_vec8']] as const) {
+      const a = weightGradAttrs({ ...conv1, ...attrs });
+      const l = CONV2D_WEIGHT_GRAD.gpu({ op: { attrs: a } } as Parameters<typeof CONV2D_WEIGHT_GRAD.gpu>[0], gpuTarget('swiftshader'));
+      expect([l.entryPoint, l.quick?.entryPoint]).toEqual(['main_wide', quick]);
+      expect(l.quick?.constants).toMatchObject({ SPLIT: a.split, CHUNK: a.chunk });
+    }
+  });
+
   test('chunks of the split pixel reduction come in fours and cover every pixel once', () => {
     for (const n of [1, 3, 64]) {
       const a = weightGradAttrs({ ...conv1, n });
