@@ -47,7 +47,7 @@ function addRow(row: BenchRow): HTMLTableRowElement {
   const tr = document.createElement('tr');
   const cells: [string, boolean][] = [
     [row.name, false], [row.engine, false], [f(row.firstMs, 1), true], [f(row.medianMs, 1), true], [f(row.gflops, 2), true],
-    [f(row.dispatches, 0), true], [row.check === null ? '–' : row.check.toPrecision(6), true], [row.note ?? '', false],
+    [f(row.dispatches, 0), true], [f(row.uploadedBytes, 0), true], [row.check === null ? '–' : row.check.toPrecision(6), true], [row.note ?? '', false],
   ];
   for (const [text, num] of cells) tr.append(Object.assign(document.createElement('td'), { textContent: text, className: num ? 'num' : '' }));
   $('#results tbody').append(tr);
@@ -113,7 +113,7 @@ async function run(chosenEngines: string[], chosenWorkloads: Workload[], mode: M
       engine = await engines[name]!();
     } catch (err) {
       for (const w of chosenWorkloads) {
-        const row: BenchRow = { workload: w.id, name: w.name, engine: name, firstMs: null, medianMs: null, gflops: null, dispatches: null, check: null, runs: 0, agrees: null, note: `failed to load: ${err instanceof Error ? err.message : String(err)}` };
+        const row: BenchRow = { workload: w.id, name: w.name, engine: name, firstMs: null, medianMs: null, gflops: null, dispatches: null, uploadedBytes: null, check: null, runs: 0, agrees: null, note: `failed to load: ${err instanceof Error ? err.message : String(err)}` };
         rows.push(row);
         trs.push(addRow(row));
       }

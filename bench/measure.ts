@@ -15,6 +15,8 @@ export interface BenchRow {
   medianMs: number | null;
   gflops: number | null;
   dispatches: number | null;
+  /** Bytes one timed step uploads to the device (the workloads reuse their data: 0 expected). */
+  uploadedBytes: number | null;
   /** The first step's loss (training) or mean |output| (forward), compared across engines. */
   check: number | null;
   runs: number;
@@ -30,7 +32,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 /** Measures `engine` on `workload`; a failure becomes a row with its message. */
 export async function measure(engine: Engine, workload: Workload, mode: Mode): Promise<BenchRow> {
-  const row: BenchRow = { workload: workload.id, name: workload.name, engine: engine.name, firstMs: null, medianMs: null, gflops: null, dispatches: null, check: null, runs: 0, agrees: null };
+  const row: BenchRow = { workload: workload.id, name: workload.name, engine: engine.name, firstMs: null, medianMs: null, gflops: null, dispatches: null, uploadedBytes: null, check: null, runs: 0, agrees: null };
   try {
     const prepared = await engine.prepare(workload, workloadData(workload));
     try {
@@ -49,7 +51,7 @@ export async function measure(engine: Engine, workload: Workload, mode: Mode): P
       row.runs = times.length;
       row.medianMs = median(times);
       row.gflops = workload.flops / row.medianMs / 1e6;
-      if (engine.dispatchesOf) row.dispatches = await engine.dispatchesOf(prepared);
+      if (engine.countsOf) ({ dispatches: row.dispatches, uploadedBytes: row.uploadedBytes } = await engine.countsOf(prepared));
     } finally {
       prepared.dispose();
     }

@@ -15,8 +15,8 @@ const query = new URLSearchParams({ run: '1', mode, engines, ...(values.only ? {
 const run = await runPage(`bench/index.html?${query}`, 3_600_000);
 const f = (v, d) => (v === null || v === undefined ? '–' : v.toFixed(d));
 const verdict = (r) => r.note ?? (r.agrees === false ? 'MISMATCH' : r.agrees ? 'agrees' : 'reference');
-const header = ['workload', 'engine', 'first ms', 'median ms', 'GFLOP/s', 'dispatches', 'check', 'vs reference'];
-const body = run.results.map((r) => [r.name, r.engine, f(r.firstMs, 1), f(r.medianMs, 1), f(r.gflops, 2), f(r.dispatches, 0), r.check === null ? '–' : r.check.toPrecision(6), verdict(r)]);
+const header = ['workload', 'engine', 'first ms', 'median ms', 'GFLOP/s', 'dispatches', 'uploaded B', 'check', 'vs reference'];
+const body = run.results.map((r) => [r.name, r.engine, f(r.firstMs, 1), f(r.medianMs, 1), f(r.gflops, 2), f(r.dispatches, 0), f(r.uploadedBytes, 0), r.check === null ? '–' : r.check.toPrecision(6), verdict(r)]);
 console.log(table(header, body, 2));
 
 const name = values.only ? `bench-${mode}-${values.only.replace(/,/g, '+')}` : `bench-${mode}`;

@@ -42,8 +42,14 @@ export interface PreparedStep {
 export interface Engine {
   readonly name: string;
   prepare(workload: Workload, data: WorkloadData): Promise<PreparedStep>;
-  /** Kernel dispatches of one `step` where the engine can count them. */
-  dispatchesOf?(step: PreparedStep): Promise<number>;
+  /** What one `step` costs the device, where the engine can count it. */
+  countsOf?(step: PreparedStep): Promise<StepCounts>;
+}
+
+/** One step's kernel dispatches and the bytes it uploads (a cached step uploads none beyond new data). */
+export interface StepCounts {
+  readonly dispatches: number;
+  readonly uploadedBytes: number;
 }
 
 export const ADAM = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;

@@ -142,7 +142,8 @@ runPage(async () => {
   const read = () => [Number($<HTMLInputElement>('#epochs').value), Number($<HTMLInputElement>('#steps').value)] as const;
   if (param('test') === '1') {
     const epochs = 6;
-    const [simple, ...gated] = await compare(epochs, 30, charts);
+    $<HTMLInputElement>('#epochs').value = String(epochs); // the form shows the run the test makes
+    const [simple, ...gated] = await compare(...read(), charts);
     const facts = (window as unknown as { __charts: ChartFacts[] }).__charts;
     const last = (o: Outcome) => o.valLoss.at(-1)!;
     return [

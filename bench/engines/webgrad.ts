@@ -96,10 +96,11 @@ export async function load(backend: 'webgpu' | 'cpu'): Promise<Engine> {
     },
   };
   // WebGPU counts compute dispatches; the CPU backend counts its passes (one loop or kernel each).
-  engine.dispatchesOf = async (step) => {
+  engine.countsOf = async (step) => {
     wg.resetStats();
     await step.step();
-    return wg.stats().dispatches;
+    const { dispatches, bytesUploaded } = wg.stats();
+    return { dispatches, uploadedBytes: bytesUploaded };
   };
   return engine;
 }

@@ -62,6 +62,10 @@ it('the benchmark page completes every quick row for webgrad and a peer, and its
     expect(mine.every((r) => r.medianMs! > 0 && r.firstMs! > 0 && r.gflops! > 0)).toBe(true);
   }
   expect(rows.filter((r) => r.engine === 'webgrad-webgpu').every((r) => r.dispatches! > 0)).toBe(true);
+  // every workload reuses its inputs, so a cached step uploads nothing (no per-step index tensors)
+  expect(rows.filter((r) => r.engine.startsWith('webgrad')).map((r) => [r.workload, r.engine, r.uploadedBytes])).toEqual(
+    rows.filter((r) => r.engine.startsWith('webgrad')).map((r) => [r.workload, r.engine, 0]),
+  );
   const peer = rows.filter((r) => r.engine === 'tfjs-wasm' && r.medianMs !== null);
   expect(peer.length).toBeGreaterThan(0);
   expect(rows.filter((r) => r.agrees === false)).toEqual([]);
@@ -69,8 +73,8 @@ it('the benchmark page completes every quick row for webgrad and a peer, and its
   expect(rows.filter((r) => r.engine === 'webgrad-webgpu').every((r) => r.agrees === true)).toBe(true);
 });
 
-it('the results table shows first-step time, median, GFLOP/s, dispatches and the cross-engine check in colour', () => {
-  expect(shown.headers).toEqual(['workload', 'engine', 'first ms', 'median ms', 'GFLOP/s', 'dispatches', 'check', 'vs reference']);
+it('the results table shows first-step time, median, GFLOP/s, dispatches, uploads and the cross-engine check in colour', () => {
+  expect(shown.headers).toEqual(['workload', 'engine', 'first ms', 'median ms', 'GFLOP/s', 'dispatches', 'uploaded B', 'check', 'vs reference']);
   const compared = run.results.map((r, i) => [r.agrees, shown.agreeCells[i]]);
   for (const [agrees, cell] of compared) {
     if (agrees === true) expect(cell).toEqual({ text: 'agrees', className: 'good' });

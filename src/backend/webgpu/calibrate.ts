@@ -60,7 +60,7 @@ export function forcedVariant(family: string): string | undefined {
 
 /** A hash (FNV-1a) of the kernels a class times: timings stored for other kernels are dropped. */
 export function classHash(c: CalibrationClass): string {
-  const text = JSON.stringify(c.candidates.map(({ variant, launch, bindingBytes }) => [variant, launch.entryPoint, launch.constants ?? {}, launch.workgroups, bindingBytes, launch.code]));
+  const text = JSON.stringify(c.candidates.map(({ variant, launch, bindingBytes }) => [variant, launch.entryPoint, launch.constants ?? {}, launch.dims ?? [], launch.workgroups, bindingBytes, launch.code]));
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0).toString(16).padStart(8, '0');

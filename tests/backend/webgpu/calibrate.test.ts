@@ -209,6 +209,15 @@ describe('calibration persistence', () => {
     expect(JSON.parse(storage.items.get('webgrad.kernelTimings.v1')!)['toy-adapter']['toy/a'].hash).toBe(classHash(toyFamily().classes[0]));
   });
 
+  it('the class hash covers the runtime sizes a candidate reads (its dims)', () => {
+    const withDims = (dims: number[]) => {
+      const c = toyFamily().classes[0]!;
+      return { ...c, candidates: c.candidates.map((x) => ({ ...x, launch: { ...x.launch, dims } })) };
+    };
+    expect(classHash(withDims([256, 256, 256]))).not.toBe(classHash(withDims([512, 512, 512])));
+    expect(classHash(withDims([256, 256, 256]))).toBe(classHash(withDims([256, 256, 256])));
+  });
+
   it('a malformed entry counts as none', async () => {
     const storage = memoryStorage();
     const hash = classHash(toyFamily().classes[0]);
