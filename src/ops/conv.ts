@@ -15,6 +15,7 @@ import { LazyNode, type GpuLaunch, type GpuTarget, type KernelDef } from '../gra
 import { checkSize, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
+import { hasShortReduction, shortReductionKernel } from './conv-direct';
 import { CONV_WIDE_TILES, convForwardWide, convInputGradWide, convWeightGradWide, type ConvWideTile } from './conv-wide';
 import { fullNode, kernelNode, reshapeNode } from './node-builders';
 import { checkOptions, type OptionSpec } from './options';
@@ -133,6 +134,10 @@ export const CONV2D: KernelDef<ConvGeometry> = {
     const a = node.op.attrs;
     const c = geometryConstants(a);
     if (a.cin === a.groups && a.groups > 1) return launch(conv2dWgsl, 'depthwise', a.n * a.oh * a.ow * a.cout, c);
+    if (hasShortReduction(a) && target.variant(CONV_FAMILIES.forward, convClass(a)) === undefined) {
+      const k = shortReductionKernel(a);
+      return launch(k.code, 'main', k.invocations, c);
+    }
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const pixels = a.n * a.oh * a.ow;
     const wide = wideTile(CONV_FAMILIES.forward, a, target, coutG);
