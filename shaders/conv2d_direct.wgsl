@@ -60,7 +60,7 @@ fn store(m: u32, b: u32, a: vec4f) {
 }
 
 @compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+fn short_reduction(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let t = (wid.y * GRID_X + wid.x) * 64u + lid.x;
   let blocks = COUT / 4u;
   let colTiles = (blocks + 3u) / 4u;

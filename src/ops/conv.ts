@@ -136,7 +136,7 @@ export const CONV2D: KernelDef<ConvGeometry> = {
     if (a.cin === a.groups && a.groups > 1) return launch(conv2dWgsl, 'depthwise', a.n * a.oh * a.ow * a.cout, c);
     if (hasShortReduction(a) && target.variant(CONV_FAMILIES.forward, convClass(a)) === undefined) {
       const k = shortReductionKernel(a);
-      return launch(k.code, 'main', k.invocations, c);
+      return launch(k.code, 'short_reduction', k.invocations, c);
     }
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const pixels = a.n * a.oh * a.ow;
