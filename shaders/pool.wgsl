@@ -212,24 +212,36 @@ fn at4(n: i32, iy: i32, ix: i32) -> u32 {
   return u32((n * i32(H) + iy) * i32(W) + ix) * (C / 4u);
 }
 
+// The first maximum per channel of vec4 block q over window `o`: the window's first value, then
+// any greater one (a NaN first stays, as in `argmax`), and its pixel iy·W + ix.
+struct Max4 {
+  value: vec4f,
+  pixel: vec4i,
+}
+
+fn max4(o: vec4i, q: u32) -> Max4 {
+  let y0 = max(o.x, 0);
+  let x0 = max(o.y, 0);
+  var best = src4[at4(o.z, y0, x0) + q];
+  var arg = vec4i(y0 * i32(W) + x0);
+  for (var iy = y0; iy < min(o.x + i32(KH), i32(H)); iy++) {
+    for (var ix = x0; ix < min(o.y + i32(KW), i32(W)); ix++) {
+      let v = src4[at4(o.z, iy, ix) + q];
+      let take = v > best;
+      best = select(best, v, take);
+      arg = select(arg, vec4i(iy * i32(W) + ix), take);
+    }
+  }
+  return Max4(best, arg);
+}
+
 @compute @workgroup_size(64)
 fn max_pool_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let pb = pixelBlocks(invocation(wid, lid));
   if (pb.x >= N * OH * OW) { return; }
   let o = window(pb.x * C);
-  let y0 = max(o.x, 0);
-  let y1 = min(o.x + i32(KH), i32(H));
-  let x0 = max(o.y, 0);
-  let x1 = min(o.y + i32(KW), i32(W));
   for (var q = pb.y; q < min(pb.y + VEC, C / 4u); q++) {
-    // The first value of the window, then any greater one (a NaN first stays, as in `argmax`).
-    var best = src4[at4(o.z, y0, x0) + q];
-    for (var iy = y0; iy < y1; iy++) {
-      for (var ix = x0; ix < x1; ix++) {
-        let v = src4[at4(o.z, iy, ix) + q];
-        best = select(best, v, v > best);
-      }
-    }
+    let best = max4(o, q).value;
     let i = pb.x * (C / 4u) + q;
     out4[i] = vec4f(epilogue(best.x, 4u * i), epilogue(best.y, 4u * i + 1u), epilogue(best.z, 4u * i + 2u), epilogue(best.w, 4u * i + 3u));
   }
@@ -240,24 +252,10 @@ fn max_pool_grad_cells_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_in
   let pb = pixelBlocks(invocation(wid, lid));
   if (pb.x >= N * OH * OW) { return; }
   let o = window(pb.x * C);
-  let y0 = max(o.x, 0);
-  let y1 = min(o.x + i32(KH), i32(H));
-  let x0 = max(o.y, 0);
-  let x1 = min(o.y + i32(KW), i32(W));
   let rows = cell((pb.x / OW) % OH, SH, PT, OH, H);
   let cols = cell(pb.x % OW, SW, PL, OW, W);
   for (var q = pb.y; q < min(pb.y + VEC, C / 4u); q++) {
-    // Per channel the pixel (row-major index in the window's image) of the first maximum.
-    var best = src4[at4(o.z, y0, x0) + q];
-    var arg = vec4i(y0 * i32(W) + x0);
-    for (var iy = y0; iy < y1; iy++) {
-      for (var ix = x0; ix < x1; ix++) {
-        let v = src4[at4(o.z, iy, ix) + q];
-        let take = v > best;
-        best = select(best, v, take);
-        arg = select(arg, vec4i(iy * i32(W) + ix), take);
-      }
-    }
+    let arg = max4(o, q).pixel;
     let g = dy4[pb.x * (C / 4u) + q];
     for (var iy = rows.x; iy < rows.y; iy++) {
       for (var ix = cols.x; ix < cols.y; ix++) {
