@@ -1,7 +1,8 @@
 // Node timing of the matmul and conv kernels at the benchmark's full sizes (Dawn; SwiftShader
 // where there is no GPU): what calibration picked and how long it took, then matmul 1024 per
 // variant and the convolutions of W3/W4/W5 against a matmul of equal FLOPs. Timings only.
-// `node bench/kernels-node.mjs`; GFLOP/s per CPU-second too, steadier on a shared machine.
+// `node bench/kernels-node.mjs [matmul,conv|dw]` (dw: only the weight gradients); GFLOP/s per
+// CPU-second too, steadier on a shared machine.
 
 import { loadInNode } from './node-loader.mjs';
 
@@ -52,9 +53,15 @@ if (only.includes('matmul')) {
     row(`matmul 1024 ${v}`, { wall, cpu }, 2 * 1024 ** 3);
   }
 }
-if (only.includes('conv')) {
-  // [label, batch, size, cin, cout]: W5's conv, and the CNN's second conv at W4's and W3's batch.
-  const shapes = [['W5 conv 32×32 16→32 b32', 32, 32, 16, 32], ['W4 conv2 14×14 32→64 b256', 256, 14, 32, 64], ['W3 conv2 14×14 32→64 b64', 64, 14, 32, 64]];
+if (only.includes('conv') || only.includes('dw')) {
+  // [label, batch, size, cin, cout]: W5's conv, the CNN's second conv at W4's and W3's batch, its first at W3's.
+  const shapes = [
+    ['W5 conv 32×32 16→32 b32', 32, 32, 16, 32],
+    ['W4 conv2 14×14 32→64 b256', 256, 14, 32, 64],
+    ['W3 conv2 14×14 32→64 b64', 64, 14, 32, 64],
+    ['W3 conv1 28×28 1→32 b64', 64, 28, 1, 32],
+  ];
+  const dwOnly = only.includes('dw');
   for (const [label, n, s, cin, cout] of shapes) {
     const flops = 2 * n * s * s * cout * 9 * cin;
     const x = wg.randn([n, s, s, cin]);
@@ -64,8 +71,10 @@ if (only.includes('conv')) {
     const mb = wg.randn([9 * cin, cout]);
     wg.realize(x, w, dy, ma, mb);
     row(`${label}: matmul of equal FLOPs`, await time(() => ma.matmul(mb)), flops);
-    row('  forward', await time(() => wg.conv2d(x, w, { padding: 'same' })), flops);
-    row('  input gradient', await time(() => wg.conv2dTranspose(dy, w, { padding: 'same' })), flops);
+    if (!dwOnly) {
+      row('  forward', await time(() => wg.conv2d(x, w, { padding: 'same' })), flops);
+      row('  input gradient', await time(() => wg.conv2dTranspose(dy, w, { padding: 'same' })), flops);
+    }
     row('  weight gradient', await time(() => wg.grad((w_) => wg.conv2d(x, w_, { padding: 'same' }).mul(dy).sum())(w)[0]), flops);
   }
 }

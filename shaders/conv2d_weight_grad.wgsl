@@ -4,7 +4,8 @@
 // of CHUNK pixels so that small weight tensors still give enough invocations. Register tiled:
 // 4 weight rows (ky,kx,ci) × 4 output channels of one group per invocation; `main_vec8` below
 // takes 8 × 8 with vec4 loads when channel counts allow (measured 2× faster on SwiftShader).
-// src/ops/conv-wide.ts appends `main_wide`, the wide register tiles large convs take on SwiftShader.
+// src/ops/conv-wide.ts appends `main_wide`, the outer-product tiles large convs (and first
+// layers over many pixels) take on SwiftShader.
 
 //!INCLUDE conv-geometry
 override SPLIT: u32;

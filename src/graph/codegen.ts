@@ -16,7 +16,7 @@ import prelude from '../../shaders/prelude.wgsl?raw';
 import type { DType } from '../dtype';
 import { grid, storageType, wgslLiteral, wgslType, WORKGROUP_SIZE } from './launch';
 import { sizeOf, stridesOf, type Shape } from '../shape';
-import type { GpuTarget, LazyNode, ReduceName, ViewOp } from './ir';
+import type { GpuTarget, LazyNode, ReduceName, RuntimeSize, ViewOp } from './ir';
 import { runtimeScalar, scalarBlockDecl, scalarRead } from './scalars';
 import { ScopedEmitter } from './scoped-emitter';
 import type { CustomKernel, FusedKernel } from './schedule';
@@ -68,12 +68,13 @@ export function resolveIncludes(code: string): string {
  * The code of a hand-written kernel with its fused epilogue spliced into the `EPILOGUE` block:
  * the prelude, the epilogue inputs' bindings (after the kernel's inputs and output), its scalar
  * block (group 1, so the kernel's own binding numbers stay) and
- * `fn epilogue(v: f32, idx: u32) -> f32`. Without an epilogue the code is returned unchanged.
+ * `fn epilogue(v: f32, idx: u32) -> f32`, whose index math reads the kernel's runtime `sizes`
+ * (GpuLaunch.epilogueSizes) where they equal its literals. Without an epilogue the code is returned unchanged.
  */
-export function spliceEpilogue(code: string, kernel: CustomKernel): SplicedKernel {
+export function spliceEpilogue(code: string, kernel: CustomKernel, sizes: readonly RuntimeSize[] = []): SplicedKernel {
   if (!kernel.epilogue) return { code, scalars: [] };
   if (!/\/\/!EPILOGUE_BEGIN/.test(code)) throw new Error(`codegen: ${describeKernel(kernel)} has an epilogue but its shader has no //!EPILOGUE_BEGIN block`);
-  const emitter = new FusedEmitter(kernel.epilogue, { value: kernel.node, bindingBase: kernel.node.srcs.length + 1 });
+  const emitter = new FusedEmitter(kernel.epilogue, { value: kernel.node, bindingBase: kernel.node.srcs.length + 1, sizes });
   return { code: fillSlots(code, { EPILOGUE: emitter.epilogue() }), scalars: emitter.scalars };
 }
 
@@ -111,6 +112,8 @@ interface EpilogueTarget {
   readonly value: LazyNode;
   /** The binding of the chain's first input. */
   readonly bindingBase: number;
+  /** The kernel's runtime sizes, read in place of equal literals in the chain's index math. */
+  readonly sizes: readonly RuntimeSize[];
 }
 
 class FusedEmitter extends ScopedEmitter<IndexCtx> {
@@ -230,13 +233,16 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
     return { id: this.ctxCounter++, idx, valid };
   }
 
+  /** A size in index math: the epilogue's kernel reads it at run time where it holds that value, else a literal. */
+  private readonly size = (n: number): string => this.target?.sizes.find((s) => s.value === n && n > 1)?.wgsl ?? `${n}`;
+
   private rootCtx(shape: Shape): IndexCtx {
     const strides = stridesOf(shape);
     const idx = shape.map((d, i) => {
       if (d === 1) return '0';
       const v = this.fresh('i');
-      const div = strides[i] === 1 ? 'idx' : `(idx / ${strides[i]})`;
-      this.line(`let ${v} = ${i === 0 ? div : `${div} % ${d}`};`);
+      const div = strides[i] === 1 ? 'idx' : `(idx / ${this.size(strides[i])})`;
+      this.line(`let ${v} = ${i === 0 ? div : `${div} % ${this.size(d)}`};`);
       return v;
     });
     return this.newCtx(idx, null);
@@ -273,7 +279,7 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
   }
 
   private load(array: string, node: LazyNode, ctx: IndexCtx): string {
-    let lin = linearIndex(node.shape, ctx);
+    let lin = linearIndex(node.shape, ctx, this.size);
     if (ctx.valid) lin = `select(0, ${lin}, ${ctx.valid})`;
     const v = this.fresh('x');
     const raw = `${array}[u32(${lin})]`;
@@ -433,10 +439,10 @@ function liveLines(lines: readonly string[], value: string): string[] {
   return kept;
 }
 
-/** The flat index, in a contiguous array of `shape`, of the element at `ctx` (an i32 expression). */
-function linearIndex(shape: Shape, ctx: IndexCtx): string {
+/** The flat index, in a contiguous array of `shape`, of the element at `ctx` (an i32 expression); `size` spells a stride. */
+function linearIndex(shape: Shape, ctx: IndexCtx, size: (n: number) => string = String): string {
   const strides = stridesOf(shape);
-  const terms = shape.flatMap((d, i) => (d === 1 ? [] : [strides[i] === 1 ? ctx.idx[i] : `${ctx.idx[i]} * ${strides[i]}`]));
+  const terms = shape.flatMap((d, i) => (d === 1 ? [] : [strides[i] === 1 ? ctx.idx[i] : `${ctx.idx[i]} * ${size(strides[i])}`]));
   return terms.length ? terms.join(' + ') : '0';
 }
 

@@ -167,6 +167,23 @@ export interface GpuLaunch {
    * in field order, written once when a plan is built (nothing is uploaded per run).
    */
   readonly dims?: readonly number[];
+  /**
+   * A launch of the same product that compiles much faster (a smaller tile), which a plan may run
+   * until this one's pipeline is ready (tiered compilation, src/backend/webgpu/plan.ts).
+   */
+  readonly quick?: GpuLaunch;
+  /**
+   * Sizes the shader reads at run time (from its dims), as i32 WGSL expressions with their values
+   * here: a fused epilogue's index math reads them in place of equal literals (the first match),
+   * so launches of different sizes with the same epilogue share one pipeline.
+   */
+  readonly epilogueSizes?: readonly RuntimeSize[];
+}
+
+/** A size a shader holds at run time: its value for this launch and the WGSL (i32) reading it. */
+export interface RuntimeSize {
+  readonly value: number;
+  readonly wgsl: string;
 }
 
 /** What a kernel's GPU lowering may ask about the device it runs on (to pick a variant). */

@@ -108,6 +108,11 @@ export class PlanCache<P> {
     return plan;
   }
 
+  /** The plan for `key`, leaving the order of use as it is. */
+  peek(key: string): P | undefined {
+    return this.plans.get(key);
+  }
+
   has(key: string): boolean {
     return this.plans.has(key);
   }

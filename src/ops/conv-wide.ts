@@ -37,10 +37,16 @@ function maskedRows(rows: number, buffer: string): string[] {
   });
 }
 
-/** Per accumulator one vec4 FMA: `product(j, row vector or scalar)` of column block j. */
-function fmas(rows: number, cols: number, product: (j: number, a: string) => string, indent: string): string[] {
+/** Row r's operand `a{i}[c]`: component c of row group i (4 rows per group). */
+const groupRow = (r: number) => `a${Math.floor(r / 4)}[${r % 4}]`;
+
+/** Per accumulator one vec4 FMA: `product(j, row(r))` of column block j, `before(j)` ahead of block j. */
+function fmas(rows: number, cols: number, product: (j: number, a: string) => string, indent: string, row = groupRow, before = (_j: number): string[] => []): string[] {
   const lines: string[] = [];
-  for (let j = 0; j < cols / 4; j++) for (let r = 0; r < rows; r++) lines.push(`${indent}${acc(r, j)} += ${product(j, `a${Math.floor(r / 4)}[${r % 4}]`)};`);
+  for (let j = 0; j < cols / 4; j++) {
+    lines.push(...before(j));
+    for (let r = 0; r < rows; r++) lines.push(`${indent}${acc(r, j)} += ${product(j, row(r))};`);
+  }
   return lines;
 }
 
@@ -147,14 +153,25 @@ export function convInputGradWide(rows: number, cols: number): string {
 }
 
 /**
- * conv2d_weight_grad.wgsl's `main_wide`: `rows` weight rows (taps × input channels, 4
- * consecutive channels of one tap per row group) × `cols` output channels per invocation over
- * one chunk of pixels (CIN_G % 4 = 0, COUT_G % cols = 0); per pixel a vec4 of x per row group
- * and of dy per column block. `oneTap` (CIN_G % rows = 0): all rows of a tile are one tap, so
- * each pixel's padding test and offset serve every row group.
+ * How a weight-gradient tile reads x: `oneTap` (CIN_G % rows = 0: every row of the tile is one
+ * tap, so one padding test and offset per pixel serve all row groups), `vec4` (CIN_G % 4 = 0:
+ * one tap per group of 4 rows, read as a vec4) or `scalar` (any CIN_G: one tap per row, read
+ * one float at a time, for first layers on 1–3 channels).
  */
-export function convWeightGradWide(rows: number, cols: number, oneTap: boolean): string {
-  const taps = oneTap ? ['  let k = tapOf(r0, g);'] : range(rows / 4).map((i) => `  let k${i} = tapOf(min(r0 + ${4 * i}u, rows - 4u), g);`);
+export type WeightGradReads = 'oneTap' | 'vec4' | 'scalar';
+
+/**
+ * conv2d_weight_grad.wgsl's `main_wide`: `rows` weight rows (taps × input channels) × `cols`
+ * output channels per invocation (COUT_G % cols = 0; rows a multiple of 4 unless `scalar`) over
+ * one chunk of pixels, as outer products like ./matmul-outer.ts: 4 pixels per step, so each
+ * accumulator takes a mat4 × vec4 (4 multiply-adds) per visit (the tiles spill on SwiftShader,
+ * a visit is a load and a store). The 4 pixels' coordinates are divided out once per step;
+ * pixels past the chunk are masked out of both operands.
+ */
+export function convWeightGradWide(rows: number, cols: number, reads: WeightGradReads): string {
+  const groups = reads === 'scalar' ? rows : rows / 4;
+  const lastRow = reads === 'scalar' ? 'rows - 1u' : 'rows - 4u';
+  const taps = reads === 'oneTap' ? ['  let k = tapOf(r0, g);'] : range(groups).map((i) => `  let k${i} = tapOf(min(r0 + ${reads === 'scalar' ? i : 4 * i}u, ${lastRow}), g);`);
   const lines = [
     '@compute @workgroup_size(64)',
     'fn main_wide(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {',
@@ -170,34 +187,39 @@ export function convWeightGradWide(rows: number, cols: number, oneTap: boolean):
     '  let g = colTile / colTiles;',
     `  let c0 = (colTile % colTiles) * ${cols}u;`,
     '  let coBase = g * COUT_G + c0;',
-    '  // Row groups past the end read the last one again and are not stored.',
+    '  // Rows past the end read the last one again and are not stored.',
     ...taps,
     ...range(rows * (cols / 4)).map((k) => `  var ${acc(Math.floor(k / (cols / 4)), k % (cols / 4))} = vec4f(0.0);`),
     '  let zero = vec4f(0.0);',
-    '  let pixels = N * OH * OW;',
     '  let begin = s * CHUNK;',
-    '  let end = min(begin + CHUNK, pixels);',
-    '  var ox = begin % OW;',
-    '  var oy = (begin / OW) % OH;',
-    '  var base = i32((begin / (OW * OH)) * H * W * CIN);',
-    '  var o = (begin * COUT + coBase) / 4u;',
-    '  let oStep = COUT / 4u;',
-    '  for (var p = begin; p < end; p++) {',
-    '    let iy = i32(oy * SH);',
-    '    let ix = i32(ox * SW);',
+    '  let end = min(begin + CHUNK, N * OH * OW);',
+    '  for (var p = begin; p < end; p += 4u) {',
+    '    let q4 = vec4u(p) + vec4u(0u, 1u, 2u, 3u);',
+    '    let live = q4 < vec4u(end);',
+    '    let q = min(q4, vec4u(end - 1u));',
+    '    let iy = vec4i(q / OW % OH * SH);',
+    '    let ix = vec4i(q % OW * SW);',
+    '    let nb = vec4i(q / (OW * OH) * (H * W * CIN));',
+    '    let o = (q * COUT + coBase) >> vec4u(2u);',
   ];
-  // Tap `k`'s input row and column at this pixel, its padding mask `v` and vec4 offset `xo`.
+  // Tap `k`'s rows and columns at the 4 pixels, their padding mask `v` and x offsets `xo`
+  // (vec4 indices, or float indices for `scalar`).
   const masked = (k: string, v: string) => [
     `    let ty${v} = iy + ${k}.x;`,
     `    let tx${v} = ix + ${k}.y;`,
-    `    let v${v} = ty${v} >= 0 && tx${v} >= 0 && ty${v} < i32(H) && tx${v} < i32(W);`,
-    `    let xo${v} = u32(select(0, base + (ty${v} * i32(W) + tx${v}) * i32(CIN) + ${k}.z, v${v})) >> 2u;`,
+    `    let v${v} = live & (ty${v} >= vec4i(0)) & (tx${v} >= vec4i(0)) & (ty${v} < vec4i(i32(H))) & (tx${v} < vec4i(i32(W)));`,
+    reads === 'scalar'
+      ? `    let xo${v} = select(vec4i(0), nb + (ty${v} * i32(W) + tx${v}) * i32(CIN) + ${k}.z, v${v});`
+      : `    let xo${v} = vec4u(select(vec4i(0), nb + (ty${v} * i32(W) + tx${v}) * i32(CIN) + ${k}.z, v${v})) >> vec4u(2u);`,
   ];
-  if (oneTap) lines.push(...masked('k', ''), ...range(rows / 4).map((i) => `    let a${i} = select(zero, x[xo + ${i}u], v);`));
-  else for (let i = 0; i < rows / 4; i++) lines.push(...masked(`k${i}`, `${i}`), `    let a${i} = select(zero, x[xo${i}], v${i});`);
-  for (let j = 0; j < cols / 4; j++) lines.push(`    let b${j} = dy[o + ${j}u];`);
-  lines.push(...fmas(rows, cols, (j, a) => `b${j} * ${a}`, '    '));
-  lines.push('    o += oStep;', '    ox++;', '    if (ox == OW) {', '      ox = 0u;', '      oy++;', '      if (oy == OH) {', '        oy = 0u;', '        base += i32(H * W * CIN);', '      }', '    }', '  }');
+  const pixels = ['x', 'y', 'z', 'w'];
+  // Row group i's 4 channels at the 4 pixels, transposed so that a{i}[c] holds channel c's 4 pixels.
+  const group = (i: number, v: string, at: string) => `    let a${i} = transpose(mat4x4f(${pixels.map((c) => `select(zero, x[xo${v}.${c}${at}], v${v}.${c})`).join(', ')}));`;
+  if (reads === 'oneTap') lines.push(...masked('k', ''), ...range(groups).map((i) => group(i, '', i ? ` + ${i}u` : '')));
+  else if (reads === 'vec4') for (let i = 0; i < groups; i++) lines.push(...masked(`k${i}`, `${i}`), group(i, `${i}`, ''));
+  else for (let r = 0; r < groups; r++) lines.push(...masked(`k${r}`, `${r}`), `    let a${r} = vec4f(${pixels.map((c) => `select(0.0, xs(xo${r}.${c}), v${r}.${c})`).join(', ')});`);
+  const dyBlock = (j: number) => [`    let b${j} = mat4x4f(${pixels.map((c) => `select(zero, dy[o.${c} + ${j}u], live.${c})`).join(', ')});`];
+  lines.push(...fmas(rows, cols, (j, a) => `b${j} * ${a}`, '    ', reads === 'scalar' ? (r) => `a${r}` : groupRow, dyBlock), '  }');
   lines.push('  let slab = s * rows;', ...stores(rows, cols, (r) => `slab + r0 + ${r}`, (r) => `r0 + ${r} < rows`, 'coBase'), '}', '');
   return lines.join('\n');
 }

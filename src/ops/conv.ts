@@ -16,7 +16,7 @@ import { checkSize, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
 import { hasShortReduction, shortReductionKernel } from './conv-direct';
-import { CONV_WIDE_TILES, convForwardWide, convInputGradWide, convWeightGradWide, type ConvWideTile } from './conv-wide';
+import { CONV_WIDE_TILES, convForwardWide, convInputGradWide, convWeightGradWide, type ConvWideTile, type WeightGradReads } from './conv-wide';
 import { fullNode, kernelNode, reshapeNode } from './node-builders';
 import { checkOptions, type OptionSpec } from './options';
 import { intPair, paddingPair, samePadding, type AxisPadding, type WindowGeometry } from './window';
@@ -100,20 +100,34 @@ type ConvFamily = (typeof CONV_FAMILIES)[keyof typeof CONV_FAMILIES];
 /** Multiply-adds from which a convolution is 'large': worth a wide tile's longer compile. */
 const LARGE_CONV = 2 ** 25;
 
+/** The multiply-adds of a geometry (the same for its three kernels). */
+const convMacs = (a: ConvGeometry) => a.n * a.oh * a.ow * a.cout * a.kh * a.kw * (a.cin / a.groups);
+
 /** The shape class of a geometry (the same for its three kernels): by its multiply-adds. */
 export function convClass(a: ConvGeometry): 'small' | 'large' {
-  return a.n * a.oh * a.ow * a.cout * a.kh * a.kw * (a.cin / a.groups) >= LARGE_CONV ? 'large' : 'small';
+  return convMacs(a) >= LARGE_CONV ? 'large' : 'small';
 }
+
+/**
+ * Multiply-adds from which the weight gradient of a first layer (under 4 input channels a group)
+ * takes its wide tile though the conv is small: the direct kernel for it reads x one pixel and
+ * tap at a time and ran 3× slower than the wide tile at W3's first conv (1 → 32, 28×28, b64).
+ */
+const FIRST_LAYER_WIDE_DW = 2 ** 23;
 
 /**
  * Before calibration: on SwiftShader (no workgroup-memory tiles) large convs take wide tiles —
  * 32×16 for the forward and input gradient, 16×32 for the weight gradient, the fastest of the
  * three measured at the W3–W5 shapes there; small ones the direct kernels (they compile in a
- * fraction of the time), as do all convs elsewhere.
+ * fraction of the time), as do all convs elsewhere, except first layers' weight gradients.
  */
 function defaultVariant(family: ConvFamily, a: ConvGeometry, target: GpuTarget): ConvVariant {
-  if (target.sharedMemoryTiles || convClass(a) === 'small') return 'direct';
-  return family === CONV_FAMILIES.weightGrad ? 'wide16x32' : 'wide32x16';
+  if (target.sharedMemoryTiles) return 'direct';
+  if (family === CONV_FAMILIES.weightGrad) {
+    const firstLayer = a.cin / a.groups < 4 && convMacs(a) >= FIRST_LAYER_WIDE_DW;
+    return convClass(a) === 'large' || firstLayer ? 'wide16x32' : 'direct';
+  }
+  return convClass(a) === 'large' ? 'wide32x16' : 'direct';
 }
 
 /**
@@ -178,15 +192,23 @@ export const CONV2D_WEIGHT_GRAD: KernelDef<WeightGradAttrs> = {
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const constants = { ...geometryConstants(a), SPLIT: a.split, CHUNK: a.chunk };
     const rowCount = a.kh * a.kw * cinG;
-    const wide = cinG % 4 === 0 ? wideTile(CONV_FAMILIES.weightGrad, a, target, coutG) : undefined;
-    if (wide) {
-      const [rows, cols] = CONV_WIDE_TILES[wide];
-      return launch(weightGradWgsl + convWeightGradWide(rows, cols, cinG % rows === 0), 'main_wide', a.split * Math.ceil(rowCount / rows) * a.groups * (coutG / cols), constants);
-    }
     const rowTiles = tiles4(rowCount);
-    if (cinG % 8 === 0 && coutG % 8 === 0) return launch(weightGradWgsl, 'main_vec8', a.split * (rowCount / 8) * a.groups * (coutG / 8), constants);
-    if (coutG % 16 === 0) return launch(weightGradWgsl, 'main_x16', a.split * rowTiles * a.groups * (coutG / 16), constants);
-    return launch(weightGradWgsl, 'main', a.split * rowTiles * a.groups * tiles4(coutG), constants);
+    const direct =
+      cinG % 8 === 0 && coutG % 8 === 0
+        ? launch(weightGradWgsl, 'main_vec8', a.split * (rowCount / 8) * a.groups * (coutG / 8), constants)
+        : coutG % 16 === 0
+          ? launch(weightGradWgsl, 'main_x16', a.split * rowTiles * a.groups * (coutG / 16), constants)
+          : launch(weightGradWgsl, 'main', a.split * rowTiles * a.groups * tiles4(coutG), constants);
+    const wide = wideTile(CONV_FAMILIES.weightGrad, a, target, coutG);
+    if (!wide) return direct;
+    const [tileRows, cols] = CONV_WIDE_TILES[wide];
+    const reads: WeightGradReads = cinG % 4 !== 0 ? 'scalar' : cinG % tileRows === 0 ? 'oneTap' : 'vec4';
+    // Rows read one at a time need not come in fours: a tile no taller than the weight.
+    const rows = reads === 'scalar' ? Math.min(tileRows, rowCount) : tileRows;
+    // The wide tiles took SwiftShader 1-2 s to compile against the direct kernels' 0.15-0.3 s,
+    // which write the same partial sums: the direct kernel is their quick variant.
+    const tiles = a.split * Math.ceil(rowCount / rows) * a.groups * (coutG / cols);
+    return { ...launch(weightGradWgsl + convWeightGradWide(rows, cols, reads), 'main_wide', tiles, constants), quick: direct };
   },
 };
 
@@ -219,13 +241,14 @@ function convInputGrad(dy: Tensor, w: Tensor, a: ConvGeometry): Tensor {
 
 /**
  * The weight gradient's split of its pixel reduction: enough invocations of 16×32 tiles to fill
- * a GPU (or SwiftShader's threads, with 8 workgroups), chunks long enough to amortize the sum.
+ * a GPU (or SwiftShader's threads, with 8 workgroups), chunks long enough to amortize the sum,
+ * in multiples of the 4 pixels a wide tile takes per step.
  */
 export function weightGradAttrs(a: ConvGeometry): WeightGradAttrs {
   const pixels = a.n * a.oh * a.ow;
   const tiles = Math.ceil((a.kh * a.kw * (a.cin / a.groups)) / 16) * a.groups * Math.ceil(a.cout / a.groups / 32);
   const split = Math.max(1, Math.min(Math.ceil(pixels / 256), Math.ceil(512 / tiles)));
-  const chunk = Math.ceil(pixels / split);
+  const chunk = 4 * Math.ceil(pixels / split / 4);
   return { ...a, split: Math.ceil(pixels / chunk), chunk };
 }
 

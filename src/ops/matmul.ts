@@ -143,24 +143,31 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: Ma
   };
   const outputs = batch * m * n;
   const dims = (gridX = 1) => matmulDims(attrs, gridX);
+  // The epilogue's index math on the output [batch, M, N] reads these (a bias is `% N`).
+  const epilogueSizes = [
+    { value: n, wgsl: 'i32(wg_dims.N)' },
+    { value: m, wgsl: 'i32(wg_dims.M)' },
+    { value: m * n, wgsl: 'i32(wg_dims.M * wg_dims.N)' },
+  ];
   if (!variant && prefersDot(outputs, k)) {
     const workgroups = grid(outputs);
-    return { code: matmulWgsl, entryPoint: 'main_dot', constants, dims: dims(workgroups[0]), workgroups };
+    return { code: matmulWgsl, entryPoint: 'main_dot', constants, dims: dims(workgroups[0]), workgroups, epilogueSizes };
   }
   let chosen = variant ?? (target.variant('matmul', matmulClass(attrs)) as MatmulVariant | undefined) ?? defaultVariant(attrs, target);
+  const regtile: GpuLaunch = { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch], epilogueSizes };
+  // The wide and outer-product tiles take 4-6× the register tile's compile on SwiftShader
+  // (0.5-0.85 s against 0.1-0.15 s in W2): the register tile is their quick variant.
   // A transposed A (a weight gradient xᵀ·dy) is contiguous along M: the outer-product tiles.
-  if (chosen.startsWith('wide') && outerTileFits(attrs)) return outerTileLaunch(attrs, constants, dims());
+  if (chosen.startsWith('wide') && outerTileFits(attrs)) return { ...outerTileLaunch(attrs, constants, dims()), quick: regtile, epilogueSizes };
   // The wide tiles read vec4s along K of A and along N of B only.
   if (chosen.startsWith('wide') && (transA || transB || k % 4 !== 0 || n % 4 !== 0)) chosen = 'regtile';
   if (chosen === 'tiled') {
-    return { code: matmulWgsl, entryPoint: 'main_tiled', constants, dims: dims(), workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch] };
+    return { code: matmulWgsl, entryPoint: 'main_tiled', constants, dims: dims(), workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch], epilogueSizes };
   }
-  if (chosen === 'regtile') {
-    return { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch] };
-  }
+  if (chosen === 'regtile') return regtile;
   const [rows, cols] = WIDE_TILES[chosen];
   const code = matmulWgsl + wideTileEntry(rows, cols);
-  return { code, entryPoint: 'main_wide', constants, dims: dims(), workgroups: [Math.ceil(n / (cols * WIDE_GROUP)), Math.ceil(m / (rows * WIDE_GROUP)), batch] };
+  return { code, entryPoint: 'main_wide', constants, dims: dims(), workgroups: [Math.ceil(n / (cols * WIDE_GROUP)), Math.ceil(m / (rows * WIDE_GROUP)), batch], quick: regtile, epilogueSizes };
 }
 
 /** Calibration of the matmul variants: each class's candidates on its probe shape. */

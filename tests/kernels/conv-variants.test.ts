@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { forceKernelVariant } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
-import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, convCalibration, convClass } from '../../src/ops/conv';
+import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, CONV2D_WEIGHT_GRAD, convCalibration, convClass, weightGradAttrs } from '../../src/ops/conv';
 import { checkGpuMatchesCpu, rng, uniform } from '../autograd/gradcheck';
 import { checkBoth, expectNoGpuErrors, initBoth, wg } from '../helpers';
 import type { Conv2dOptions } from '../../src/node';
@@ -48,6 +48,30 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
     ),
   );
 
+  // [name, x shape, w shape, options]: an odd number of pixels over 256 (odd per image, an odd
+  // batch 3 + 2v per variant), so the reduction is split in chunks, the last ending mid-step
+  // (the wide tiles take 4 pixels a step); 4 channels read as one vec4 per tap, 5 one at a
+  // time (several row tiles, the last one ragged).
+  const dwCases: [string, number[], number[], Conv2dOptions][] = [
+    ['4 → 32 channels, valid, 99 pixels an image', [3, 13, 11, 4], [3, 3, 4, 32], {}],
+    ['5 → 32 channels, stride 2, same, 143 pixels an image', [3, 25, 21, 5], [3, 3, 5, 32], { stride: 2, padding: 'same' }],
+  ];
+  CONV_VARIANTS.forEach((variant, v) =>
+    dwCases.forEach(([name, xs, ws, opts], k) =>
+      test(`${variant}: the weight gradient over split chunks with a ragged end, ${name}`, async () => {
+        const next = rng(2000 + 10 * v + k);
+        const [x, w] = [uniform(next, [xs[0] + 2 * v, ...xs.slice(1)]), uniform(next, ws)];
+        force(variant);
+        try {
+          await checkGpuMatchesCpu((b) => wg.conv2d(wg.tensor(x.values, { shape: x.shape }), b, opts), [w]);
+        } finally {
+          force(undefined);
+          await wg.init({ backend: 'webgpu' });
+        }
+      }, 180_000),
+    ),
+  );
+
   test('SwiftShader takes wide tiles for large convs whose channels they divide, short reductions the short-reduction kernel, else the direct kernels', () => {
     const large = { n: 32, h: 32, w: 32, cin: 16, oh: 32, ow: 32, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
     const entry = (attrs: Partial<typeof large>) => CONV2D.gpu({ op: { attrs: { ...large, ...attrs } } } as Parameters<typeof CONV2D.gpu>[0], gpuTarget('swiftshader')).entryPoint;
@@ -71,6 +95,46 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
       expect(entry({ cin: 3, n: 64 })).toBe('main_wide');
     } finally {
       force(undefined);
+    }
+  });
+});
+
+describe('weight-gradient kernel choice on SwiftShader', () => {
+  const conv1 = { n: 64, h: 28, w: 28, cin: 1, oh: 28, ow: 28, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
+  const entry = (attrs: Partial<typeof conv1>) => {
+    const a = weightGradAttrs({ ...conv1, ...attrs });
+    return CONV2D_WEIGHT_GRAD.gpu({ op: { attrs: a } } as Parameters<typeof CONV2D_WEIGHT_GRAD.gpu>[0], gpuTarget('swiftshader')).entryPoint;
+  };
+
+  test('a first layer over many pixels takes the wide tile though the conv is small', () => {
+    expect(convClass(conv1)).toBe('small');
+    expect(entry({})).toBe('main_wide');
+    expect(entry({ n: 4 })).toBe('main_x16');
+  });
+
+  test('large convs take the wide tile where it divides the output channels, small ones the direct kernels', () => {
+    const conv2 = { h: 14, w: 14, oh: 14, ow: 14, cin: 32, cout: 64 };
+    expect(entry(conv2)).toBe('main_wide');
+    expect(entry({ ...conv2, cout: 24 })).toBe('main_vec8');
+    expect(entry({ ...conv2, n: 2 })).toBe('main_vec8');
+  });
+
+  test('a wide tile offers the direct kernel, writing the same partial sums, as its quick variant', () => {
+    for (const [attrs, quick] of [[{}, 'main_x16'], [{ h: 14, w: 14, oh: 14, ow: 14, cin: 32, cout: 64 }, 'main_vec8']] as const) {
+      const a = weightGradAttrs({ ...conv1, ...attrs });
+      const l = CONV2D_WEIGHT_GRAD.gpu({ op: { attrs: a } } as Parameters<typeof CONV2D_WEIGHT_GRAD.gpu>[0], gpuTarget('swiftshader'));
+      expect([l.entryPoint, l.quick?.entryPoint]).toEqual(['main_wide', quick]);
+      expect(l.quick?.constants).toMatchObject({ SPLIT: a.split, CHUNK: a.chunk });
+    }
+  });
+
+  test('chunks of the split pixel reduction come in fours and cover every pixel once', () => {
+    for (const n of [1, 3, 64]) {
+      const a = weightGradAttrs({ ...conv1, n });
+      const pixels = n * 28 * 28;
+      expect(a.chunk % 4).toBe(0);
+      expect((a.split - 1) * a.chunk).toBeLessThan(pixels);
+      expect(a.split * a.chunk).toBeGreaterThanOrEqual(pixels);
     }
   });
 });

@@ -117,6 +117,15 @@ describe('matmul kernels', () => {
     expect(wg.stats()).toMatchObject({ pipelinesCreated: 0, planCacheMisses: 2 });
   });
 
+  it('products of different sizes with the same fused bias, activation and transposed residual share one pipeline', async () => {
+    const f = (m: number, k: number, n: number, seed: number) => () =>
+      t([m, k], seed).matmul(t([k, n], seed + 1)).add(t([n], seed + 2)).relu().add(t([n, m], seed + 3).transpose());
+    await matchesCpu(f(17, 33, 65, 70));
+    wg.resetStats();
+    await matchesCpu(f(29, 41, 73, 74));
+    expect(wg.stats()).toMatchObject({ pipelinesCreated: 0, planCacheMisses: 2 });
+  });
+
   it('writes a size once: a new graph of known sizes and a cached plan upload nothing', async () => {
     const [a, b] = [t([21, 35], 64), t([35, 43], 65)];
     await a.matmul(b).data();

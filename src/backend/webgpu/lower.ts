@@ -4,7 +4,7 @@
 // WGSL without a GPU.
 
 import { generateFused, resolveIncludes, spliceEpilogue } from '../../graph/codegen';
-import type { GpuTarget, LazyNode } from '../../graph/ir';
+import type { GpuLaunch, GpuTarget, LazyNode } from '../../graph/ir';
 import type { Kernel } from '../../graph/schedule';
 import { forcedVariant } from './calibrate';
 
@@ -19,6 +19,8 @@ export interface Launch {
   readonly dims?: readonly number[];
   /** The nodes whose runtime scalars fill the kernel's block (group 1), in slot order; empty: no block. */
   readonly scalars: readonly LazyNode[];
+  /** A launch with the same bindings and result that compiles faster (GpuLaunch.quick). */
+  readonly quick?: Launch;
 }
 
 /** The launch of `k` on a device described by `target`. */
@@ -29,9 +31,12 @@ export function lowerKernel(k: Kernel, target: GpuTarget): Launch {
   }
   if (k.kind === 'copy') throw new Error('webgpu: a copy kernel is encoder copies, not a launch (src/backend/webgpu/plan.ts)');
   if (k.node.op.kind !== 'kernel') throw new Error('webgpu: custom kernel without a kernel op');
-  const launch = k.node.op.def.gpu(k.node as LazyNode & { op: { attrs: unknown } }, target);
-  const { code, scalars } = spliceEpilogue(resolveIncludes(launch.code), k);
-  return { ...launch, code, scalars, pipelineKey: `${launch.entryPoint}|${JSON.stringify(launch.constants ?? {})}|${code}` };
+  const lower = ({ quick, epilogueSizes, ...launch }: GpuLaunch): Launch => {
+    const { code, scalars } = spliceEpilogue(resolveIncludes(launch.code), k, epilogueSizes);
+    const lowered = { ...launch, code, scalars, pipelineKey: `${launch.entryPoint}|${JSON.stringify(launch.constants ?? {})}|${code}` };
+    return quick ? { ...lowered, quick: lower(quick) } : lowered;
+  };
+  return lower(k.node.op.def.gpu(k.node as LazyNode & { op: { attrs: unknown } }, target));
 }
 
 /**

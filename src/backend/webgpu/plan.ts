@@ -7,7 +7,9 @@
 // A kernel's runtime dims (GpuLaunch.dims) are written once, when a plan first needs them.
 // Where the platform compiles pipelines in parallel (a browser), a synchronous realize of a new
 // graph binds its buffers now and submits once its pipelines, all created asynchronously, are
-// ready; later device work waits behind it in the pool's gate (./queue-gate.ts).
+// ready; later device work waits behind it in the pool's gate (./queue-gate.ts). With tiered
+// compilation such a plan first runs its kernels' quick variants and is rebuilt on the fast ones
+// once they have compiled in the background (Planner.tieredCompile).
 
 import { allocHost } from '../../dtype';
 import { Storage, type LazyNode } from '../../graph/ir';
@@ -39,11 +41,18 @@ export interface CompiledKernel {
   readonly gapLayout: GPUBindGroupLayout | null;
 }
 
+/** A kernel compiled in tiers: the variant to run first, and the faster one to swap in once built (null: none). */
+export interface TieredKernel {
+  readonly first: Promise<CompiledKernel>;
+  readonly faster: (() => Promise<CompiledKernel>) | null;
+}
+
 /** What a plan needs from the backend: its schedule and kernel lowering. */
 export interface KernelCompiler {
   schedule(roots: readonly LazyNode[]): Kernel[];
   compileKernel(k: Kernel): CompiledKernel;
   compileKernelAsync(k: Kernel): Promise<CompiledKernel>;
+  compileKernelTiered(k: Kernel): TieredKernel;
 }
 
 /** A kernel's scalar block in a run's uniform buffer: which of the graph's scalars, where. */
@@ -178,6 +187,18 @@ export class Planner {
    * once, and submits when they are ready (see the header). On where pipelines compile in parallel.
    */
   deferCompile = false;
+  /**
+   * Whether a plan compiled asynchronously first runs its kernels' quick-to-compile variants
+   * (GpuLaunch.quick) and, once its first run is done, compiles the fast ones in the background
+   * and swaps them in: for devices where compiling costs far more than the first runs lose.
+   */
+  tieredCompile = false;
+  /** A plan's swap to its fast variants, started once the plan has been submitted. */
+  private readonly upgrades = new WeakMap<ExecutionPlan, () => Promise<void>>();
+  /** The swaps under way. */
+  private readonly upgrading = new Set<Promise<void>>();
+  /** What a failed swap threw (its plan keeps the quick variants), thrown once by `upgraded`. */
+  private upgradeFailure: unknown = null;
 
   constructor(
     private readonly device: GPUDevice,
@@ -238,16 +259,54 @@ export class Planner {
   private compileAsync(sig: GraphSignature, { kernels, buffers }: { kernels: readonly Kernel[]; buffers: BufferPlan }): Promise<ExecutionPlan> {
     let pending = this.compiling.get(sig.key);
     if (!pending) {
-      pending = Promise.all(kernels.map((k) => (k.kind === 'copy' ? null : this.compiler.compileKernelAsync(k))))
+      const tiers = kernels.map((k): TieredKernel | null => {
+        if (k.kind === 'copy') return null;
+        return this.tieredCompile ? this.compiler.compileKernelTiered(k) : { first: this.compiler.compileKernelAsync(k), faster: null };
+      });
+      pending = Promise.all(tiers.map((t) => t?.first ?? null))
         .then((compiled) => {
-          const plan = buildPlan(sig, kernels, buffers, compiled, this.uniformAlignment, this.groups);
+          const build = (c: readonly (CompiledKernel | null)[]) => buildPlan(sig, kernels, buffers, c, this.uniformAlignment, this.groups);
+          const plan = build(compiled);
           this.cache.set(sig.key, plan);
+          if (tiers.some((t) => t?.faster)) {
+            this.upgrades.set(plan, async () => {
+              const faster = await Promise.all(tiers.map((t, i) => t?.faster?.() ?? compiled[i]));
+              // Swapped only where the quick plan is still the one cached (not evicted or replaced).
+              if (this.cache.peek(sig.key) === plan) this.cache.set(sig.key, build(faster));
+            });
+          }
           return plan;
         })
         .finally(() => this.compiling.delete(sig.key));
       this.compiling.set(sig.key, pending);
     }
     return pending;
+  }
+
+  /** Resolves once every swap to fast variants under way has happened (for tests); throws what a failed one threw. */
+  async upgraded(): Promise<void> {
+    while (this.upgrading.size > 0) await Promise.all(this.upgrading);
+    if (this.upgradeFailure !== null) {
+      const e = this.upgradeFailure;
+      this.upgradeFailure = null;
+      throw e;
+    }
+  }
+
+  /** Starts `plan`'s swap to its fast variants, if it has one, once the device has done the work submitted so far. */
+  private startUpgrade(plan: ExecutionPlan): void {
+    const upgrade = this.upgrades.get(plan);
+    if (!upgrade) return;
+    this.upgrades.delete(plan);
+    // After the first run, so its compiles take no CPU from it (SwiftShader runs on the same cores).
+    const done: Promise<void> = this.device.queue
+      .onSubmittedWorkDone()
+      .then(upgrade)
+      .catch((e: unknown) => {
+        this.upgradeFailure ??= e;
+      })
+      .finally(() => this.upgrading.delete(done));
+    this.upgrading.add(done);
   }
 
   /**
@@ -375,5 +434,6 @@ export class Planner {
     for (const t of temps) this.pool.release(t);
     if (scalarBuffer) this.pool.release(scalarBuffer);
     this.last = plan;
+    this.startUpgrade(plan);
   }
 }

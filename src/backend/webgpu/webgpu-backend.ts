@@ -15,7 +15,7 @@ import { GpuBuffer, GpuStorages } from './gpu-storage';
 import { KernelCalibration, type CalibrationSettings } from './calibrate';
 import { calibrationFamilies } from './calibration-families';
 import { gpuTarget, lowerKernel, type Launch } from './lower';
-import { Planner, type CompiledKernel, type KernelCompiler } from './plan';
+import { Planner, type CompiledKernel, type KernelCompiler, type TieredKernel } from './plan';
 
 interface CachedPipeline {
   pipeline: GPUComputePipeline;
@@ -82,6 +82,11 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     // Browsers (Chromium's GPU process) compile createComputePipelineAsync's pipelines on worker
     // threads in parallel; Dawn in Node does not, so there a new graph compiles synchronously.
     this.plans.deferCompile = typeof document !== 'undefined';
+    // SwiftShader compiles each pipeline to CPU code in hundreds of milliseconds (its wide tiles:
+    // half a second and more), so where pipelines compile in the background a new plan first runs
+    // the quicker variants (regtile for wide tiles) and swaps in the fast ones once they are
+    // built; a real GPU compiles in milliseconds and skips it.
+    this.plans.tieredCompile = this.plans.deferCompile && architecture === 'swiftshader';
   }
 
   private get maxBuffers(): number {
@@ -121,10 +126,23 @@ export class WebGpuBackend implements Backend, KernelCompiler {
   }
 
   /** As `compileKernel`, building a missing pipeline with createComputePipelineAsync. */
-  async compileKernelAsync(k: Kernel): Promise<CompiledKernel> {
+  compileKernelAsync(k: Kernel): Promise<CompiledKernel> {
     // Lowered and bound now: a realize may change the graph while the pipeline compiles.
+    return this.compiledAsync(kernelBindings(k), lowerKernel(k, this.target));
+  }
+
+  /**
+   * As `compileKernelAsync`, but a launch offering a quicker-to-compile variant whose own pipeline
+   * is not built yet compiles that first; `faster` then compiles its own, on demand.
+   */
+  compileKernelTiered(k: Kernel): TieredKernel {
     const launch = lowerKernel(k, this.target);
     const bindings = kernelBindings(k);
+    if (!launch.quick || this.pipelines.has(launch.pipelineKey)) return { first: this.compiledAsync(bindings, launch), faster: null };
+    return { first: this.compiledAsync(bindings, launch.quick), faster: () => this.compiledAsync(bindings, launch) };
+  }
+
+  private async compiledAsync(bindings: readonly LazyNode[], launch: Launch): Promise<CompiledKernel> {
     let p = this.pipelines.get(launch.pipelineKey) ?? this.pendingPipelines.get(launch.pipelineKey);
     if (!p) {
       p = this.pipeline(launch, true);
