@@ -5,8 +5,10 @@
 // When windows do not overlap (stride ≥ window) the `_cells` gradients run one invocation per
 // output instead: each writes the whole cell of input pixels it owns, 4× fewer invocations
 // for 2×2 pooling and no recomputed maxima.
-// Entry points bind: max_pool/avg_pool (src, out), avg_pool_grad[_cells] (src = dy, out = dx),
-// max_pool_grad[_cells] (src = x, dy, dx).
+// The `_vec4` max-pool kernels (C % 4 = 0) read and write vec4s along the channels, VEC of them
+// per invocation: on SwiftShader the cost is per invocation and per load, not per value.
+// Entry points bind: max_pool[_vec4]/avg_pool (src, out), avg_pool_grad[_cells] (src = dy,
+// out = dx), max_pool_grad[_cells][_vec4] (src = x, dy, dx); `_vec4` views of the same buffers.
 
 override N: u32;
 override H: u32;
@@ -27,6 +29,10 @@ override GRID_X: u32;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(0) var<storage, read> src4: array<vec4f>;
+@group(0) @binding(1) var<storage, read_write> out4: array<vec4f>;
+@group(0) @binding(1) var<storage, read> dy4: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> dx4: array<vec4f>;
 
 //!EPILOGUE_BEGIN
 fn epilogue(v: f32, idx: u32) -> f32 { return v; }
@@ -188,6 +194,73 @@ fn avg_pool_grad_cells(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocat
     for (var ix = cols.x; ix < cols.y; ix++) {
       let i = ((o.z * i32(H) + iy) * i32(W) + ix) * i32(C) + o.w;
       out[i] = select(0.0, g, inside && ix >= o.y && ix < o.y + i32(KW));
+    }
+  }
+}
+
+// vec4 blocks of channels per invocation of the `_vec4` kernels.
+override VEC: u32 = 1u;
+
+// Invocation t of a `_vec4` kernel as (output pixel, its first vec4 block), or pixel ≥ N·OH·OW.
+fn pixelBlocks(t: u32) -> vec2u {
+  let tiles = (C / 4u + VEC - 1u) / VEC;
+  return vec2u(t / tiles, (t % tiles) * VEC);
+}
+
+// Offset in vec4s of pixel (iy, ix) of image n in x.
+fn at4(n: i32, iy: i32, ix: i32) -> u32 {
+  return u32((n * i32(H) + iy) * i32(W) + ix) * (C / 4u);
+}
+
+// The first maximum per channel of vec4 block q over window `o`: the window's first value, then
+// any greater one (a NaN first stays, as in `argmax`), and its pixel iy·W + ix.
+struct Max4 {
+  value: vec4f,
+  pixel: vec4i,
+}
+
+fn max4(o: vec4i, q: u32) -> Max4 {
+  let y0 = max(o.x, 0);
+  let x0 = max(o.y, 0);
+  var best = src4[at4(o.z, y0, x0) + q];
+  var arg = vec4i(y0 * i32(W) + x0);
+  for (var iy = y0; iy < min(o.x + i32(KH), i32(H)); iy++) {
+    for (var ix = x0; ix < min(o.y + i32(KW), i32(W)); ix++) {
+      let v = src4[at4(o.z, iy, ix) + q];
+      let take = v > best;
+      best = select(best, v, take);
+      arg = select(arg, vec4i(iy * i32(W) + ix), take);
+    }
+  }
+  return Max4(best, arg);
+}
+
+@compute @workgroup_size(64)
+fn max_pool_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let pb = pixelBlocks(invocation(wid, lid));
+  if (pb.x >= N * OH * OW) { return; }
+  let o = window(pb.x * C);
+  for (var q = pb.y; q < min(pb.y + VEC, C / 4u); q++) {
+    let best = max4(o, q).value;
+    let i = pb.x * (C / 4u) + q;
+    out4[i] = vec4f(epilogue(best.x, 4u * i), epilogue(best.y, 4u * i + 1u), epilogue(best.z, 4u * i + 2u), epilogue(best.w, 4u * i + 3u));
+  }
+}
+
+@compute @workgroup_size(64)
+fn max_pool_grad_cells_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let pb = pixelBlocks(invocation(wid, lid));
+  if (pb.x >= N * OH * OW) { return; }
+  let o = window(pb.x * C);
+  let rows = cell((pb.x / OW) % OH, SH, PT, OH, H);
+  let cols = cell(pb.x % OW, SW, PL, OW, W);
+  for (var q = pb.y; q < min(pb.y + VEC, C / 4u); q++) {
+    let arg = max4(o, q).pixel;
+    let g = dy4[pb.x * (C / 4u) + q];
+    for (var iy = rows.x; iy < rows.y; iy++) {
+      for (var ix = cols.x; ix < cols.y; ix++) {
+        dx4[at4(o.z, iy, ix) + q] = select(vec4f(0.0), g, arg == vec4i(iy * i32(W) + ix));
+      }
     }
   }
 }

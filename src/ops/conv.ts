@@ -15,6 +15,7 @@ import { LazyNode, type GpuLaunch, type GpuTarget, type KernelDef } from '../gra
 import { checkSize, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
+import { hasShortReduction, shortReductionKernel } from './conv-direct';
 import { CONV_WIDE_TILES, convForwardWide, convInputGradWide, convWeightGradWide, type ConvWideTile, type WeightGradReads } from './conv-wide';
 import { fullNode, kernelNode, reshapeNode } from './node-builders';
 import { checkOptions, type OptionSpec } from './options';
@@ -147,17 +148,25 @@ export const CONV2D: KernelDef<ConvGeometry> = {
     const a = node.op.attrs;
     const c = geometryConstants(a);
     if (a.cin === a.groups && a.groups > 1) return launch(conv2dWgsl, 'depthwise', a.n * a.oh * a.ow * a.cout, c);
+    if (hasShortReduction(a) && target.variant(CONV_FAMILIES.forward, convClass(a)) === undefined) {
+      const k = shortReductionKernel(a);
+      return launch(k.code, 'short_reduction', k.invocations, c);
+    }
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const pixels = a.n * a.oh * a.ow;
-    const wide = wideTile(CONV_FAMILIES.forward, a, target, coutG);
-    if (wide) {
-      const [rows, cols] = CONV_WIDE_TILES[wide];
-      return launch(conv2dWgsl + convForwardWide(rows, cols, cinG % 4 === 0), 'main_wide', Math.ceil(pixels / rows) * a.groups * (coutG / cols), c);
-    }
     const pixelTiles = tiles4(pixels);
-    if (cinG % 4 === 0 && coutG % 8 === 0) return launch(conv2dWgsl, 'main_vec4x8', pixelTiles * a.groups * (coutG / 8), c);
-    if (coutG % 16 === 0) return launch(conv2dWgsl, 'main_x16', pixelTiles * a.groups * (coutG / 16), c);
-    return launch(conv2dWgsl, 'main', pixelTiles * a.groups * tiles4(coutG), c);
+    const direct =
+      cinG % 4 === 0 && coutG % 8 === 0
+        ? launch(conv2dWgsl, 'main_vec4x8', pixelTiles * a.groups * (coutG / 8), c)
+        : coutG % 16 === 0
+          ? launch(conv2dWgsl, 'main_x16', pixelTiles * a.groups * (coutG / 16), c)
+          : launch(conv2dWgsl, 'main', pixelTiles * a.groups * tiles4(coutG), c);
+    const wide = wideTile(CONV_FAMILIES.forward, a, target, coutG);
+    if (!wide) return direct;
+    const [rows, cols] = CONV_WIDE_TILES[wide];
+    // The wide tiles compile for seconds on SwiftShader, the direct kernels in a fraction of
+    // one: the direct kernel (same output, same epilogue) is their quick variant.
+    return { ...launch(conv2dWgsl + convForwardWide(rows, cols, cinG % 4 === 0), 'main_wide', Math.ceil(pixels / rows) * a.groups * (coutG / cols), c), quick: direct };
   },
 };
 
@@ -168,14 +177,16 @@ export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
     const a = node.op.attrs;
     const [cinG, coutG] = [a.cin / a.groups, a.cout / a.groups];
     const pixels = a.n * a.h * a.w;
-    const wide = coutG % 4 === 0 ? wideTile(CONV_FAMILIES.inputGrad, a, target, cinG) : undefined;
-    if (wide) {
-      const [rows, cols] = CONV_WIDE_TILES[wide];
-      return launch(transposeWgsl + convInputGradWide(rows, cols), 'main_wide', Math.ceil(pixels / rows) * a.groups * (cinG / cols), geometryConstants(a));
-    }
+    const c = geometryConstants(a);
     const pixelTiles = tiles4(pixels);
-    if (cinG % 8 === 0 && coutG % 4 === 0) return launch(transposeWgsl, 'main_vec4x8', pixelTiles * a.groups * (cinG / 8), geometryConstants(a));
-    return launch(transposeWgsl, coutG % 4 === 0 ? 'main_vec4' : 'main', pixelTiles * a.groups * tiles4(cinG), geometryConstants(a));
+    const direct =
+      cinG % 8 === 0 && coutG % 4 === 0
+        ? launch(transposeWgsl, 'main_vec4x8', pixelTiles * a.groups * (cinG / 8), c)
+        : launch(transposeWgsl, coutG % 4 === 0 ? 'main_vec4' : 'main', pixelTiles * a.groups * tiles4(cinG), c);
+    const wide = coutG % 4 === 0 ? wideTile(CONV_FAMILIES.inputGrad, a, target, cinG) : undefined;
+    if (!wide) return direct;
+    const [rows, cols] = CONV_WIDE_TILES[wide];
+    return { ...launch(transposeWgsl + convInputGradWide(rows, cols), 'main_wide', Math.ceil(pixels / rows) * a.groups * (cinG / cols), c), quick: direct };
   },
 };
 

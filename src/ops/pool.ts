@@ -113,13 +113,25 @@ function avgPoolGradCpu(dy: Float32Array, a: PoolGeometry): Float32Array {
 
 // ---- GPU lowerings ----------------------------------------------------------------------
 
-function poolLaunch(entryPoint: string, a: PoolGeometry, threads: number) {
+function poolLaunch(entryPoint: string, a: PoolGeometry, threads: number, vec = 1) {
   const workgroups = gridFor(threads);
   const constants = {
     N: a.n, H: a.h, W: a.w, C: a.c, OH: a.oh, OW: a.ow, KH: a.kh, KW: a.kw, SH: a.sh, SW: a.sw, PT: a.pt, PL: a.pl,
-    INCLUDE_PAD: Number(a.includePad), GRID_X: workgroups[0],
+    INCLUDE_PAD: Number(a.includePad), VEC: vec, GRID_X: workgroups[0],
   };
   return { code: poolWgsl, entryPoint, constants, workgroups };
+}
+
+/** vec4 blocks of channels per invocation of the `_vec4` kernels. */
+const POOL_VEC = 8;
+
+/**
+ * The `_vec4` form of max-pool kernel `entryPoint` when the channels come in vec4s (one
+ * invocation per POOL_VEC of them per output pixel), else the scalar one per output element.
+ */
+function maxPoolLaunch(entryPoint: string, a: PoolGeometry) {
+  if (a.c % 4 !== 0) return poolLaunch(entryPoint, a, outputs(a));
+  return poolLaunch(`${entryPoint}_vec4`, a, a.n * a.oh * a.ow * Math.ceil(a.c / 4 / POOL_VEC), POOL_VEC);
 }
 
 /** Windows do not overlap: each input pixel has at most one window (the `_cells` kernels). */
@@ -131,7 +143,7 @@ export const MAX_POOL: KernelDef<PoolGeometry> = {
   name: 'maxPool2d',
   epilogue: true,
   cpu: ([x], node) => maxPoolCpu(x as Float32Array, node.op.attrs),
-  gpu: (node) => poolLaunch('max_pool', node.op.attrs, outputs(node.op.attrs)),
+  gpu: (node) => maxPoolLaunch('max_pool', node.op.attrs),
 };
 
 export const AVG_POOL: KernelDef<PoolGeometry> = {
@@ -144,7 +156,7 @@ export const AVG_POOL: KernelDef<PoolGeometry> = {
 export const MAX_POOL_GRAD: KernelDef<PoolGeometry> = {
   name: 'maxPool2dGrad',
   cpu: ([x, dy], node) => maxPoolGradCpu(x as Float32Array, dy as Float32Array, node.op.attrs),
-  gpu: (node) => (disjoint(node.op.attrs) ? poolLaunch('max_pool_grad_cells', node.op.attrs, outputs(node.op.attrs)) : poolLaunch('max_pool_grad', node.op.attrs, inputs(node.op.attrs))),
+  gpu: (node) => (disjoint(node.op.attrs) ? maxPoolLaunch('max_pool_grad_cells', node.op.attrs) : poolLaunch('max_pool_grad', node.op.attrs, inputs(node.op.attrs))),
 };
 
 export const AVG_POOL_GRAD: KernelDef<PoolGeometry> = {

@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { forceKernelVariant } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
-import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, CONV2D_WEIGHT_GRAD, convCalibration, convClass, weightGradAttrs } from '../../src/ops/conv';
+import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, convCalibration, convClass, weightGradAttrs } from '../../src/ops/conv';
 import { checkGpuMatchesCpu, rng, uniform } from '../autograd/gradcheck';
 import { checkBoth, expectNoGpuErrors, initBoth, wg } from '../helpers';
 import type { Conv2dOptions } from '../../src/node';
@@ -72,22 +72,41 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
     ),
   );
 
-  test('SwiftShader takes wide tiles for large convs whose channels they divide, else the direct kernels', () => {
+  test('SwiftShader takes wide tiles for large convs whose channels they divide, short reductions the short-reduction kernel, else the direct kernels', () => {
     const large = { n: 32, h: 32, w: 32, cin: 16, oh: 32, ow: 32, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
     const entry = (attrs: Partial<typeof large>) => CONV2D.gpu({ op: { attrs: { ...large, ...attrs } } } as Parameters<typeof CONV2D.gpu>[0], gpuTarget('swiftshader')).entryPoint;
     expect(convClass(large)).toBe('large');
     expect(entry({})).toBe('main_wide');
     expect(entry({ n: 1 })).toBe('main_vec4x8');
-    expect(entry({ cin: 3, n: 64 })).toBe('main_wide');
-    expect(entry({ cin: 3 })).toBe('main_x16');
+    expect(entry({ cin: 3, n: 64 })).toBe('short_reduction');
+    expect(entry({ cin: 3 })).toBe('short_reduction');
+    expect(entry({ cin: 5, n: 8 })).toBe('main_x16');
+    expect(entry({ cin: 3, cout: 30 })).toBe('main');
     expect(entry({ cout: 24 })).toBe('main_vec4x8');
     force('direct');
     try {
       expect(entry({})).toBe('main_vec4x8');
+      expect(entry({ cin: 3 })).toBe('main_x16');
+    } finally {
+      force(undefined);
+    }
+    force('wide32x16');
+    try {
+      expect(entry({ cin: 3, n: 64 })).toBe('main_wide');
     } finally {
       force(undefined);
     }
   });
+});
+
+test('the forward and input-gradient wide tiles offer their direct kernels, computing the same output, as quick variants', () => {
+  const large = { n: 32, h: 32, w: 32, cin: 16, oh: 32, ow: 32, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
+  const node = { op: { attrs: large } } as Parameters<typeof CONV2D.gpu>[0];
+  const forward = CONV2D.gpu(node, gpuTarget('swiftshader'));
+  const inputGrad = CONV2D_INPUT_GRAD.gpu(node, gpuTarget('swiftshader'));
+  expect([forward.entryPoint, forward.quick?.entryPoint]).toEqual(['main_wide', 'main_vec4x8']);
+  expect([inputGrad.entryPoint, inputGrad.quick?.entryPoint]).toEqual(['main_wide', 'main_vec4x8']);
+  expect(CONV2D.gpu({ op: { attrs: { ...large, n: 1 } } } as typeof node, gpuTarget('swiftshader')).quick).toBeUndefined();
 });
 
 describe('weight-gradient kernel choice on SwiftShader', () => {

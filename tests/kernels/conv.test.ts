@@ -5,6 +5,7 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { checkBoth, countWork, expectNoGpuErrors, initBoth, seeded, wg } from '../helpers';
 import { refAxis, refConv2d, refConv2dTranspose, type RefConv } from './conv-reference';
+import { checkGpuMatchesCpu, rng, uniform } from '../autograd/gradcheck';
 
 beforeAll(initBoth);
 afterEach(expectNoGpuErrors);
@@ -128,6 +129,44 @@ describe('conv2d', () => {
     expect(() => wg.conv2d(x, wg.zeros([3, 3, 4, 2]), { padding: 'full' as 'same' })).toThrow(/conv2d: padding must be 'valid', 'same'/);
     expect(() => wg.conv2d(wg.zeros([5, 5, 4]), wg.zeros([3, 3, 4, 2]))).toThrow(/conv2d: expected x \[N,H,W,Cin\]/);
     expect(() => wg.conv2d(x, wg.zeros([3, 3, 4, 2]), { bias: wg.zeros([3]) })).toThrow(/conv2d: bias must have shape \[2\]/);
+  });
+});
+
+describe('conv2d with a short reduction (KH·KW·Cin ≤ 36, Cout % 4 = 0: the direct kernel on WebGPU)', () => {
+  // [x shape, w shape, options]: reductions of 1, 2·3·2, 9, 27 and 36 terms (4 at a time, the
+  // last group partial or whole), pixel counts that leave a partial tile of 4, and 4, 20, 32
+  // and 36 output channels (whole and partial tiles of 16).
+  const cases: [number[], number[], RefConv][] = [
+    [[2, 7, 5, 1], [3, 3, 1, 32], { padding: ['same', 'same'] }],
+    [[1, 9, 7, 3], [3, 3, 3, 20], { padding: ['same', 'same'], stride: [2, 2] }],
+    [[2, 6, 9, 2], [2, 3, 2, 4], { padding: [1, 2], dilation: [2, 1] }],
+    [[1, 5, 5, 4], [3, 3, 4, 36], { padding: ['valid', 'valid'], stride: [1, 2] }],
+    [[3, 5, 3, 1], [1, 1, 1, 8], { stride: [2, 2] }],
+  ];
+  for (const [xs, ws, o] of cases)
+    test(`${xs} * ${ws} ${JSON.stringify(o)} matches the reference`, async () => {
+      await checkConv(xs, ws, { ...o, seed: xs[1] + ws[3] });
+    });
+
+  test('bias and relu run in its kernel: one dispatch', async () => {
+    const x = seeded(2 * 7 * 5, 40);
+    const w = seeded(9 * 32, 41);
+    const bias = seeded(32, 42);
+    const ref = refConv2d(x, [2, 7, 5, 1], w, [3, 3, 1, 32], { padding: ['same', 'same'] });
+    const xt = wg.tensor(new Float32Array(x), { shape: [2, 7, 5, 1] });
+    const wt = wg.tensor(new Float32Array(w), { shape: [3, 3, 1, 32] });
+    const b = wg.tensor(bias);
+    wg.realize(xt, wt, b);
+    const build = () => wg.conv2d(xt, wt, { padding: 'same', bias: b }).relu();
+    await checkBoth(build, ref.data.map((v, i) => Math.max(0, v + bias[i % 32])), TOL);
+    const y = build();
+    expect((await countWork(() => y.data())).dispatches).toBe(1);
+  });
+
+  test('its gradients (the conv kernels\' own) equal the CPU backend', async () => {
+    const next = rng(43);
+    await checkGpuMatchesCpu((x, w) => wg.conv2d(x, w, { padding: 'same' }), [uniform(next, [2, 7, 5, 1]), uniform(next, [3, 3, 1, 32])]);
+    await wg.init({ backend: 'webgpu' });
   });
 });
 

@@ -63,6 +63,24 @@ describe('where the gradient goes', () => {
     await checkBoth(build, expected);
   });
 
+  test('vec4 max pooling routes each channel to its own first maximum on ties (both backends)', async () => {
+    // 4×4 image, 4 channels, 2×2 windows of zeros but pixel (1,1) = 1 + c; channels 0 and 1
+    // tie it at the row-major earlier pixel (0,1), so those go there and channels 2, 3 to (1,1).
+    const x = new Float32Array(64).fill(0);
+    for (let c = 0; c < 4; c++) {
+      x[(1 * 4 + 1) * 4 + c] = 1 + c;
+      if (c < 2) x[(0 * 4 + 1) * 4 + c] = 1 + c;
+    }
+    const r = seeded(16, 4);
+    const expected = new Array<number>(64).fill(0);
+    for (let c = 0; c < 4; c++) expected[(c < 2 ? 4 : 20) + c] = r[c];
+    for (let o = 1; o < 4; o++) for (let c = 0; c < 4; c++) {
+      const [oy, ox] = [Math.floor(o / 2), o % 2];
+      expected[(2 * oy * 4 + 2 * ox) * 4 + c] = r[o * 4 + c];
+    }
+    await checkBoth(() => poolGrad((t) => wg.maxPool2d(t, { kernelSize: 2 }), wg.tensor(x, { shape: [1, 4, 4, 4], requiresGrad: true }), r), expected);
+  });
+
   test('max pooling gradients sum where windows overlap, matching the reference argmax', async () => {
     const xs = [2, 7, 5, 3];
     const x = seeded(sizeOf(xs), 21);
@@ -101,17 +119,20 @@ test('the average-pool gradient kernel is differentiable: its VJP (avgPool) matc
 });
 
 test('disjoint-window gradients write every input pixel, even into a recycled buffer', async () => {
-  // 11×9 with 2×2 windows at stride 2: the last row and column belong to no window.
-  const xs = [1, 11, 9, 2];
-  const x = new Float32Array(seeded(sizeOf(xs), 50));
-  for (const pool of [(t: Tensor) => wg.maxPool2d(t, { kernelSize: 2 }), (t: Tensor) => wg.avgPool2d(t, { kernelSize: 2, stride: [3, 2] })]) {
-    // Leave non-zero values in the pooled buffer the gradient will be written to.
-    const junk = wg.full(xs, 7);
-    wg.realize(junk);
-    junk.dispose();
-    const y = pool(wg.tensor(x, { shape: xs }));
-    const r = seeded(sizeOf(y.shape), 51);
-    await checkBoth(() => poolGrad(pool, wg.tensor(x, { shape: xs, requiresGrad: true }), r));
+  // 11×9 with 2×2 windows at stride 2: the last row and column belong to no window. 2 channels
+  // run the scalar kernels, 8 the max pool's vec4 one.
+  for (const c of [2, 8]) {
+    const xs = [1, 11, 9, c];
+    const x = new Float32Array(seeded(sizeOf(xs), 50));
+    for (const pool of [(t: Tensor) => wg.maxPool2d(t, { kernelSize: 2 }), (t: Tensor) => wg.avgPool2d(t, { kernelSize: 2, stride: [3, 2] })]) {
+      // Leave non-zero values in the pooled buffer the gradient will be written to.
+      const junk = wg.full(xs, 7);
+      wg.realize(junk);
+      junk.dispose();
+      const y = pool(wg.tensor(x, { shape: xs }));
+      const r = seeded(sizeOf(y.shape), 51);
+      await checkBoth(() => poolGrad(pool, wg.tensor(x, { shape: xs, requiresGrad: true }), r));
+    }
   }
 });
 
@@ -125,6 +146,9 @@ describe('pool backward kernels on WebGPU equal the CPU', () => {
     ['maxPool2d 2×2 padding 1 (disjoint windows, padded edges)', [2, 7, 6, 3], (x) => wg.maxPool2d(x, { kernelSize: 2, padding: 1 })],
     ['avgPool2d 2×3 stride 3 same (disjoint windows, padded edges)', [2, 10, 11, 3], (x) => wg.avgPool2d(x, { kernelSize: [2, 3], stride: 3, padding: 'same' })],
     ['globalAvgPool2d', [2, 7, 9, 3], (x) => wg.globalAvgPool2d(x)],
+    ['maxPool2d 2×2 on 7×9 with 12 channels (vec4 cells, a partial block per invocation)', [2, 7, 9, 12], (x) => wg.maxPool2d(x, { kernelSize: 2 })],
+    ['maxPool2d 2×2 stride 3 padding 1 with 40 channels (vec4 cells, gaps, padded edges)', [1, 8, 7, 40], (x) => wg.maxPool2d(x, { kernelSize: 2, stride: 3, padding: 1 })],
+    ['maxPool2d 3×3 stride 2 same with 8 channels (overlapping windows after a vec4 forward)', [1, 9, 6, 8], (x) => wg.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 'same' })],
   ];
   cases.forEach(([name, xs, f], k) =>
     test(name, async () => {

@@ -49,6 +49,12 @@ describe('maxPool2d and avgPool2d', () => {
         }
       });
 
+  test('max: channels in vec4s (4, 12 and 40: whole, partial and several blocks per invocation) on odd sizes', async () => {
+    for (const [k, s, padding] of configs) {
+      for (const [h, w, c] of [[7, 9, 4], [5, 11, 12], [9, 5, 40]]) await checkPool('max', [2, h, w, c], k, s, padding);
+    }
+  });
+
   test('countIncludePad: true divides edge windows by the full window (PyTorch), false by real pixels (Keras)', async () => {
     const ones = () => wg.ones([1, 3, 3, 1]);
     await checkBoth(() => wg.avgPool2d(ones(), { kernelSize: 3, stride: 1, padding: 1 }), [1, 1, 1, 1, 1, 1, 1, 1, 1]);
@@ -66,6 +72,19 @@ describe('maxPool2d and avgPool2d', () => {
     wg.realize(x);
     expect((await countWork(() => wg.maxPool2d(x, { kernelSize: 2 }).mul(2).relu().data())).dispatches).toBe(1);
     expect((await countWork(() => wg.avgPool2d(x, { kernelSize: 3, padding: 'same' }).sigmoid().data())).dispatches).toBe(1);
+  });
+
+  test('elementwise ops after a vec4 max pool run in its kernel, on every channel', async () => {
+    const xs = [2, 7, 5, 12];
+    const x = seeded(sizeOf(xs), 6);
+    const ref = refPool('max', x, xs, { k: [2, 2], s: [2, 2], padding: ['valid', 'valid'] });
+    const bias = Array.from({ length: 12 }, (_, i) => i / 4 - 1.5);
+    const expected = ref.data.map((v, i) => Math.max(2 * v + bias[i % 12], 0));
+    const build = () => wg.maxPool2d(wg.tensor(new Float32Array(x), { shape: xs }), { kernelSize: 2 }).mul(2).add(wg.tensor(bias)).relu();
+    await checkBoth(build, expected, { rtol: 1e-5, atol: 1e-6 });
+    const t = wg.tensor(new Float32Array(x), { shape: xs });
+    wg.realize(t);
+    expect((await countWork(() => wg.maxPool2d(t, { kernelSize: 2 }).mul(2).add(wg.tensor(bias)).relu().data())).dispatches).toBe(1);
   });
 
   test('errors name the op, the shapes and what was expected', () => {

@@ -1,8 +1,11 @@
 // Tiered compilation (Planner.tieredCompile): a new plan whose kernels offer a quick-to-compile
-// variant (GpuLaunch.quick: matmul's register tile for its wide and outer-product tiles) first
+// variant (GpuLaunch.quick: matmul's register tile for its wide and outer-product tiles, conv's
+// direct kernels for its wide tiles) first
 // runs that variant, then swaps in the fast one once built; both compute the CPU backend's values.
 
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { forceKernelVariant } from '../../../src/backend/webgpu/calibrate';
+import { CONV_FAMILIES } from '../../../src/ops/conv';
 import { webgpuBackend } from '../../../src/runtime';
 import type { Tensor } from '../../../src/node';
 import { expectClose, expectNoGpuErrors, initBoth, randomTensor, useBackend, wg } from '../../helpers';
@@ -95,4 +98,28 @@ describe('tiered compilation on WebGPU', () => {
     expect(lastEntries(entries)).toEqual(['main_outer', 'main_wide']);
     for (const t of [...xs, ...out]) t.dispose();
   });
+
+  it("runs a convolution's direct kernel first, its fused bias and ReLU included, then its wide tile", async () => {
+    const entries = await tiering();
+    const [x, w, bias] = [randomTensor([2, 6, 7, 8], 4), randomTensor([3, 3, 8, 32], 5), randomTensor([32], 6)];
+    const graph = () => wg.conv2d(x, w, { padding: 'same', bias }).relu();
+    forceKernelVariant(CONV_FAMILIES.forward, 'wide16x32');
+    try {
+      wg.realize(x, w, bias);
+      const first = wg.tidy(graph);
+      const before = await first.data();
+      expect(lastEntries(entries)).toEqual(['main_vec4x8']);
+      await webgpuBackend()!.plans.upgraded();
+      const second = wg.tidy(graph);
+      const after = await second.data();
+      expect(lastEntries(entries)).toEqual(['main_wide']);
+      await useBackend('cpu');
+      const cpu = await wg.tidy(() => wg.conv2d(randomTensor([2, 6, 7, 8], 4), randomTensor([3, 3, 8, 32], 5), { padding: 'same', bias: randomTensor([32], 6) }).relu()).data();
+      expectClose(before, cpu, { rtol: 1e-4, atol: 1e-5 });
+      expectClose(after, cpu, { rtol: 1e-4, atol: 1e-5 });
+      for (const t of [x, w, bias, first, second]) t.dispose();
+    } finally {
+      forceKernelVariant(CONV_FAMILIES.forward, undefined);
+    }
+  }, 120_000);
 });
