@@ -1,5 +1,5 @@
 // Reductions on WebGPU: the workgroup tree reduction (one workgroup per output when few outputs
-// each reduce many values) and the two-pass split of huge sums, on sizes that are not powers of
+// each reduce many values) and the two-pass split of large sums, on sizes that are not powers of
 // two, against the CPU backend and float64 references computed here.
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -80,5 +80,24 @@ describe('two-pass split of huge sums', () => {
     const data = await g.data();
     expect(data.length).toBe(70001);
     expect(data.every((d) => d === 2)).toBe(true);
+  });
+
+  it.each([
+    [[5001, 3], 0],
+    [[7, 9, 70, 5], [0, 1, 2]],
+    [[5, 4099], 1],
+    [[3, 4100, 2], 1],
+  ] as [number[], number | number[]][])('shape %j summed over axes %j (column, row and middle partials, padded) matches float64 sums', async (shape, axis) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const v = seeded(size, size + 1, -1, 1);
+    const axes = typeof axis === 'number' ? [axis] : axis;
+    const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+    const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const want = new Array<number>(kept.reduce((a, b) => a * b, 1)).fill(0);
+    v.forEach((x, flat) => {
+      const out = shape.reduce((o, _, i) => (axes.includes(i) ? o : o * kept[i] + (Math.floor(flat / strides[i]) % shape[i])), 0);
+      want[out] += x;
+    });
+    await checkBoth(() => wg.tensor(v, { shape }).sum(axis), want, { rtol: 1e-5, atol: 1e-4 });
   });
 });
