@@ -107,8 +107,17 @@ export function isCooperative(k: FusedKernel, target: Pick<GpuTarget, 'sharedMem
   return reduceSize >= 128 && outputs <= (target.sharedMemoryTiles ? 16384 : WORKGROUP_SIZE / 2);
 }
 
+/**
+ * How a cooperative reduce folds its workgroup's partials: 'tree' (halvings, a barrier each: real
+ * GPUs) or 'serial' (thread 0 after one barrier: SwiftShader). A kernel family, so tests force each.
+ */
+export const REDUCE_FOLD_FAMILY = 'reduce-fold';
+
+/** What the fused-kernel generator asks of the device: its tiling kind and any forced or measured variant. */
+export type ReduceDevice = Pick<GpuTarget, 'sharedMemoryTiles'> & Partial<Pick<GpuTarget, 'variant'>>;
+
 /** The WGSL of fused kernel `kernel` for a device described by `target`. */
-export function generateFused(kernel: FusedKernel, target?: Pick<GpuTarget, 'sharedMemoryTiles'>): GeneratedKernel {
+export function generateFused(kernel: FusedKernel, target?: ReduceDevice): GeneratedKernel {
   return new FusedEmitter(kernel, null, target).generate();
 }
 
@@ -140,11 +149,12 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
   constructor(
     private readonly kernel: FusedKernel,
     private readonly target: EpilogueTarget | null = null,
-    device?: Pick<GpuTarget, 'sharedMemoryTiles'>,
+    device?: ReduceDevice,
   ) {
     super();
     this.cooperative = target === null && isCooperative(kernel, device);
-    this.barriersDear = device?.sharedMemoryTiles === false;
+    const fold = device?.variant?.(REDUCE_FOLD_FAMILY, 'cooperative') ?? (device?.sharedMemoryTiles === false ? 'serial' : 'tree');
+    this.barriersDear = fold === 'serial';
     this.inputName = target ? 'ep_in' : 'in';
     this.boundInputs().forEach((n, i) => this.inputArray.set(n, `${this.inputName}${i}`));
     for (const [input, output] of kernel.aliases) this.inputArray.set(input, outputName(kernel.outputs.indexOf(output)));

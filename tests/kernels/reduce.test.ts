@@ -3,12 +3,36 @@
 // two, against the CPU backend and float64 references computed here.
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { forceKernelVariant } from '../../src/backend/webgpu/calibrate';
+import { REDUCE_FOLD_FAMILY } from '../../src/graph/codegen';
 import { checkBoth, expectNoGpuErrors, initBoth, seeded, useBackend, wg } from '../helpers';
 
 const SIZES = [1, 3, 17, 1000, 100003];
 
 beforeAll(initBoth);
 afterEach(expectNoGpuErrors);
+
+// Both folds of a cooperative reduce's 64 partials run here whatever the adapter picks: the tree
+// real GPUs take and the serial fold SwiftShader takes. Sizes differ per fold, so neither reuses
+// a plan compiled for the other.
+describe.each(['tree', 'serial'])('cooperative reduces folded as a %s', (fold) => {
+  const n = fold === 'tree' ? 1001 : 1003;
+  afterEach(() => forceKernelVariant(REDUCE_FOLD_FAMILY, undefined));
+
+  it('sum, max, argmax and argmin over one axis, and a tie across threads', async () => {
+    forceKernelVariant(REDUCE_FOLD_FAMILY, fold);
+    const v = seeded(3 * n, n, -2, 2);
+    const x = () => wg.tensor(v, { shape: [3, n] });
+    const rows = [0, 1, 2].map((r) => v.slice(r * n, (r + 1) * n).map(Math.fround));
+    await checkBoth(() => x().sum(1), rows.map((r) => r.reduce((s, a) => s + a, 0)), { rtol: 1e-5, atol: 1e-4 });
+    await checkBoth(() => x().max(1), rows.map((r) => Math.max(...r)));
+    await checkBoth(() => x().argmax(1), rows.map((r) => r.indexOf(Math.max(...r))));
+    await checkBoth(() => x().argmin(1), rows.map((r) => r.indexOf(Math.min(...r))));
+    const tied = new Array<number>(n).fill(0);
+    tied[n - 1] = tied[700] = tied[300] = 5;
+    await checkBoth(() => wg.tensor(tied).argmax(), [300]);
+  });
+});
 
 describe('tree reductions over one axis', () => {
   it.each(SIZES)('sum, mean, max, min, argmax and argmin of %i values', async (n) => {
