@@ -446,7 +446,10 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
       return `if (${wins}) { ${at} = ${o}; ${atArg} = ${oi}; }`;
     };
     const v = this.fresh('red');
-    if (this.barriersDear) {
+    // Products fold as a tree everywhere: pairwise products of partials underflow later than a
+    // running product, which reaches 0 before it meets an infinity (0 × Inf = NaN where PyTorch
+    // gives Inf).
+    if (this.barriersDear && kind !== 'prod') {
       const vi = this.fresh('redArg');
       this.line(`var ${v} = wg_acc[0];`);
       if (isArg) this.line(`var ${vi} = wg_arg[0];`);
