@@ -3,9 +3,11 @@
 // elementwise node becomes one `let`; a reduce becomes a loop (or a workgroup tree reduction
 // when few outputs each reduce many values). Shapes are baked in as constants, numbers are
 // read from the kernel's scalar block (src/graph/scalars.ts), so the source text is the
-// kernel's structural key. The same emitter writes the `epilogue` function that
-// hand-written kernels splice in (the elementwise chain fused onto their output), after their
-// `//!INCLUDE` lines are replaced by the shared pieces in shaders/lib (WGSL has no includes).
+// kernel's structural key. Big elementwise kernels loop over several elements per invocation,
+// as vec4s where every array is read at the element's own index (a second pass finds those).
+// The same emitter writes the `epilogue` function that hand-written kernels splice in (the
+// elementwise chain fused onto their output), after their `//!INCLUDE` lines are replaced by
+// the shared pieces in shaders/lib (WGSL has no includes).
 
 import fusedTemplate from '../../shaders/fused.wgsl?raw';
 import convGeometry from '../../shaders/lib/conv-geometry.wgsl?raw';
@@ -131,7 +133,10 @@ const ITEMS_PER_INVOCATION: Readonly<Record<string, number>> = { one: 1, many: 8
 /** What the fused-kernel generator asks of the device: its tiling kind and any forced or measured variant. */
 export type ReduceDevice = Pick<GpuTarget, 'sharedMemoryTiles'> & Partial<Pick<GpuTarget, 'variant'>>;
 
-/** The WGSL of fused kernel `kernel` for a device described by `target`. */
+/**
+ * The WGSL of fused kernel `kernel` for a device described by `target`: generated once with
+ * scalar loads, and again as a vector kernel where that first pass shows one applies.
+ */
 export function generateFused(kernel: FusedKernel, target?: ReduceDevice): GeneratedKernel {
   const scalar = new FusedEmitter(kernel, null, target);
   const generated = scalar.generate();
