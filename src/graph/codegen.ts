@@ -127,6 +127,13 @@ export const REDUCE_FOLD_FAMILY = 'reduce-fold';
  */
 export const ELEMENTWISE_ITEMS_FAMILY = 'elementwise-items';
 
+/**
+ * The longest element code (lines of the scalar kernel) a vector kernel writes once per lane: the
+ * 4 copies cost compile time (on SwiftShader an Adam update reading an 8-way concat compiled in
+ * 150-250 ms as 4 copies, 50 as one; a loop over the lanes kept it short but lost the speed).
+ */
+const VECTOR_BODY_MAX = 48;
+
 /** Items per invocation of each ELEMENTWISE_ITEMS_FAMILY variant. */
 const ITEMS_PER_INVOCATION: Readonly<Record<string, number>> = { one: 1, many: 8 };
 
@@ -279,12 +286,14 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
   /**
    * The arrays a vector version of this (scalar, already generated) kernel reads as vec4: those
    * loaded only at the element's own flat index, outputs included; null where no vector version
-   * applies (a reduce, a size not a multiple of 4 or under ELEMENT_LOOP_MIN, or an output
-   * read at another index).
+   * applies (a reduce, a size not a multiple of 4 or under ELEMENT_LOOP_MIN, an output read at
+   * another index, or an element's code too long or branching, a concat's, to write 4 times).
    */
   vectorArrays(): Set<string> | null {
     const size = sizeOf(this.kernel.root.shape);
     if (this.kernel.reduce || this.cooperative || size % 4 !== 0 || size < ELEMENT_LOOP_MIN) return null;
+    const body = this.scopes[0].lines;
+    if (body.length > VECTOR_BODY_MAX || body.some((l) => !l.startsWith('let ') && !/^out\d*\[/.test(l))) return null;
     const outputs = this.kernel.outputs.map((_, j) => outputName(j));
     if (outputs.some((o) => this.loadedArrays.get(o) === false)) return null;
     const inputs = this.boundInputs().map((_, i) => `${this.inputName}${i}`);
