@@ -77,10 +77,12 @@ export function matmulCpu(a: Float32Array, b: Float32Array, attrs: MatmulAttrs):
 
 /**
  * When one workgroup per output (64 threads splitting K) beats output tiles: few outputs, so
- * tiles would leave the device idle, each with a long K to split.
+ * tiles would leave the device idle, each with a long K to split. Not where workgroups and
+ * barriers are dear (SwiftShader): there the dot kernel's tree reduction made a recurrent
+ * layer's weight gradient (16×64 outputs, K = 640) take 257 ms, against about 1 ms as a register tile.
  */
-function prefersDot(outputs: number, k: number): boolean {
-  return (outputs <= 1024 && k >= 256) || (outputs <= 4096 && k >= 1024);
+function prefersDot(outputs: number, k: number, target: GpuTarget): boolean {
+  return target.sharedMemoryTiles && ((outputs <= 1024 && k >= 256) || (outputs <= 4096 && k >= 1024));
 }
 
 /**
@@ -129,7 +131,7 @@ export function matmulDims(attrs: MatmulAttrs, gridX = 1): number[] {
 /**
  * The kernel of shaders/matmul.wgsl for these sizes on this device: `variant` when given, else
  * the one calibration measured fastest for the shape class, else register tiles on SwiftShader
- * and workgroup-memory tiles elsewhere. Few outputs with a long K always take `main_dot`.
+ * and workgroup-memory tiles elsewhere. Few outputs with a long K take `main_dot` on GPUs.
  */
 export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: MatmulVariant): GpuLaunch {
   const { batch, m, k, n, transA, transB } = attrs;
@@ -149,7 +151,7 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: Ma
     { value: m, wgsl: 'i32(wg_dims.M)' },
     { value: m * n, wgsl: 'i32(wg_dims.M * wg_dims.N)' },
   ];
-  if (!variant && prefersDot(outputs, k)) {
+  if (!variant && prefersDot(outputs, k, target)) {
     const workgroups = grid(outputs);
     return { code: matmulWgsl, entryPoint: 'main_dot', constants, dims: dims(workgroups[0]), workgroups, epilogueSizes };
   }

@@ -175,6 +175,20 @@ describe('every matmul kernel on this device', () => {
     }
     expect([...entries].sort()).toEqual(['main_regtile', 'main_tiled']);
   });
+
+  it('few outputs with a long K (a small recurrent weight gradient): one workgroup per output on GPUs, a register tile on SwiftShader, both match the cpu kernel', async () => {
+    const attrs: MatmulAttrs = { batch: 1, m: 16, k: 640, n: 64, batchA: 1, batchB: 1, transA: true, transB: false };
+    const a = values(16 * 640, 33);
+    const b = values(640 * 64, 34);
+    const want = matmulCpu(a, b, attrs);
+    const entries: string[] = [];
+    for (const architecture of ['real-gpu', 'swiftshader']) {
+      const { entry, out } = await runLaunch(attrs, a, b, architecture);
+      entries.push(entry);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThan(1e-3);
+    }
+    expect(entries).toEqual(['main_dot', 'main_regtile']);
+  });
 });
 
 describe('every matmul variant, forced', () => {
