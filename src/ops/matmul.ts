@@ -14,6 +14,7 @@ import { broadcastShapes, shapeStr, sizeOf, type Shape } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { WIDE_GROUP, WIDE_TILES, wideTileEntry } from './matmul-wide';
 import { outerTileFits, outerTileLaunch } from './matmul-outer';
+import { quickMatmulLaunch } from './matmul-quick';
 import { sumTo } from './movement';
 import { broadcastNode, fullNode, reshapeNode, kernelNode } from './node-builders';
 
@@ -156,11 +157,14 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: Ma
     return { code: matmulWgsl, entryPoint: 'main_dot', constants, dims: dims(workgroups[0]), workgroups, epilogueSizes };
   }
   let chosen = variant ?? (target.variant('matmul', matmulClass(attrs)) as MatmulVariant | undefined) ?? defaultVariant(attrs, target);
-  const regtile: GpuLaunch = { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch], epilogueSizes };
-  // The wide and outer-product tiles take 4-6× the register tile's compile on SwiftShader
-  // (0.5-0.85 s against 0.1-0.15 s in W2): the register tile is their quick variant.
+  // Every tile's quick variant (tiered compilation) is shaders/matmul_quick.wgsl: one small
+  // pipeline per epilogue, where the register tile compiles one per transpose and alignment
+  // (W2's first step: 6 register tiles, 0.2-0.5 s each on SwiftShader) and the wide and
+  // outer-product tiles take 4-6× as long again.
+  const quick = quickMatmulLaunch(attrs, epilogueSizes);
+  const regtile: GpuLaunch = { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch], quick, epilogueSizes };
   // A transposed A (a weight gradient xᵀ·dy) is contiguous along M: the outer-product tiles.
-  if (chosen.startsWith('wide') && outerTileFits(attrs)) return { ...outerTileLaunch(attrs, constants, dims()), quick: regtile, epilogueSizes };
+  if (chosen.startsWith('wide') && outerTileFits(attrs)) return { ...outerTileLaunch(attrs, constants, dims()), quick, epilogueSizes };
   // The wide tiles read vec4s along K of A and along N of B only.
   if (chosen.startsWith('wide') && (transA || transB || k % 4 !== 0 || n % 4 !== 0)) chosen = 'regtile';
   if (chosen === 'tiled') {
@@ -170,7 +174,7 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: Ma
   const [rows, cols] = WIDE_TILES[chosen];
   const group = wideGroup(attrs, rows, cols);
   const code = matmulWgsl + wideTileEntry(rows, cols, group);
-  return { code, entryPoint: 'main_wide', constants, dims: dims(), workgroups: [Math.ceil(n / (cols * group)), Math.ceil(m / (rows * group)), batch], quick: regtile, epilogueSizes };
+  return { code, entryPoint: 'main_wide', constants, dims: dims(), workgroups: [Math.ceil(n / (cols * group)), Math.ceil(m / (rows * group)), batch], quick, epilogueSizes };
 }
 
 /** Workgroups a wide tile should at least fill: a few per core, so one busy core does not stall the product. */

@@ -214,6 +214,34 @@ describe('every matmul variant, forced', () => {
     expect([...entries].sort()).toEqual(wide ? ['main_regtile', 'main_tiled', 'main_wide'] : ['main_regtile', 'main_tiled']);
   });
 
+  it.each([
+    [1, 70, 36, 52, false, false, 1],
+    [2, 33, 65, 17, true, false, 1],
+    [3, 20, 21, 70, true, true, 3],
+    [2, 5, 7, 3, false, true, 2],
+  ])('batch %i, %i×%i · %i×… (transA %s, transB %s, %i B matrices): the quick variant every tile offers matches the cpu kernel', async (batch, m, k, n, transA, transB, batchB) => {
+    const attrs: MatmulAttrs = { batch, m, k, n, batchA: batch, batchB, transA, transB };
+    const a = values(batch * m * k, 43);
+    const b = values(batchB * k * n, 44);
+    const want = matmulCpu(a, b, attrs);
+    for (const variant of MATMUL_VARIANTS.filter((v) => v !== 'tiled')) {
+      const quick = matmulLaunch(attrs, gpuTarget('swiftshader'), variant).quick!;
+      expect(quick.entryPoint).toBe('main_quick');
+      const out = await runLaunchOn(quick, [a, b], batch * m * n);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThan(1e-4);
+    }
+  });
+
+  it('quick variants of products with other sizes, transposes and alignments share one pipeline', () => {
+    const launches = [
+      { batch: 1, m: 128, k: 784, n: 256, batchA: 1, batchB: 1, transA: false, transB: false },
+      { batch: 1, m: 784, k: 128, n: 256, batchA: 1, batchB: 1, transA: true, transB: false },
+      { batch: 1, m: 128, k: 10, n: 128, batchA: 1, batchB: 1, transA: false, transB: true },
+      { batch: 2, m: 33, k: 65, n: 17, batchA: 2, batchB: 1, transA: true, transB: true },
+    ].map((attrs) => matmulLaunch(attrs, gpuTarget('swiftshader')).quick!);
+    expect(new Set(launches.map((l) => `${l.code}|${l.entryPoint}|${JSON.stringify(l.constants ?? {})}`)).size).toBe(1);
+  });
+
   it.each(MATMUL_VARIANTS.map((v, i) => [v, i]))('%s forced on the graph: product and gradients match the cpu backend', async (variant, i) => {
     // A size per variant, so no plan cached for another variant is reused.
     const [m, k, n] = [260 + 4 * Number(i), 36, 264];

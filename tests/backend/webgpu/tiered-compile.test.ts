@@ -1,5 +1,5 @@
 // Tiered compilation (Planner.tieredCompile): a new plan whose kernels offer a quick-to-compile
-// variant (GpuLaunch.quick: matmul's register tile for its wide and outer-product tiles, conv's
+// variant (GpuLaunch.quick: matmul's small 4×4 tile (shaders/matmul_quick.wgsl) for every tile, conv's
 // direct kernels for its wide tiles) first
 // runs that variant, then swaps in the fast one once built; both compute the CPU backend's values.
 
@@ -55,7 +55,7 @@ describe('tiered compilation on WebGPU', () => {
     const first = wg.tidy(() => graph(xs));
     wg.realize(...first);
     const before = await Promise.all(first.map((t) => t.data()));
-    expect(lastEntries(entries)).toEqual(['main_regtile', 'main_regtile']);
+    expect(lastEntries(entries)).toEqual(['main_quick', 'main_quick']);
     await webgpuBackend()!.plans.upgraded();
     const second = wg.tidy(() => graph(xs));
     wg.realize(...second);
