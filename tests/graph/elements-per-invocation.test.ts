@@ -23,7 +23,7 @@ const only = (t: Tensor): FusedKernel => {
 };
 
 describe('the generated code of big elementwise kernels', () => {
-  it('reads and writes vec4s, 8 a invocation on SwiftShader and 1 on real GPUs, where the size is a multiple of 4', () => {
+  it('reads and writes vec4s, 8 per invocation on SwiftShader and 1 on real GPUs, where the size is a multiple of 4', () => {
     const k = only(buf([6144], 1).mul(buf([6144], 2)).exp());
     const swift = generateFused(k, SWIFTSHADER);
     expect(swift.code).toMatch(/var<storage, read> in0: array<vec4<f32>>/);
@@ -52,6 +52,12 @@ describe('the generated code of big elementwise kernels', () => {
     const g = generateFused(only(buf([96, 64], 1).add(buf([64], 2))), SWIFTSHADER);
     expect(g.code).toMatch(/in0: array<vec4<f32>>/);
     expect(g.code).toMatch(/in1: array<f32>/);
+  });
+
+  it('keeps the scalar loop where an element reads a concat (its branches would be written 4 times)', () => {
+    const g = generateFused(only(wg.concat([buf([4096], 1), buf([2048], 2)]).exp()), SWIFTSHADER);
+    expect(g.code).not.toMatch(/vec4<f32>>/);
+    expect(g.workgroups).toEqual([12, 1, 1]);
   });
 
   it('reads a transposed input as scalars', () => {
