@@ -154,7 +154,7 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: Ma
     return { code: matmulWgsl, entryPoint: 'main_dot', constants, dims: dims(workgroups[0]), workgroups, epilogueSizes };
   }
   let chosen = variant ?? (target.variant('matmul', matmulClass(attrs)) as MatmulVariant | undefined) ?? defaultVariant(attrs, target);
-  const regtile: GpuLaunch = { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch], epilogueSizes };
+  const regtile: GpuLaunch = { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch], epilogueSizes };
   // The wide and outer-product tiles take 4-6× the register tile's compile on SwiftShader
   // (0.5-0.85 s against 0.1-0.15 s in W2): the register tile is their quick variant.
   // A transposed A (a weight gradient xᵀ·dy) is contiguous along M: the outer-product tiles.
