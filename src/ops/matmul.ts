@@ -162,7 +162,7 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: Ma
   // (W2's first step: 6 register tiles, 0.2-0.5 s each on SwiftShader) and the wide and
   // outer-product tiles take 4-6× as long again.
   const quick = quickMatmulLaunch(attrs, epilogueSizes);
-  const regtile: GpuLaunch = { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch], quick, epilogueSizes };
+  const regtile: GpuLaunch = { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch], quick, epilogueSizes };
   // A transposed A (a weight gradient xᵀ·dy) is contiguous along M: the outer-product tiles.
   if (chosen.startsWith('wide') && outerTileFits(attrs)) return { ...outerTileLaunch(attrs, constants, dims()), quick, epilogueSizes };
   // The wide tiles read vec4s along K of A and along N of B only.

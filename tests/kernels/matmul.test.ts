@@ -214,6 +214,12 @@ describe('every matmul variant, forced', () => {
     expect([...entries].sort()).toEqual(wide ? ['main_regtile', 'main_tiled', 'main_wide'] : ['main_regtile', 'main_tiled']);
   });
 
+  it('the register tile over several 64×64 workgroups each way, batched, with a fused bias and relu matches the cpu backend', async () => {
+    const attrs: MatmulAttrs = { batch: 2, m: 130, k: 37, n: 70, batchA: 2, batchB: 2, transA: false, transB: false };
+    expect(matmulLaunch(attrs, gpuTarget('swiftshader')).workgroups).toEqual([2, 3, 2]);
+    await matchesCpu(() => t([2, 130, 37], 61).matmul(t([2, 37, 70], 62)).add(t([70], 63)).relu());
+  });
+
   it.each([
     [1, 70, 36, 52, false, false, 1],
     [2, 33, 65, 17, true, false, 1],
