@@ -354,7 +354,8 @@ function mergeOutputs(kernels: Kernel[], roots: Set<LazyNode>, materialized: Set
       // A kernel outside the group between its first and last member must not read a member.
       const between = kernels.slice(candidate[0] + 1, last).filter((_, off) => !candidate.includes(candidate[0] + 1 + off));
       const blocked = between.some((k) => k.inputs.some((n) => outs.includes(n)));
-      const next = blocked ? null : buildMulti(outs, materialized, maxBuffers);
+      const others = kernels.filter((_, j) => !candidate.includes(j));
+      const next = blocked ? null : buildMulti(outs, materialized, maxBuffers, others);
       if (next) {
         group = candidate;
         built = next;
@@ -374,8 +375,13 @@ function mergeOutputs(kernels: Kernel[], roots: Set<LazyNode>, materialized: Set
   });
 }
 
-/** The one kernel computing every node of `outputs` (elementwise, one size), or null if it needs too many buffers. */
-function buildMulti(outputs: readonly LazyNode[], materialized: Set<LazyNode>, maxBuffers: number): FusedKernel | null {
+/**
+ * The one kernel computing every node of `outputs` (elementwise, one size), or null if it needs
+ * too many buffers. Old contents an output assigns in place are read through that output's
+ * binding and take none of their own (an optimizer's p, m and v), unless one of the `others`
+ * kernels reads them too: whatever kernels they merge into, those read no other buffers.
+ */
+function buildMulti(outputs: readonly LazyNode[], materialized: Set<LazyNode>, maxBuffers: number, others: readonly Kernel[]): FusedKernel | null {
   const members = new Set(outputs);
   const inputs: LazyNode[] = [];
   const ops: LazyNode[] = [];
@@ -392,8 +398,9 @@ function buildMulti(outputs: readonly LazyNode[], materialized: Set<LazyNode>, m
     return node.srcs.every(walk);
   };
   if (!outputs.every(walk)) return null;
-  if (inputs.length + outputs.length > maxBuffers) return null;
-  return { kind: 'fused', root: outputs[0], outputs, inputs, reduce: null, ops: ops.reverse(), aliases: new Map() };
+  const kernel: FusedKernel = { kind: 'fused', root: outputs[0], outputs, inputs, reduce: null, ops: ops.reverse(), aliases: new Map() };
+  if (inputs.length + outputs.length <= maxBuffers) return kernel;
+  return inputs.length - inPlaceAliases(kernel, others).size + outputs.length <= maxBuffers ? kernel : null;
 }
 
 /** The generated kernel computing `root`; `allowReduce` false keeps reductions out (epilogues). */

@@ -5,6 +5,7 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Tensor } from '../../src/node';
+import { webgpuBackend } from '../../src/runtime';
 import { countWork, expectClose, expectNoGpuErrors, initBoth, seeded, useBackend, wg } from '../helpers';
 
 beforeAll(initBoth);
@@ -105,6 +106,30 @@ for (const backend of ['webgpu', 'cpu'] as const) {
     });
   });
 }
+
+it('fits an update reading more gradients than bindings allow but for its in-place aliases into 1 dispatch', async () => {
+  await useBackend('webgpu');
+  // p's own kernel (gradients, p, m, v and its output) fills the limit; the merged kernel, which
+  // reads p, m and v through its outputs' bindings, needs one binding fewer.
+  const limit = webgpuBackend()!.device.limits.maxStorageBuffersPerShaderStage;
+  const n = 260;
+  // Gradients of one sign: a sum that cancels to ~1e-8 would make Adam's first step (±lr·g/(|g| + ε)) hang on float32 rounding.
+  const parts = Array.from({ length: limit - 4 }, (_, i) => seeded(n, 40 + i, 0.1, 1));
+  const p0 = seeded(n, 12);
+  const p = wg.tensor(p0);
+  const m = wg.zeros([n]);
+  const v = wg.zeros([n]);
+  const gs = parts.map((g) => wg.tensor(g));
+  wg.realize(p, m, v, ...gs);
+  const w = await countWork(() => {
+    adamStep(p, gs.reduce((a, b) => a.add(b)), m, v, 1);
+    wg.realize(p, m, v);
+  });
+  expect(w.dispatches).toBe(1);
+  const g = p0.map((_, i) => parts.reduce((a, part) => a + part[i], 0));
+  expectClose(await p.data(), adamReference(p0, [g]), { rtol: 1e-5, atol: 1e-6 });
+  expectNoGpuErrors();
+});
 
 it('explains an assigned multi-output kernel as writing in place', async () => {
   await useBackend('webgpu');
