@@ -8,10 +8,14 @@ import type { ConvGeometry } from './conv';
 /** The forward conv (x → y) or its input gradient (dy → dx, a 'full' correlation with w flipped). */
 export type WinogradMode = 'forward' | 'inputGrad';
 
-/** 2×2 output tiles per invocation (consecutive in (n, tile row, tile column) order). */
-let TILES = Number(globalThis.process?.env?.WINO_T ?? 4);
+/**
+ * 2×2 output tiles per invocation (consecutive in (n, tile row, tile column) order). 4 tiles × 2
+ * blocks ran level with the wide tiles on SwiftShader at the CNN's and W5's shapes; 2 × 2 ran
+ * 0.8-0.95× of them (more weight transforms per product).
+ */
+const TILES = 4;
 /** vec4 blocks of output channels per invocation: the weight transform is shared by the tiles. */
-let BLOCKS = Number(globalThis.process?.env?.WINO_B ?? 2);
+const BLOCKS = 2;
 
 /** The WGSL names of one mode's sizes: the image read, the reduction channels, the image written. */
 interface Roles {

@@ -124,6 +124,8 @@ const FIRST_LAYER_WIDE_DW = 2 ** 23;
 
 /**
  * Before calibration: on SwiftShader (no workgroup-memory tiles) large convs take wide tiles —
+ * Winograd (conv-winograd.ts) ran level with them there (1.50 against 1.43 GFLOP/s at the CNN's
+ * second conv, b256; equal at its input gradient) and compiles longer, so it is left to calibration —
  * 32×16 for the forward and input gradient, 16×32 for the weight gradient, the fastest of the
  * three measured at the W3–W5 shapes there; small ones the direct kernels (they compile in a
  * fraction of the time), as do all convs elsewhere, except first layers' weight gradients.

@@ -115,3 +115,23 @@ describe('geometries Winograd does not fit fall back to the other kernels, still
     });
   });
 });
+
+describe('which shapes take Winograd', () => {
+  // The CNN's second conv at batch 256 (W4): large, 3×3 stride 1, 32 → 64 channels.
+  const conv2 = geometry({ n: 256, h: 14, w: 14, oh: 14, ow: 14, cin: 32, cout: 64 });
+
+  test('SwiftShader keeps the wide tiles by default: Winograd ran level with them there', () => {
+    const target = gpuTarget('swiftshader');
+    expect([CONV2D.gpu(node(conv2), target).entryPoint, CONV2D_INPUT_GRAD.gpu(node(conv2), target).entryPoint]).toEqual(['main_wide', 'main_wide']);
+  });
+
+  test('an adapter that measured Winograd fastest takes it, with the direct kernel as its quick variant', () => {
+    const target = { ...gpuTarget(''), variant: () => CONV_WINOGRAD };
+    for (const def of [CONV2D, CONV2D_INPUT_GRAD]) {
+      const launch = def.gpu(node(conv2), target);
+      expect([launch.entryPoint, launch.quick?.entryPoint]).toEqual(['main_winograd', 'main_vec4x8']);
+    }
+    // A stride-2 conv does not fit: the adapter's default kernel runs instead.
+    expect(CONV2D.gpu(node({ ...conv2, sh: 2, sw: 2, oh: 7, ow: 7 }), target).entryPoint).not.toBe('main_winograd');
+  });
+});
