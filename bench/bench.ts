@@ -1,8 +1,9 @@
-// The benchmark page (bench/index.html): picks engines and workloads, runs each engine (imported
-// only when run), fills the table, checks first-step values across engines, draws a bar chart per
-// workload and the GPU-vs-CPU speedup, and offers the results as JSON. `?run=1` starts at once
-// with the URL's choices (`engines=`, `only=` workload ids or groups, `mode=quick|full`), which is
-// how `npm run bench` and the browser test drive it; the rows go to `window.__results`.
+// The benchmark page (bench/index.html): picks engines and workloads, runs every engine on one
+// workload before the next (each engine imported when first run), fills the table, checks
+// first-step values across engines, draws a bar chart per workload and the GPU-vs-CPU speedup, and
+// offers the results as JSON. `?run=1` starts at once with the URL's choices (`engines=`, `only=`
+// workload ids or groups, `mode=quick|full`), which is how `npm run bench` and the browser test
+// drive it; the rows go to `window.__results`.
 
 import { barChart } from '../demo/shared/charts';
 import { $, param, startPage } from '../demo/shared/page';
@@ -105,21 +106,23 @@ async function run(chosenEngines: string[], chosenWorkloads: Workload[], mode: M
   $('#results tbody').replaceChildren();
   const rows: BenchRow[] = [];
   const trs: HTMLTableRowElement[] = [];
-  // One engine at a time, every workload on it: each library is set up once.
-  for (const name of chosenEngines) {
-    let engine: Engine;
-    try {
-      status.textContent = `loading ${name}…`;
-      engine = await engines[name]!();
-    } catch (err) {
-      for (const w of chosenWorkloads) {
+  // One workload at a time, every engine on it, so the engines compared on a workload run minutes
+  // apart, not a whole run apart, on a machine whose speed drifts. Each library is loaded once, on
+  // first use; one that fails to load gets a failed row on every workload.
+  const loaded = new Map<string, Promise<Engine>>();
+  for (const w of chosenWorkloads) {
+    for (const name of chosenEngines) {
+      let engine: Engine;
+      try {
+        status.textContent = `loading ${name}…`;
+        if (!loaded.has(name)) loaded.set(name, engines[name]!());
+        engine = await loaded.get(name)!;
+      } catch (err) {
         const row: BenchRow = { workload: w.id, name: w.name, engine: name, firstMs: null, medianMs: null, gflops: null, dispatches: null, uploadedBytes: null, check: null, runs: 0, agrees: null, note: `failed to load: ${err instanceof Error ? err.message : String(err)}` };
         rows.push(row);
         trs.push(addRow(row));
+        continue;
       }
-      continue;
-    }
-    for (const w of chosenWorkloads) {
       status.textContent = `running ${w.name} on ${name}…`;
       const row = await measure(engine, w, mode);
       rows.push(row);

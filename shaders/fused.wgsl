@@ -1,6 +1,6 @@
-// Template of every generated kernel: a chain of elementwise ops, views folded into index
-// arithmetic, and at most one reduction (a loop per thread, or a workgroup tree reduction).
-// src/graph/codegen.ts fills the marked slot lines; nothing else writes WGSL for fused kernels.
+// Template of every generated kernel: elementwise ops (several elements or vec4s an invocation in big
+// kernels), views folded into index arithmetic, at most one reduction (a loop per thread, or a
+// workgroup tree). src/graph/codegen.ts fills the marked slots; nothing else writes fused WGSL.
 
 //!PRELUDE
 

@@ -3,7 +3,9 @@
 // transpose copies, and an operand with fewer matrices is reused (index p % BATCH_A / BATCH_B:
 // batch broadcasting). Three entry points, chosen per shape and adapter by src/ops/matmul.ts:
 //   main_regtile  8×8 outputs per thread from vec4 loads, no workgroup memory (best on
-//                 SwiftShader, where barriers and workgroup memory are expensive);
+//                 SwiftShader, where barriers and workgroup memory are expensive), in
+//                 workgroups of 8×8 threads: 64×64 outputs, so a 128×128 product is 4
+//                 workgroups for SwiftShader's cores, not one;
 //   main_tiled    64×64 outputs per workgroup with 16-deep K tiles in workgroup memory;
 //   main_dot      one workgroup per output, 64 threads splitting K and a tree reduction (tiny
 //                 outputs with a long K, such as weight gradients of small layers).
@@ -111,7 +113,7 @@ fn store_rows(oBase: u32, r0: u32, c0: u32, acc: array<vec4<f32>, 16>) {
   }
 }
 
-@compute @workgroup_size(16, 16)
+@compute @workgroup_size(8, 8)
 fn main_regtile(@builtin(global_invocation_id) gid: vec3u) {
   // 8×8 outputs per thread: rows r0…r0+7 by columns c0…c0+3 (l*) and c0+4…c0+7 (q*), in named
   // registers (an indexed array would live in memory on SwiftShader).

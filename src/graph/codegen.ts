@@ -3,9 +3,11 @@
 // elementwise node becomes one `let`; a reduce becomes a loop (or a workgroup tree reduction
 // when few outputs each reduce many values). Shapes are baked in as constants, numbers are
 // read from the kernel's scalar block (src/graph/scalars.ts), so the source text is the
-// kernel's structural key. The same emitter writes the `epilogue` function that
-// hand-written kernels splice in (the elementwise chain fused onto their output), after their
-// `//!INCLUDE` lines are replaced by the shared pieces in shaders/lib (WGSL has no includes).
+// kernel's structural key. Big elementwise kernels loop over several elements per invocation,
+// as vec4s where every array is read at the element's own index (a second pass finds those).
+// The same emitter writes the `epilogue` function that hand-written kernels splice in (the
+// elementwise chain fused onto their output), after their `//!INCLUDE` lines are replaced by
+// the shared pieces in shaders/lib (WGSL has no includes).
 
 import fusedTemplate from '../../shaders/fused.wgsl?raw';
 import convGeometry from '../../shaders/lib/conv-geometry.wgsl?raw';
@@ -92,6 +94,10 @@ interface IndexCtx {
    * (the output's own index, kept through reshapes): a chain of reshapes then loads at it.
    */
   readonly flat: string | null;
+  /** The element's lane in its vec4 (vector kernels), else 0. */
+  readonly lane: number;
+  /** The name of the element's own flat index in the kernel: a load there is a vector kernel's lane. */
+  readonly root: string;
 }
 
 /**
@@ -113,12 +119,36 @@ export function isCooperative(k: FusedKernel, target: Pick<GpuTarget, 'sharedMem
  */
 export const REDUCE_FOLD_FAMILY = 'reduce-fold';
 
+/**
+ * How many items (elements, or vec4s where every array is read at the element's own index) each
+ * invocation of an elementwise kernel of ELEMENT_LOOP_MIN elements or more computes: a kernel
+ * family, 'many' (8, in a loop: SwiftShader, where each workgroup has a fixed cost; Adam over
+ * 1.6M parameters went from 114 to 53 CPU-ms, vec4s giving most of it) or 'one' (real GPUs).
+ */
+export const ELEMENTWISE_ITEMS_FAMILY = 'elementwise-items';
+
+/**
+ * The longest element code (lines of the scalar kernel) a vector kernel writes once per lane: the
+ * 4 copies cost compile time (on SwiftShader an Adam update reading an 8-way concat compiled in
+ * 150-250 ms as 4 copies, 50 as one; a loop over the lanes kept it short but lost the speed).
+ */
+const VECTOR_BODY_MAX = 48;
+
+/** Items per invocation of each ELEMENTWISE_ITEMS_FAMILY variant. */
+const ITEMS_PER_INVOCATION: Readonly<Record<string, number>> = { one: 1, many: 8 };
+
 /** What the fused-kernel generator asks of the device: its tiling kind and any forced or measured variant. */
 export type ReduceDevice = Pick<GpuTarget, 'sharedMemoryTiles'> & Partial<Pick<GpuTarget, 'variant'>>;
 
-/** The WGSL of fused kernel `kernel` for a device described by `target`. */
+/**
+ * The WGSL of fused kernel `kernel` for a device described by `target`: generated once with
+ * scalar loads, and again as a vector kernel where that first pass shows one applies.
+ */
 export function generateFused(kernel: FusedKernel, target?: ReduceDevice): GeneratedKernel {
-  return new FusedEmitter(kernel, null, target).generate();
+  const scalar = new FusedEmitter(kernel, null, target);
+  const generated = scalar.generate();
+  const vector = scalar.vectorArrays();
+  return vector ? new FusedEmitter(kernel, null, target, vector).generate() : generated;
 }
 
 interface EpilogueTarget {
@@ -136,6 +166,8 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
   private readonly cooperative: boolean;
   /** Whether workgroup barriers are dear on the device (no shared-memory tiles: SwiftShader). */
   private readonly barriersDear: boolean;
+  /** Items (elements, or vec4s of a vector kernel) each invocation computes. */
+  private readonly itemsPerInvocation: number;
   /** The WGSL array each input is loaded from: its own binding, or an output it aliases. */
   private readonly inputArray = new Map<LazyNode, string>();
   /** Prefix of input buffer names: `in` in generated kernels, `ep_in` in epilogues. */
@@ -145,16 +177,25 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
   private readonly scalarSlots = new Map<LazyNode, number>();
   /** Whether a random row was emitted (the code then needs shaders/lib/threefry.wgsl). */
   private random = false;
+  /** Each array loaded so far: whether every load was at the element's own flat index. */
+  private readonly loadedArrays = new Map<string, boolean>();
+  /** The vec4 arrays a vector kernel has read. */
+  private readonly vectorLoads = new Set<string>();
 
   constructor(
     private readonly kernel: FusedKernel,
     private readonly target: EpilogueTarget | null = null,
     device?: ReduceDevice,
+    /** The arrays a vector kernel (4 neighbouring elements per loop step) reads and writes as vec4; null: scalar. */
+    private readonly vector: ReadonlySet<string> | null = null,
   ) {
     super();
     this.cooperative = target === null && isCooperative(kernel, device);
     const fold = device?.variant?.(REDUCE_FOLD_FAMILY, 'cooperative') ?? (device?.sharedMemoryTiles === false ? 'serial' : 'tree');
     this.barriersDear = fold === 'serial';
+    const items = device?.variant?.(ELEMENTWISE_ITEMS_FAMILY, 'elementwise') ?? (device?.sharedMemoryTiles === false ? 'many' : 'one');
+    const big = target === null && !this.cooperative && !kernel.reduce && sizeOf(kernel.root.shape) >= ELEMENT_LOOP_MIN;
+    this.itemsPerInvocation = big ? ITEMS_PER_INVOCATION[items] ?? 1 : 1;
     this.inputName = target ? 'ep_in' : 'in';
     this.boundInputs().forEach((n, i) => this.inputArray.set(n, `${this.inputName}${i}`));
     for (const [input, output] of kernel.aliases) this.inputArray.set(input, outputName(kernel.outputs.indexOf(output)));
@@ -191,40 +232,80 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
     const { root, outputs } = this.kernel;
     const inputs = this.boundInputs();
     const size = sizeOf(root.shape);
-    const bindings = inputs.map((n, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${storageType(n.dtype)}>;`);
-    outputs.forEach((o, j) => bindings.push(`@group(0) @binding(${inputs.length + j}) var<storage, read_write> ${outputName(j)}: array<${storageType(o.dtype)}>;`));
+    const arrayType = (name: string, dtype: DType) => (this.vector?.has(name) ? `vec4<${storageType(dtype)}>` : storageType(dtype));
+    const bindings = inputs.map((n, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${arrayType(`in${i}`, n.dtype)}>;`);
+    outputs.forEach((o, j) => bindings.push(`@group(0) @binding(${inputs.length + j}) var<storage, read_write> ${outputName(j)}: array<${arrayType(outputName(j), o.dtype)}>;`));
 
-    const workgroupCount = this.cooperative ? size : Math.ceil(size / WORKGROUP_SIZE);
-    const workgroups = grid(workgroupCount);
+    const lanes = this.vector ? 4 : 1;
+    const perInvocation = this.itemsPerInvocation;
+    const items = size / lanes;
+    const workgroups = grid(this.cooperative ? size : Math.ceil(items / (WORKGROUP_SIZE * perInvocation)));
     const flat = `(wid.y * ${workgroups[0]}u + wid.x)`;
+    const looped = this.vector !== null || perInvocation > 1;
     const index = this.cooperative
       ? [`let idx = i32(${flat});`, `let tid = i32(lid.x);`, `if (idx >= ${size}) { return; }`]
-      : [`let idx = i32(${flat} * ${WORKGROUP_SIZE}u + lid.x);`, `if (idx >= ${size}) { return; }`];
+      : looped
+        ? [`let base = ${flat} * ${WORKGROUP_SIZE * perInvocation}u + lid.x;`]
+        : [`let idx = i32(${flat} * ${WORKGROUP_SIZE}u + lid.x);`, `if (idx >= ${size}) { return; }`];
+    if (looped) this.line(this.vector ? 'let idx = i32(q * 4u);' : 'let idx = i32(q);');
 
     // Outputs of one shape share their index variables, so one output read by another is
     // computed once (the emitter memoizes by node and index context).
     // Every value is computed before the first store: an output may be written over the input
     // it aliases (an in-place assign), which later loads must not see.
-    const contexts = new Map<string, IndexCtx>();
-    const values = outputs.map((o) => {
-      const shapeKey = o.shape.join('x');
-      let ctx = contexts.get(shapeKey);
-      if (!ctx) contexts.set(shapeKey, (ctx = this.rootCtx(o.shape)));
-      return this.emit(o, ctx);
+    const values = Array.from({ length: lanes }, (_, lane) => {
+      const flatIndex = this.vector ? this.laneIndex(lane) : 'idx';
+      const contexts = new Map<string, IndexCtx>();
+      return outputs.map((o) => {
+        const shapeKey = o.shape.join('x');
+        let ctx = contexts.get(shapeKey);
+        if (!ctx) contexts.set(shapeKey, (ctx = this.rootCtx(o.shape, flatIndex, lane)));
+        return this.emit(o, ctx);
+      });
     });
     outputs.forEach((o, j) => {
-      const store = `${outputName(j)}[idx] = ${o.dtype === 'bool' ? `select(0u, 1u, ${values[j]})` : values[j]};`;
+      const stored = values.map((v) => (o.dtype === 'bool' ? `select(0u, 1u, ${v[j]})` : v[j]));
+      const store = this.vector ? `${outputName(j)}[q] = vec4<${storageType(o.dtype)}>(${stored.join(', ')});` : `${outputName(j)}[idx] = ${stored[0]};`;
       this.line(this.cooperative ? `if (tid == 0) { ${store} }` : store);
     });
+    // A vector kernel loads each vec4 once, before any element's value (and so before any store).
+    const lines = this.scopes[0].lines;
+    if (this.vector) lines.splice(1, 0, ...[...this.vectorLoads].map((a) => `let ${a}_v = ${a}[q];`));
+    const body = looped ? invocationLoop(lines, perInvocation, items) : lines;
 
     const code = fillSlots(fusedTemplate, {
       PRELUDE: this.library(),
       BINDINGS: [...bindings, ...this.scalarBlock()].join('\n'),
       SHARED: this.shared.join('\n'),
       INDEX: index.join('\n  '),
-      BODY: this.scopes[0].lines.join('\n  '),
+      BODY: body.join('\n  '),
     });
     return { code, workgroups, scalars: this.scalars };
+  }
+
+  /**
+   * The arrays a vector version of this (scalar, already generated) kernel reads as vec4: those
+   * loaded only at the element's own flat index, outputs included; null where no vector version
+   * applies (a reduce, a size not a multiple of 4 or under ELEMENT_LOOP_MIN, an output read at
+   * another index, or an element's code too long or branching, a concat's, to write 4 times).
+   */
+  vectorArrays(): Set<string> | null {
+    const size = sizeOf(this.kernel.root.shape);
+    if (this.kernel.reduce || this.cooperative || size % 4 !== 0 || size < ELEMENT_LOOP_MIN) return null;
+    const body = this.scopes[0].lines;
+    if (body.length > VECTOR_BODY_MAX || body.some((l) => !l.startsWith('let ') && !/^out\d*\[/.test(l))) return null;
+    const outputs = this.kernel.outputs.map((_, j) => outputName(j));
+    if (outputs.some((o) => this.loadedArrays.get(o) === false)) return null;
+    const inputs = this.boundInputs().map((_, i) => `${this.inputName}${i}`);
+    return new Set([...inputs.filter((a) => this.loadedArrays.get(a) !== false), ...outputs]);
+  }
+
+  /** The flat index of lane `lane` of the vec4 at `idx` (a `let` for lanes past the first). */
+  private laneIndex(lane: number): string {
+    if (lane === 0) return 'idx';
+    const v = this.fresh('e');
+    this.line(`let ${v} = idx + ${lane};`);
+    return v;
   }
 
   /** The prelude, and the random generator when a random row is used. */
@@ -247,23 +328,25 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
     return scalarRead(node, slot);
   }
 
-  private newCtx(idx: readonly string[], valid: string | null, flat: string | null = null): IndexCtx {
-    return { id: this.ctxCounter++, idx, valid, flat };
+  /** A context derived from `parent` (a view's source): the same element, so the same lane and root index. */
+  private newCtx(parent: IndexCtx, idx: readonly string[], valid: string | null, flat: string | null = null): IndexCtx {
+    return { id: this.ctxCounter++, idx, valid, flat, lane: parent.lane, root: parent.root };
   }
 
   /** A size in index math: the epilogue's kernel reads it at run time where it holds that value, else a literal. */
   private readonly size = (n: number): string => this.target?.sizes.find((s) => s.value === n && n > 1)?.wgsl ?? `${n}`;
 
-  private rootCtx(shape: Shape): IndexCtx {
+  /** The context of the element at flat index `flat` of `shape`: lane `lane` of a vector kernel's vec4, else 0. */
+  private rootCtx(shape: Shape, flat = 'idx', lane = 0): IndexCtx {
     const strides = stridesOf(shape);
     const idx = shape.map((d, i) => {
       if (d === 1) return '0';
       const v = this.fresh('i');
-      const div = strides[i] === 1 ? 'idx' : `(idx / ${this.size(strides[i])})`;
+      const div = strides[i] === 1 ? flat : `(${flat} / ${this.size(strides[i])})`;
       this.line(`let ${v} = ${i === 0 ? div : `${div} % ${this.size(d)}`};`);
       return v;
     });
-    return this.newCtx(idx, null, 'idx');
+    return { id: this.ctxCounter++, idx, valid: null, flat, lane, root: flat };
   }
 
   protected compute(node: LazyNode, ctx: IndexCtx): string {
@@ -298,11 +381,20 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
 
   private load(array: string, node: LazyNode, ctx: IndexCtx): string {
     let lin = linearIndex(node.shape, ctx, this.size);
+    const own = ctx.valid === null && lin === ctx.root;
+    this.loadedArrays.set(array, own && this.loadedArrays.get(array) !== false);
     if (ctx.valid) lin = `select(0, ${lin}, ${ctx.valid})`;
     const v = this.fresh('x');
-    const raw = `${array}[u32(${lin})]`;
+    const raw = this.vector?.has(array) ? this.laneLoad(array, own, ctx.lane) : `${array}[u32(${lin})]`;
     this.line(`let ${v} = ${node.dtype === 'bool' ? `(${raw} != 0u)` : raw};`);
     return v;
+  }
+
+  /** Lane `lane` of `array`'s vec4, loaded once at the top of the element loop. */
+  private laneLoad(array: string, own: boolean, lane: number): string {
+    if (!own) throw new Error(`codegen: ${array} is read as vec4 but loaded at another index`);
+    this.vectorLoads.add(array);
+    return `${array}_v[${lane}]`;
   }
 
   private view(node: LazyNode, view: ViewOp, ctx: IndexCtx): string {
@@ -314,18 +406,18 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
       case 'permute': {
         const idx = new Array<string>(inn.length);
         view.perm.forEach((p, i) => (idx[p] = ctx.idx[i]));
-        return this.emit(src, this.newCtx(idx, ctx.valid));
+        return this.emit(src, this.newCtx(ctx, idx, ctx.valid));
       }
       case 'expand':
-        return this.emit(src, this.newCtx(inn.map((d, i) => (d === 1 ? '0' : ctx.idx[i])), ctx.valid));
+        return this.emit(src, this.newCtx(ctx, inn.map((d, i) => (d === 1 ? '0' : ctx.idx[i])), ctx.valid));
       case 'shrink':
-        return this.emit(src, this.newCtx(ctx.idx.map((x, i) => (view.begin[i] ? `(${x} + ${view.begin[i]})` : x)), ctx.valid));
+        return this.emit(src, this.newCtx(ctx, ctx.idx.map((x, i) => (view.begin[i] ? `(${x} + ${view.begin[i]})` : x)), ctx.valid));
       case 'pad': {
         const idx = ctx.idx.map((x, i) => (view.before[i] ? `(${x} - ${view.before[i]})` : x));
         const conds = idx.flatMap((x, i) => (inn[i] === out[i] ? [] : [`(${x} >= 0 && ${x} < ${inn[i]})`]));
         const valid = this.fresh('ok');
         this.line(`let ${valid} = ${conds.length ? conds.join(' && ') : 'true'};`);
-        const inner = this.emit(src, this.newCtx(idx, ctx.valid ? `(${ctx.valid} && ${valid})` : valid));
+        const inner = this.emit(src, this.newCtx(ctx, idx, ctx.valid ? `(${ctx.valid} && ${valid})` : valid));
         const v = this.fresh('v');
         this.line(`let ${v} = select(${wgslLiteral(0, node.dtype)}, ${inner}, ${valid});`);
         return v;
@@ -349,7 +441,7 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
       if (hi - lo === 1) {
         this.pushScope();
         const idx = ctx.idx.map((x, a) => (a === axis && starts[lo] ? `(${x} - ${starts[lo]})` : x));
-        this.line(`${v} = ${this.emit(node.srcs[lo], this.newCtx(idx, ctx.valid))};`);
+        this.line(`${v} = ${this.emit(node.srcs[lo], this.newCtx(ctx, idx, ctx.valid))};`);
         return this.popScope();
       }
       const mid = (lo + hi) >> 1;
@@ -370,7 +462,7 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
     if (outReal.length === inReal.length && outReal.every((o, k) => out[o] === inn[inReal[k]])) {
       const res = inn.map(() => '0');
       inReal.forEach((j, k) => (res[j] = ctx.idx[outReal[k]]));
-      return this.newCtx(res, ctx.valid, ctx.flat);
+      return this.newCtx(ctx, res, ctx.valid, ctx.flat);
     }
     let flat = ctx.flat;
     if (flat === null) {
@@ -385,7 +477,7 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
       this.line(`let ${v} = ${j === 0 ? div : `${div} % ${d}`};`);
       return v;
     });
-    return this.newCtx(idx, ctx.valid, flat);
+    return this.newCtx(ctx, idx, ctx.valid, flat);
   }
 
   private reduce(node: LazyNode, kind: ReduceName, axes: readonly number[], ctx: IndexCtx): string {
@@ -411,7 +503,7 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
       this.line(`let ${v} = ${k === 0 ? div : `${div} % ${axisSizes[k]}`};`);
       idx[a] = v;
     });
-    const x = this.emit(src, this.newCtx(idx, ctx.valid));
+    const x = this.emit(src, this.newCtx(ctx, idx, ctx.valid));
     if (isArg) {
       this.line(`if (${r} == ${coop ? 'tid' : '0'} || ${argWins(kind, valueType, x, acc)}) { ${acc} = ${x}; ${best} = ${r}; }`);
     } else {
@@ -465,6 +557,23 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
     this.line(`let ${v} = ${isArg ? 'wg_arg[0]' : 'wg_acc[0]'};`);
     return v;
   }
+}
+
+/** Elementwise kernels of at least this many elements compute several per invocation (or a vec4). */
+export const ELEMENT_LOOP_MIN = 4096;
+
+/**
+ * `body` inside the invocation's loop over `count` items (elements, or vec4s of a vector
+ * kernel) 64 apart, so neighbouring invocations stay on neighbouring items; `items` in all.
+ */
+function invocationLoop(body: readonly string[], count: number, items: number): string[] {
+  return [
+    `for (var k = 0u; k < ${count}u; k++) {`,
+    `  let q = base + k * ${WORKGROUP_SIZE}u;`,
+    `  if (q >= ${items}u) { break; }`,
+    ...body.map((l) => `  ${l}`),
+    '}',
+  ];
 }
 
 /** `lines` without the single-line `let`s whose names neither a later kept line nor `value` reads. */

@@ -14,6 +14,7 @@ import { broadcastShapes, shapeStr, sizeOf, type Shape } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { WIDE_GROUP, WIDE_TILES, wideTileEntry } from './matmul-wide';
 import { outerTileFits, outerTileLaunch } from './matmul-outer';
+import { quickMatmulLaunch } from './matmul-quick';
 import { sumTo } from './movement';
 import { broadcastNode, fullNode, reshapeNode, kernelNode } from './node-builders';
 
@@ -77,10 +78,12 @@ export function matmulCpu(a: Float32Array, b: Float32Array, attrs: MatmulAttrs):
 
 /**
  * When one workgroup per output (64 threads splitting K) beats output tiles: few outputs, so
- * tiles would leave the device idle, each with a long K to split.
+ * tiles would leave the device idle, each with a long K to split. Not where workgroups and
+ * barriers are dear (SwiftShader): there the dot kernel's tree reduction made a recurrent
+ * layer's weight gradient (16×64 outputs, K = 640) take 257 ms, against about 1 ms as a register tile.
  */
-function prefersDot(outputs: number, k: number): boolean {
-  return (outputs <= 1024 && k >= 256) || (outputs <= 4096 && k >= 1024);
+function prefersDot(outputs: number, k: number, target: GpuTarget): boolean {
+  return target.sharedMemoryTiles && ((outputs <= 1024 && k >= 256) || (outputs <= 4096 && k >= 1024));
 }
 
 /**
@@ -129,7 +132,7 @@ export function matmulDims(attrs: MatmulAttrs, gridX = 1): number[] {
 /**
  * The kernel of shaders/matmul.wgsl for these sizes on this device: `variant` when given, else
  * the one calibration measured fastest for the shape class, else register tiles on SwiftShader
- * and workgroup-memory tiles elsewhere. Few outputs with a long K always take `main_dot`.
+ * and workgroup-memory tiles elsewhere. Few outputs with a long K take `main_dot` on GPUs.
  */
 export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: MatmulVariant): GpuLaunch {
   const { batch, m, k, n, transA, transB } = attrs;
@@ -149,16 +152,19 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: Ma
     { value: m, wgsl: 'i32(wg_dims.M)' },
     { value: m * n, wgsl: 'i32(wg_dims.M * wg_dims.N)' },
   ];
-  if (!variant && prefersDot(outputs, k)) {
+  if (!variant && prefersDot(outputs, k, target)) {
     const workgroups = grid(outputs);
     return { code: matmulWgsl, entryPoint: 'main_dot', constants, dims: dims(workgroups[0]), workgroups, epilogueSizes };
   }
   let chosen = variant ?? (target.variant('matmul', matmulClass(attrs)) as MatmulVariant | undefined) ?? defaultVariant(attrs, target);
-  const regtile: GpuLaunch = { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 128), Math.ceil(m / 128), batch], epilogueSizes };
-  // The wide and outer-product tiles take 4-6× the register tile's compile on SwiftShader
-  // (0.5-0.85 s against 0.1-0.15 s in W2): the register tile is their quick variant.
+  // Every tile's quick variant (tiered compilation) is shaders/matmul_quick.wgsl: one small
+  // pipeline per epilogue, where the register tile compiles one per transpose and alignment
+  // (W2's first step: 6 register tiles, 0.2-0.5 s each on SwiftShader) and the wide and
+  // outer-product tiles take 4-6× as long again.
+  const quick = quickMatmulLaunch(attrs, epilogueSizes);
+  const regtile: GpuLaunch = { code: matmulWgsl, entryPoint: 'main_regtile', constants, dims: dims(), workgroups: [Math.ceil(n / 64), Math.ceil(m / 64), batch], quick, epilogueSizes };
   // A transposed A (a weight gradient xᵀ·dy) is contiguous along M: the outer-product tiles.
-  if (chosen.startsWith('wide') && outerTileFits(attrs)) return { ...outerTileLaunch(attrs, constants, dims()), quick: regtile, epilogueSizes };
+  if (chosen.startsWith('wide') && outerTileFits(attrs)) return { ...outerTileLaunch(attrs, constants, dims()), quick, epilogueSizes };
   // The wide tiles read vec4s along K of A and along N of B only.
   if (chosen.startsWith('wide') && (transA || transB || k % 4 !== 0 || n % 4 !== 0)) chosen = 'regtile';
   if (chosen === 'tiled') {
@@ -168,7 +174,7 @@ export function matmulLaunch(attrs: MatmulAttrs, target: GpuTarget, variant?: Ma
   const [rows, cols] = WIDE_TILES[chosen];
   const group = wideGroup(attrs, rows, cols);
   const code = matmulWgsl + wideTileEntry(rows, cols, group);
-  return { code, entryPoint: 'main_wide', constants, dims: dims(), workgroups: [Math.ceil(n / (cols * group)), Math.ceil(m / (rows * group)), batch], quick: regtile, epilogueSizes };
+  return { code, entryPoint: 'main_wide', constants, dims: dims(), workgroups: [Math.ceil(n / (cols * group)), Math.ceil(m / (rows * group)), batch], quick, epilogueSizes };
 }
 
 /** Workgroups a wide tile should at least fill: a few per core, so one busy core does not stall the product. */

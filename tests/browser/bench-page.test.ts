@@ -56,6 +56,8 @@ it('the benchmark page completes every quick row for webgrad and a peer, and its
   expect(run.errors).toEqual([]);
   const rows = run.results;
   expect(new Set(rows.map((r) => r.workload)).size).toBe(8);
+  // every engine runs a workload before the next one starts (engines compared close together in time)
+  expect(rows.map((r) => r.engine)).toEqual(rows.map((_, i) => engines[i % engines.length]));
   for (const engine of ['webgrad-webgpu', 'webgrad-cpu']) {
     const mine = rows.filter((r) => r.engine === engine);
     expect(mine.map((r) => [r.workload, r.note ?? 'ok'])).toEqual(mine.map((r) => [r.workload, 'ok']));

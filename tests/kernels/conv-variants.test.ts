@@ -72,7 +72,7 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
     ),
   );
 
-  test('SwiftShader takes wide tiles for large convs whose channels they divide, short reductions the short-reduction kernel, else the direct kernels', () => {
+  test('SwiftShader takes wide tiles for large convs whose channels they divide, short reductions within its unroll budget the short-reduction kernel, else the direct kernels', () => {
     const large = { n: 32, h: 32, w: 32, cin: 16, oh: 32, ow: 32, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
     const entry = (attrs: Partial<typeof large>) => CONV2D.gpu({ op: { attrs: { ...large, ...attrs } } } as Parameters<typeof CONV2D.gpu>[0], gpuTarget('swiftshader')).entryPoint;
     expect(convClass(large)).toBe('large');
@@ -80,6 +80,7 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
     expect(entry({ n: 1 })).toBe('main_vec4x8');
     expect(entry({ cin: 3, n: 64 })).toBe('short_reduction');
     expect(entry({ cin: 3 })).toBe('short_reduction');
+    expect(entry({ cin: 4, cout: 64, n: 1 })).toBe('main_vec4x8');
     expect(entry({ cin: 5, n: 8 })).toBe('main_x16');
     expect(entry({ cin: 3, cout: 30 })).toBe('main');
     expect(entry({ cout: 24 })).toBe('main_vec4x8');

@@ -133,11 +133,13 @@ describe('conv2d', () => {
 });
 
 describe('conv2d with a short reduction (KH·KW·Cin ≤ 36, Cout % 4 = 0: the direct kernel on WebGPU)', () => {
-  // [x shape, w shape, options]: reductions of 1, 2·3·2, 9, 27 and 36 terms (4 at a time, the
-  // last group partial or whole), pixel counts that leave a partial tile of 4, and 4, 20, 32
-  // and 36 output channels (whole and partial tiles of 16).
+  // [x shape, w shape, options]: reductions of 1, 2·3·2, 9, 27 and 36 terms; 4, 8, 20, 32, 36,
+  // 64 and 132 output channels (4, 3, 2 and 1 pixels per invocation); rows whose width leaves a
+  // partial tile of pixels; strides and dilations along the row (taps the pixels share).
   const cases: [number[], number[], RefConv][] = [
     [[2, 7, 5, 1], [3, 3, 1, 32], { padding: ['same', 'same'] }],
+    [[2, 6, 7, 1], [3, 3, 1, 64], { padding: ['same', 'same'], dilation: [1, 2] }],
+    [[1, 4, 3, 1], [3, 3, 1, 132], { padding: ['same', 'same'] }],
     [[1, 9, 7, 3], [3, 3, 3, 20], { padding: ['same', 'same'], stride: [2, 2] }],
     [[2, 6, 9, 2], [2, 3, 2, 4], { padding: [1, 2], dilation: [2, 1] }],
     [[1, 5, 5, 4], [3, 3, 4, 36], { padding: ['valid', 'valid'], stride: [1, 2] }],

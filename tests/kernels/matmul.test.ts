@@ -175,6 +175,20 @@ describe('every matmul kernel on this device', () => {
     }
     expect([...entries].sort()).toEqual(['main_regtile', 'main_tiled']);
   });
+
+  it('few outputs with a long K (a small recurrent weight gradient): one workgroup per output on GPUs, a register tile on SwiftShader, both match the cpu kernel', async () => {
+    const attrs: MatmulAttrs = { batch: 1, m: 16, k: 640, n: 64, batchA: 1, batchB: 1, transA: true, transB: false };
+    const a = values(16 * 640, 33);
+    const b = values(640 * 64, 34);
+    const want = matmulCpu(a, b, attrs);
+    const entries: string[] = [];
+    for (const architecture of ['real-gpu', 'swiftshader']) {
+      const { entry, out } = await runLaunch(attrs, a, b, architecture);
+      entries.push(entry);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThan(1e-3);
+    }
+    expect(entries).toEqual(['main_dot', 'main_regtile']);
+  });
 });
 
 describe('every matmul variant, forced', () => {
@@ -198,6 +212,40 @@ describe('every matmul variant, forced', () => {
     // Wide tiles read untransposed vec4 operands only; others run the register tile instead.
     const wide = !transA && !transB && k % 4 === 0 && n % 4 === 0;
     expect([...entries].sort()).toEqual(wide ? ['main_regtile', 'main_tiled', 'main_wide'] : ['main_regtile', 'main_tiled']);
+  });
+
+  it('the register tile over several 64×64 workgroups each way, batched, with a fused bias and relu matches the cpu backend', async () => {
+    const attrs: MatmulAttrs = { batch: 2, m: 130, k: 37, n: 70, batchA: 2, batchB: 2, transA: false, transB: false };
+    expect(matmulLaunch(attrs, gpuTarget('swiftshader')).workgroups).toEqual([2, 3, 2]);
+    await matchesCpu(() => t([2, 130, 37], 61).matmul(t([2, 37, 70], 62)).add(t([70], 63)).relu());
+  });
+
+  it.each([
+    [1, 70, 36, 52, false, false, 1],
+    [2, 33, 65, 17, true, false, 1],
+    [3, 20, 21, 70, true, true, 3],
+    [2, 5, 7, 3, false, true, 2],
+  ])('batch %i, %i×%i · %i×… (transA %s, transB %s, %i B matrices): the quick variant every tile offers matches the cpu kernel', async (batch, m, k, n, transA, transB, batchB) => {
+    const attrs: MatmulAttrs = { batch, m, k, n, batchA: batch, batchB, transA, transB };
+    const a = values(batch * m * k, 43);
+    const b = values(batchB * k * n, 44);
+    const want = matmulCpu(a, b, attrs);
+    for (const variant of MATMUL_VARIANTS.filter((v) => v !== 'tiled')) {
+      const quick = matmulLaunch(attrs, gpuTarget('swiftshader'), variant).quick!;
+      expect(quick.entryPoint).toBe('main_quick');
+      const out = await runLaunchOn(quick, [a, b], batch * m * n);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(out[i] - want[i])).toBeLessThan(1e-4);
+    }
+  });
+
+  it('quick variants of products with other sizes, transposes and alignments share one pipeline', () => {
+    const launches = [
+      { batch: 1, m: 128, k: 784, n: 256, batchA: 1, batchB: 1, transA: false, transB: false },
+      { batch: 1, m: 784, k: 128, n: 256, batchA: 1, batchB: 1, transA: true, transB: false },
+      { batch: 1, m: 128, k: 10, n: 128, batchA: 1, batchB: 1, transA: false, transB: true },
+      { batch: 2, m: 33, k: 65, n: 17, batchA: 2, batchB: 1, transA: true, transB: true },
+    ].map((attrs) => matmulLaunch(attrs, gpuTarget('swiftshader')).quick!);
+    expect(new Set(launches.map((l) => `${l.code}|${l.entryPoint}|${JSON.stringify(l.constants ?? {})}`)).size).toBe(1);
   });
 
   it.each(MATMUL_VARIANTS.map((v, i) => [v, i]))('%s forced on the graph: product and gradients match the cpu backend', async (variant, i) => {

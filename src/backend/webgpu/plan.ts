@@ -293,20 +293,35 @@ export class Planner {
     }
   }
 
-  /** Starts `plan`'s swap to its fast variants, if it has one, once the device has done the work submitted so far. */
+  /**
+   * Starts `plan`'s swap to its fast variants, if it has one, once the device has done the work
+   * submitted so far and no other plan is still compiling.
+   */
   private startUpgrade(plan: ExecutionPlan): void {
     const upgrade = this.upgrades.get(plan);
     if (!upgrade) return;
     this.upgrades.delete(plan);
-    // After the first run, so its compiles take no CPU from it (SwiftShader runs on the same cores).
-    const done: Promise<void> = this.device.queue
-      .onSubmittedWorkDone()
+    const done: Promise<void> = this.quiet()
       .then(upgrade)
       .catch((e: unknown) => {
         this.upgradeFailure ??= e;
       })
       .finally(() => this.upgrading.delete(done));
     this.upgrading.add(done);
+  }
+
+  /**
+   * Resolves once the device has run what was submitted and no plan is compiling: a swap's
+   * compiles then take no CPU from a first run (SwiftShader runs on the same cores). A training
+   * step's later realizes (the optimizer's update after the backward pass) compile while its
+   * first plan runs; their first runs come before any swap.
+   */
+  private async quiet(): Promise<void> {
+    await this.device.queue.onSubmittedWorkDone();
+    while (this.compiling.size > 0) {
+      await Promise.allSettled([...this.compiling.values()]);
+      await this.device.queue.onSubmittedWorkDone();
+    }
   }
 
   /**

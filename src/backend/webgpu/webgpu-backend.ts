@@ -84,7 +84,7 @@ export class WebGpuBackend implements Backend, KernelCompiler {
     this.plans.deferCompile = typeof document !== 'undefined';
     // SwiftShader compiles each pipeline to CPU code in hundreds of milliseconds (its wide tiles:
     // half a second and more), so where pipelines compile in the background a new plan first runs
-    // the quicker variants (regtile for wide tiles) and swaps in the fast ones once they are
+    // the quicker variants (a small matmul tile for every matmul, direct kernels for conv tiles) and swaps in the fast ones once they are
     // built; a real GPU compiles in milliseconds and skips it.
     this.plans.tieredCompile = this.plans.deferCompile && architecture === 'swiftshader';
   }

@@ -1,5 +1,5 @@
 // Tiered compilation (Planner.tieredCompile): a new plan whose kernels offer a quick-to-compile
-// variant (GpuLaunch.quick: matmul's register tile for its wide and outer-product tiles, conv's
+// variant (GpuLaunch.quick: matmul's small 4×4 tile (shaders/matmul_quick.wgsl) for every tile, conv's
 // direct kernels for its wide tiles) first
 // runs that variant, then swaps in the fast one once built; both compute the CPU backend's values.
 
@@ -20,8 +20,8 @@ afterEach(() => {
   }
 });
 
-/** Turns tiering on and records the entry point of every pipeline built from now on. */
-async function tiering(): Promise<Map<GPUComputePipeline, string>> {
+/** Turns tiering on and records the entry point of every pipeline built from now on (and in `events`, each request and build in order). */
+async function tiering(events: string[] = []): Promise<Map<GPUComputePipeline, string>> {
   await useBackend('webgpu');
   const b = webgpuBackend()!;
   b.plans.deferCompile = true;
@@ -29,8 +29,11 @@ async function tiering(): Promise<Map<GPUComputePipeline, string>> {
   const entries = new Map<GPUComputePipeline, string>();
   const create = b.device.createComputePipelineAsync.bind(b.device);
   vi.spyOn(b.device, 'createComputePipelineAsync').mockImplementation(async (d) => {
+    const entry = d.compute.entryPoint ?? '';
+    events.push(`request ${entry}`);
     const p = await create(d);
-    entries.set(p, d.compute.entryPoint ?? '');
+    events.push(`built ${entry}`);
+    entries.set(p, entry);
     return p;
   });
   return entries;
@@ -55,7 +58,7 @@ describe('tiered compilation on WebGPU', () => {
     const first = wg.tidy(() => graph(xs));
     wg.realize(...first);
     const before = await Promise.all(first.map((t) => t.data()));
-    expect(lastEntries(entries)).toEqual(['main_regtile', 'main_regtile']);
+    expect(lastEntries(entries)).toEqual(['main_quick', 'main_quick']);
     await webgpuBackend()!.plans.upgraded();
     const second = wg.tidy(() => graph(xs));
     wg.realize(...second);
@@ -84,6 +87,26 @@ describe('tiered compilation on WebGPU', () => {
     await out[0].data();
     expect(wg.stats()).toMatchObject({ pipelinesCreated: 0, bytesUploaded: 0, planCacheHits: 1 });
     for (const t of [...xs, ...first, ...out]) t.dispose();
+  });
+
+  it('swaps only once no other plan is compiling: a later realize of the same step gets its quick kernels built first', async () => {
+    const events: string[] = [];
+    await tiering(events);
+    const b = webgpuBackend()!;
+    const xs = inputs();
+    wg.realize(...xs);
+    // Two plans issued back to back, as a backward pass and an optimizer's update are.
+    const first = wg.tidy(() => products((t) => t.sigmoid())(xs));
+    wg.realize(...first);
+    const second = wg.tidy(() => xs[0].matmul(xs[1]).tanh());
+    wg.realize(second);
+    await second.data();
+    await b.plans.upgraded();
+    const lastQuick = events.lastIndexOf('built main_quick');
+    const firstFast = events.findIndex((e) => e === 'request main_wide' || e === 'request main_outer');
+    expect(lastQuick).toBeGreaterThanOrEqual(0);
+    expect(firstFast).toBeGreaterThan(lastQuick);
+    for (const t of [...xs, ...first, second]) t.dispose();
   });
 
   it('compiles only the fast variant when tiering is off', async () => {
