@@ -16,6 +16,7 @@ import { checkSize, shapeStr } from '../shape';
 import { makeTensor, Tensor } from '../tensor';
 import { convCpu, convInputGradCpu, convWeightGradCpu } from './conv-cpu';
 import { hasShortReduction, shortReductionKernel } from './conv-direct';
+import { winogradFits, winogradInvocations, winogradKernel } from './conv-winograd';
 import { CONV_WIDE_TILES, convForwardWide, convInputGradWide, convWeightGradWide, type ConvWideTile, type WeightGradReads } from './conv-wide';
 import { fullNode, kernelNode, reshapeNode } from './node-builders';
 import { checkOptions, type OptionSpec } from './options';
@@ -91,11 +92,17 @@ const tiles4 = (v: number) => Math.ceil(v / 4);
  * the shader) or a wide tile of conv-wide.ts. Tests force each with `forceKernelVariant`.
  */
 export const CONV_VARIANTS = ['direct', ...(Object.keys(CONV_WIDE_TILES) as ConvWideTile[])] as const;
-export type ConvVariant = (typeof CONV_VARIANTS)[number];
+
+/**
+ * Winograd F(2×2, 3×3) (conv-winograd.ts): a further variant of the forward conv and its input
+ * gradient, where a geometry fits it (others take the family's default in its place).
+ */
+export const CONV_WINOGRAD = 'winograd';
+export type ConvVariant = (typeof CONV_VARIANTS)[number] | typeof CONV_WINOGRAD;
 
 /** Kernel families, as `forceKernelVariant` and calibration name them. */
 export const CONV_FAMILIES = { forward: 'conv2d', inputGrad: 'conv2dInputGrad', weightGrad: 'conv2dWeightGrad' } as const;
-type ConvFamily = (typeof CONV_FAMILIES)[keyof typeof CONV_FAMILIES];
+export type ConvFamily = (typeof CONV_FAMILIES)[keyof typeof CONV_FAMILIES];
 
 /** Multiply-adds from which a convolution is 'large': worth a wide tile's longer compile. */
 const LARGE_CONV = 2 ** 25;
@@ -117,6 +124,8 @@ const FIRST_LAYER_WIDE_DW = 2 ** 23;
 
 /**
  * Before calibration: on SwiftShader (no workgroup-memory tiles) large convs take wide tiles —
+ * Winograd (conv-winograd.ts) ran level with them there (1.50 against 1.43 GFLOP/s at the CNN's
+ * second conv, b256; equal at its input gradient) and compiles longer, so it is left to calibration —
  * 32×16 for the forward and input gradient, 16×32 for the weight gradient, the fastest of the
  * three measured at the W3–W5 shapes there; small ones the direct kernels (they compile in a
  * fraction of the time), as do all convs elsewhere, except first layers' weight gradients.
@@ -136,8 +145,14 @@ function defaultVariant(family: ConvFamily, a: ConvGeometry, target: GpuTarget):
  * where the tile divides those channels.
  */
 function wideTile(family: ConvFamily, a: ConvGeometry, target: GpuTarget, colChannels: number): ConvWideTile | undefined {
-  const v = (target.variant(family, convClass(a)) as ConvVariant | undefined) ?? defaultVariant(family, a, target);
-  return v !== 'direct' && colChannels % CONV_WIDE_TILES[v][1] === 0 ? v : undefined;
+  const chosen = chosenVariant(family, a, target);
+  const v = chosen === CONV_WINOGRAD ? defaultVariant(family, a, target) : chosen;
+  return v !== 'direct' && v !== CONV_WINOGRAD && colChannels % CONV_WIDE_TILES[v][1] === 0 ? v : undefined;
+}
+
+/** The forced or measured variant of kernel `family` for geometry `a`, else its default. */
+function chosenVariant(family: ConvFamily, a: ConvGeometry, target: GpuTarget): ConvVariant {
+  return (target.variant(family, convClass(a)) as ConvVariant | undefined) ?? defaultVariant(family, a, target);
 }
 
 export const CONV2D: KernelDef<ConvGeometry> = {
@@ -161,6 +176,9 @@ export const CONV2D: KernelDef<ConvGeometry> = {
         : coutG % 16 === 0
           ? launch(conv2dWgsl, 'main_x16', pixelTiles * a.groups * (coutG / 16), c)
           : launch(conv2dWgsl, 'main', pixelTiles * a.groups * tiles4(coutG), c);
+    if (chosenVariant(CONV_FAMILIES.forward, a, target) === CONV_WINOGRAD && winogradFits(a, 'forward')) {
+      return { ...launch(winogradKernel('forward'), 'main_winograd', winogradInvocations(a, 'forward'), c), quick: direct };
+    }
     const wide = wideTile(CONV_FAMILIES.forward, a, target, coutG);
     if (!wide) return direct;
     const [rows, cols] = CONV_WIDE_TILES[wide];
@@ -183,6 +201,9 @@ export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
       cinG % 8 === 0 && coutG % 4 === 0
         ? launch(transposeWgsl, 'main_vec4x8', pixelTiles * a.groups * (cinG / 8), c)
         : launch(transposeWgsl, coutG % 4 === 0 ? 'main_vec4' : 'main', pixelTiles * a.groups * tiles4(cinG), c);
+    if (chosenVariant(CONV_FAMILIES.inputGrad, a, target) === CONV_WINOGRAD && winogradFits(a, 'inputGrad')) {
+      return { ...launch(winogradKernel('inputGrad'), 'main_winograd', winogradInvocations(a, 'inputGrad'), c), quick: direct };
+    }
     const wide = coutG % 4 === 0 ? wideTile(CONV_FAMILIES.inputGrad, a, target, cinG) : undefined;
     if (!wide) return direct;
     const [rows, cols] = CONV_WIDE_TILES[wide];
@@ -439,7 +460,7 @@ export function conv2dTranspose(x: Tensor, w: Tensor, opts?: Conv2dTransposeOpti
 }
 
 // Calibration of the convolution kernels: for each family (forward, input gradient, weight
-// gradient) the direct kernels and each wide tile timed on one large probe geometry, the CNN's
+// gradient) the direct kernels, each wide tile (and Winograd, for the first two) timed on one large probe geometry, the CNN's
 // second conv at batch 16 (14×14, 32 → 64 channels, 3×3 same).
 
 /** The probe geometry of conv calibration. */
@@ -449,6 +470,11 @@ const PROBE: ConvGeometry = { n: 16, h: 14, w: 14, cin: 32, oh: 14, ow: 14, cout
 function launchOf<A>(def: KernelDef<A>, attrs: A, target: GpuTarget, variant: string): GpuLaunch {
   const l = def.gpu({ op: { attrs } } as LazyNode & { op: { attrs: A } }, { ...target, variant: () => variant });
   return { ...l, code: resolveIncludes(l.code) };
+}
+
+/** The variants calibration times for kernel `family`: Winograd for the forward and input gradient. */
+export function convCandidates(family: ConvFamily): readonly ConvVariant[] {
+  return family === CONV_FAMILIES.weightGrad ? CONV_VARIANTS : [...CONV_VARIANTS, CONV_WINOGRAD];
 }
 
 /** One calibration family per convolution kernel, each with its candidates on the probe. */
@@ -463,7 +489,7 @@ export function convCalibration(target: GpuTarget): CalibrationFamily[] {
   ];
   return kernels.map((k) => ({
     family: k.family,
-    classes: [{ shapeClass: convClass(a), candidates: CONV_VARIANTS.map((variant) => ({ variant, launch: k.launch(variant), bindingBytes: k.bindingBytes })) }],
+    classes: [{ shapeClass: convClass(a), candidates: convCandidates(k.family).map((variant) => ({ variant, launch: k.launch(variant), bindingBytes: k.bindingBytes })) }],
   }));
 }
 

@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { forceKernelVariant } from '../../src/backend/webgpu/calibrate';
 import { gpuTarget } from '../../src/backend/webgpu/lower';
-import { CONV_FAMILIES, CONV_VARIANTS, CONV2D, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, convCalibration, convClass, weightGradAttrs } from '../../src/ops/conv';
+import { CONV_FAMILIES, CONV_VARIANTS, CONV_WINOGRAD, CONV2D, convCandidates, type ConvFamily, CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD, convCalibration, convClass, weightGradAttrs } from '../../src/ops/conv';
 import { checkGpuMatchesCpu, rng, uniform } from '../autograd/gradcheck';
 import { checkBoth, expectNoGpuErrors, initBoth, wg } from '../helpers';
 import type { Conv2dOptions } from '../../src/node';
@@ -151,13 +151,15 @@ describe('weight-gradient kernel choice on SwiftShader', () => {
 });
 
 describe('conv calibration', () => {
-  test('offers every variant of each family on a large probe, includes resolved', () => {
+  test('offers every variant of each family on a large probe, includes resolved, Winograd for the forward and input gradient', () => {
     const families = convCalibration(gpuTarget('swiftshader'));
     expect(families.map((f) => f.family)).toEqual(Object.values(CONV_FAMILIES));
     for (const f of families) {
       expect(f.classes.map((c) => c.shapeClass)).toEqual(['large']);
-      const entries = f.classes[0].candidates.map((c) => [c.variant, c.launch.entryPoint.startsWith('main_wide'), /^\s*\/\/!INCLUDE/m.test(c.launch.code)]);
-      expect(entries).toEqual(CONV_VARIANTS.map((v) => [v, v !== 'direct', false]));
+      const entries = f.classes[0].candidates.map((c) => [c.variant, c.launch.entryPoint, /^\s*\/\/!INCLUDE/m.test(c.launch.code)]);
+      const entry = (v: string) => (v === CONV_WINOGRAD ? 'main_winograd' : v === 'direct' ? expect.not.stringMatching(/^main_w/) : 'main_wide');
+      expect(entries).toEqual(convCandidates(f.family as ConvFamily).map((v) => [v, entry(v), false]));
     }
+    expect(families.map((f) => f.classes[0].candidates.some((c) => c.variant === CONV_WINOGRAD))).toEqual([true, true, false]);
   });
 });
