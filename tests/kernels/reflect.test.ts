@@ -12,6 +12,8 @@ import { reflectBindings, reflectKernel } from '../../src/backend/webgpu/binding
 import { gpuTarget, lowerKernel } from '../../src/backend/webgpu/lower';
 import { resolveIncludes } from '../../src/graph/codegen';
 import { kernelBindings, schedule, type Kernel } from '../../src/graph/schedule';
+import { forceKernelVariant } from '../../src/backend/webgpu/calibrate';
+import { CONV_FAMILIES, CONV_WINOGRAD } from '../../src/ops/conv';
 import { softmaxCrossEntropy } from '../../src/ops/softmax';
 import { randomTensor, wg } from '../helpers';
 
@@ -19,6 +21,11 @@ const shaderDir = new URL('../../shaders/', import.meta.url);
 const shaderFiles = readdirSync(shaderDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wgsl'));
 /** Pieces other code is pasted around: no entry points of their own. */
 const isLibrary = (file: string) => file === 'prelude.wgsl' || file.startsWith('lib/');
+/**
+ * Templates whose entry point TypeScript generates unrolled (src/ops/conv-direct.ts,
+ * conv-winograd.ts): their launches are checked below, entry and bindings included.
+ */
+const GENERATED_ENTRY = ['conv2d_direct.wgsl', 'conv2d_winograd.wgsl'];
 
 describe('shaders parse', () => {
   it.each(shaderFiles)('%s parses and its entry points bind 0…n-1 in group 0', (file) => {
@@ -29,7 +36,7 @@ describe('shaders parse', () => {
       const bindings = reflectBindings(code, entry.name);
       expect(bindings.map((b) => b.binding)).toEqual(bindings.map((_, i) => i));
     }
-    if (!isLibrary(file)) expect(reflect.entry.compute.length).toBeGreaterThan(0);
+    expect(reflect.entry.compute.length > 0).toBe(!isLibrary(file) && !GENERATED_ENTRY.includes(file));
   });
 });
 
@@ -96,6 +103,22 @@ describe('kernel launches bind exactly what their WGSL declares', () => {
     const kernels = kernelsOf(...build());
     expect(kernels.length).toBeGreaterThan(0);
     for (const k of kernels) expectExactBindings(k);
+  });
+
+  it('conv2d and its input gradient as Winograd kernels (forced), with a fused bias and ReLU', () => {
+    const x = wg.tensor(new Float32Array(2 * 6 * 6 * 8).fill(0.5), { shape: [2, 6, 6, 8], requiresGrad: true });
+    const w = wg.tensor(new Float32Array(3 * 3 * 8 * 8).fill(0.1), { shape: [3, 3, 8, 8], requiresGrad: true });
+    const f = (a: wg.Tensor) => wg.conv2d(a, w, { padding: 'same', bias: wg.ones([8]) }).relu().sum();
+    const kernels = kernelsOf(wg.conv2d(x, w, { padding: 'same', bias: wg.ones([8]) }).relu(), ...wg.grad(f)(x));
+    for (const family of [CONV_FAMILIES.forward, CONV_FAMILIES.inputGrad]) forceKernelVariant(family, CONV_WINOGRAD);
+    try {
+      const entries = kernels.map((k) => lowerKernel(k, targets[0]!).entryPoint);
+      // the forward twice (the value, and inside the gradient's function) and the input gradient
+      expect(entries.filter((e) => e === 'main_winograd')).toHaveLength(3);
+      for (const k of kernels) expectExactBindings(k);
+    } finally {
+      for (const family of [CONV_FAMILIES.forward, CONV_FAMILIES.inputGrad]) forceKernelVariant(family, undefined);
+    }
   });
 
   it('epilogue inputs bind after the kernel output', () => {
