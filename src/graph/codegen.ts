@@ -134,6 +134,13 @@ export const ELEMENTWISE_ITEMS_FAMILY = 'elementwise-items';
  */
 const VECTOR_BODY_MAX = 48;
 
+/**
+ * The longest element code (lines) a scalar kernel loops over several items per invocation:
+ * SwiftShader unrolls the loop, and a 418-line body (a chain of geometric augmentations over
+ * 128 images) then compiled for over a minute, against 4 s as one element per invocation.
+ */
+const LOOP_BODY_MAX = 160;
+
 /** Items per invocation of each ELEMENTWISE_ITEMS_FAMILY variant. */
 const ITEMS_PER_INVOCATION: Readonly<Record<string, number>> = { one: 1, many: 8 };
 
@@ -148,7 +155,13 @@ export function generateFused(kernel: FusedKernel, target?: ReduceDevice): Gener
   const scalar = new FusedEmitter(kernel, null, target);
   const generated = scalar.generate();
   const vector = scalar.vectorArrays();
-  return vector ? new FusedEmitter(kernel, null, target, vector).generate() : generated;
+  if (vector) return new FusedEmitter(kernel, null, target, vector).generate();
+  if (!scalar.loopTooLong()) return generated;
+  const oneItem: ReduceDevice = {
+    sharedMemoryTiles: target?.sharedMemoryTiles ?? true,
+    variant: (family, shapeClass) => (family === ELEMENTWISE_ITEMS_FAMILY ? 'one' : target?.variant?.(family, shapeClass)),
+  };
+  return new FusedEmitter(kernel, null, oneItem).generate();
 }
 
 interface EpilogueTarget {
@@ -298,6 +311,11 @@ class FusedEmitter extends ScopedEmitter<IndexCtx> {
     if (outputs.some((o) => this.loadedArrays.get(o) === false)) return null;
     const inputs = this.boundInputs().map((_, i) => `${this.inputName}${i}`);
     return new Set([...inputs.filter((a) => this.loadedArrays.get(a) !== false), ...outputs]);
+  }
+
+  /** Whether this (generated) kernel loops over several items with an element code too long to (see LOOP_BODY_MAX). */
+  loopTooLong(): boolean {
+    return this.itemsPerInvocation > 1 && this.scopes[0].lines.length > LOOP_BODY_MAX;
   }
 
   /** The flat index of lane `lane` of the vec4 at `idx` (a `let` for lanes past the first). */

@@ -48,6 +48,15 @@ describe('the generated code of big elementwise kernels', () => {
     expect(g.workgroups).toEqual([Math.ceil((ELEMENT_LOOP_MIN - 4) / 64), 1, 1]);
   });
 
+  it('keeps one element per invocation where the element code is long (SwiftShader would unroll the loop 8 times)', () => {
+    let t = buf([4097], 1);
+    const b = buf([4097], 2);
+    for (let i = 0; i < 90; i++) t = t.sin().add(b);
+    const g = generateFused(only(t), SWIFTSHADER);
+    expect(g.code).not.toMatch(/for \(var k/);
+    expect(g.workgroups).toEqual([65, 1, 1]);
+  });
+
   it('reads a broadcast input as scalars and the others as vec4s', () => {
     const g = generateFused(only(buf([96, 64], 1).add(buf([64], 2))), SWIFTSHADER);
     expect(g.code).toMatch(/in0: array<vec4<f32>>/);
