@@ -7,7 +7,7 @@ import type { GpuLaunch, RuntimeSize } from '../graph/ir';
 import type { MatmulAttrs } from './matmul';
 
 /** The words of shaders/matmul_quick.wgsl's `wg_dims`: sizes, batch reuse and the operands' strides. */
-export function quickMatmulDims({ m, k, n, batch, batchA, batchB, transA, transB }: MatmulAttrs): number[] {
+function quickMatmulDims({ m, k, n, batch, batchA, batchB, transA, transB }: MatmulAttrs): number[] {
   const [aRow, aK] = transA ? [1, m] : [k, 1];
   const [bK, bCol] = transB ? [1, k] : [n, 1];
   return [m, k, n, batch, batchA, batchB, aRow, aK, bK, bCol];
