@@ -3,6 +3,7 @@
 // counted by `wg.stats()`.
 
 import * as wg from 'webgrad';
+import { webgpuBackend } from '../../src/runtime';
 import { ADAM, LSTM_SIZES, type Engine, type HostArray, type PreparedStep, type Workload, type WorkloadData } from '../workloads';
 
 const upload = (a: HostArray): wg.Tensor => wg.tensor(a.values, { shape: a.shape });
@@ -96,7 +97,10 @@ export async function load(backend: 'webgpu' | 'cpu'): Promise<Engine> {
     },
   };
   // WebGPU counts compute dispatches; the CPU backend counts its passes (one loop or kernel each).
+  // Counted on a steady-state step: after any background swap to the fast kernels (tiered
+  // compilation on SwiftShader) has landed, since the swap writes its new launches' sizes once.
   engine.countsOf = async (step) => {
+    await webgpuBackend()?.plans.upgraded();
     wg.resetStats();
     await step.step();
     const { dispatches, bytesUploaded } = wg.stats();
