@@ -4,6 +4,9 @@
 
 import type { LazyNode } from './ir';
 
+/** Names a counter could form from a one-letter prefix that WGSL already binds to a type. */
+const PREDECLARED = new Set(['i32', 'u32', 'f32', 'f16']);
+
 export abstract class ScopedEmitter<Ctx extends { readonly id: number }> {
   protected readonly scopes: { lines: string[]; memo: Map<string, string> }[] = [{ lines: [], memo: new Map() }];
   private counter = 0;
@@ -15,8 +18,11 @@ export abstract class ScopedEmitter<Ctx extends { readonly id: number }> {
     this.scopes[this.scopes.length - 1].lines.push(s);
   }
 
+  /** A new name; never one of WGSL's predeclared scalar types (`i32` would shadow the type). */
   protected fresh(prefix: string): string {
-    return `${prefix}${this.counter++}`;
+    let name = `${prefix}${this.counter++}`;
+    while (PREDECLARED.has(name)) name = `${prefix}${this.counter++}`;
+    return name;
   }
 
   /** Opens a scope (a loop body, a branch): what is computed inside stays inside. */

@@ -107,6 +107,21 @@ describe('both backends draw the same numbers', () => {
     expectClose(gpu.data, cpu.data, { rtol: 1e-5, atol: 1e-5 });
   });
 
+  it('two large draws realized together (one vec4 kernel with over 32 index names)', async () => {
+    // The generated kernel once named an index `i32`, shadowing the type its own bitcasts use.
+    const draw = () => [wg.randn([3, 3, 16, 32], { seed: 21 }), wg.randn([144, 32], { seed: 22 })];
+    const read = async (backend: 'cpu' | 'webgpu') => {
+      await useBackend(backend);
+      const ts = draw();
+      wg.realize(...ts);
+      return Promise.all(ts.map((t) => t.data()));
+    };
+    const cpu = await read('cpu');
+    const gpu = await read('webgpu');
+    expectNoGpuErrors();
+    cpu.forEach((c, i) => expectClose(gpu[i], c, { rtol: 1e-5, atol: 1e-5 }));
+  });
+
   it('the global stream after wg.seed', async () => {
     const { gpu, cpu } = await onBoth(() => {
       wg.seed(99);
