@@ -141,13 +141,18 @@ function defaultVariant(family: ConvFamily, a: ConvGeometry, target: GpuTarget):
 
 /**
  * The wide tile for kernel `family` of geometry `a` whose columns are `colChannels` channels per
- * group, or undefined for the direct kernels: the forced or measured variant, else the default,
- * where the tile divides those channels.
+ * group, or undefined for the direct kernels: the forced or measured variant, else the default.
+ * Where a wide tile was chosen but its columns do not divide those channels, another wide tile
+ * whose columns do: calibration measures one probe geometry for the whole shape class, and a
+ * 16×32 tile it picked there left W5's input gradient (16 channels) on the direct kernel, at
+ * 42% of the 32×16 tile's speed.
  */
 function wideTile(family: ConvFamily, a: ConvGeometry, target: GpuTarget, colChannels: number): ConvWideTile | undefined {
   const chosen = chosenVariant(family, a, target);
   const v = chosen === CONV_WINOGRAD ? defaultVariant(family, a, target) : chosen;
-  return v !== 'direct' && v !== CONV_WINOGRAD && colChannels % CONV_WIDE_TILES[v][1] === 0 ? v : undefined;
+  if (v === 'direct' || v === CONV_WINOGRAD) return undefined;
+  const fits = (t: ConvWideTile) => colChannels % CONV_WIDE_TILES[t][1] === 0;
+  return fits(v) ? v : (Object.keys(CONV_WIDE_TILES) as ConvWideTile[]).find(fits);
 }
 
 /** The forced or measured variant of kernel `family` for geometry `a`, else its default. */

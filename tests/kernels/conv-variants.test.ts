@@ -110,6 +110,23 @@ test('the forward and input-gradient wide tiles offer their direct kernels, comp
   expect(CONV2D.gpu({ op: { attrs: { ...large, n: 1 } } } as typeof node, gpuTarget('swiftshader')).quick).toBeUndefined();
 });
 
+test('a chosen wide tile whose columns do not divide the channels gives way to one whose columns do, not to the direct kernel', () => {
+  // Calibration picks one tile per shape class on its probe; W5's input gradient has 16 channels.
+  const w5 = { n: 32, h: 32, w: 32, cin: 16, oh: 32, ow: 32, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
+  const node = (attrs: Partial<typeof w5>) => ({ op: { attrs: { ...w5, ...attrs } } }) as Parameters<typeof CONV2D.gpu>[0];
+  const target = gpuTarget('swiftshader');
+  force('wide16x32');
+  try {
+    const inputGrad = CONV2D_INPUT_GRAD.gpu(node({}), target);
+    // The 32×16 tile: 32768 input pixels / 32 rows, one column tile of 16 channels, 64 a workgroup.
+    expect([inputGrad.entryPoint, inputGrad.workgroups]).toEqual(['main_wide', [16, 1, 1]]);
+    expect(CONV2D.gpu(node({}), target).entryPoint).toBe('main_wide');
+    expect(CONV2D_INPUT_GRAD.gpu(node({ cin: 24 }), target).entryPoint).toBe('main_vec4x8');
+  } finally {
+    force(undefined);
+  }
+});
+
 describe('weight-gradient kernel choice on SwiftShader', () => {
   const conv1 = { n: 64, h: 28, w: 28, cin: 1, oh: 28, ow: 28, cout: 32, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
   const entry = (attrs: Partial<typeof conv1>) => {
