@@ -35,10 +35,14 @@ async function time(build, runs = 3) {
   }
   return { wall, cpu };
 }
-function row(name, { wall, cpu }, flops) {
+/** One kernel's line; with `matmul`, its speed as a share of that matmul's (equal FLOPs). */
+function row(name, { wall, cpu }, flops, matmul = null) {
   const rate = (ms) => (flops ? (flops / ms / 1e6).toFixed(2) : '-').padStart(8);
-  console.log(`${name.padEnd(46)} ${wall.toFixed(0).padStart(7)} ms ${rate(wall)} GFLOP/s ${rate(cpu)} GFLOP/cpu-s`);
+  const share = matmul ? `  ${((100 * matmul.wall) / wall).toFixed(0)}% / ${((100 * matmul.cpu) / cpu).toFixed(0)}% of the matmul's` : '';
+  console.log(`${name.padEnd(46)} ${wall.toFixed(0).padStart(7)} ms ${rate(wall)} GFLOP/s ${rate(cpu)} GFLOP/cpu-s${share}`);
 }
+/** Rounds of the interleaved conv timings. */
+const ROUNDS = 5;
 
 const only = process.argv[2] ?? 'matmul,conv';
 if (only.includes('matmul')) {
@@ -70,12 +74,22 @@ if (only.includes('conv') || only.includes('dw')) {
     const ma = wg.randn([n * s * s, 9 * cin]);
     const mb = wg.randn([9 * cin, cout]);
     wg.realize(x, w, dy, ma, mb);
-    row(`${label}: matmul of equal FLOPs`, await time(() => ma.matmul(mb)), flops);
+    // Interleaved rounds, the fastest of each kernel kept: on a shared machine a kernel timed
+    // minutes after the matmul it is compared with drifts with the load.
+    const kernels = [[`${label}: matmul of equal FLOPs`, () => ma.matmul(mb)]];
     if (!dwOnly) {
-      row('  forward', await time(() => wg.conv2d(x, w, { padding: 'same' })), flops);
-      row('  input gradient', await time(() => wg.conv2dTranspose(dy, w, { padding: 'same' })), flops);
+      kernels.push(['  forward', () => wg.conv2d(x, w, { padding: 'same' })]);
+      kernels.push(['  input gradient', () => wg.conv2dTranspose(dy, w, { padding: 'same' })]);
     }
-    row('  weight gradient', await time(() => wg.grad((w_) => wg.conv2d(x, w_, { padding: 'same' }).mul(dy).sum())(w)[0]), flops);
+    kernels.push(['  weight gradient', () => wg.grad((w_) => wg.conv2d(x, w_, { padding: 'same' }).mul(dy).sum())(w)[0]]);
+    const best = kernels.map(() => ({ wall: Infinity, cpu: Infinity }));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, [, build]] of kernels.entries()) {
+        const t = await time(build, 1);
+        best[i] = { wall: Math.min(best[i].wall, t.wall), cpu: Math.min(best[i].cpu, t.cpu) };
+      }
+    }
+    kernels.forEach(([name], i) => row(name, best[i], flops, i ? best[0] : null));
   }
 }
 await loader.close();
