@@ -205,7 +205,9 @@ export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
     const direct =
       cinG % 8 === 0 && coutG % 4 === 0
         ? launch(transposeWgsl, 'main_vec4x8', pixelTiles * a.groups * (cinG / 8), c)
-        : launch(transposeWgsl, coutG % 4 === 0 ? 'main_vec4' : 'main', pixelTiles * a.groups * tiles4(cinG), c);
+        : cinG === 1 && coutG % 4 === 0
+          ? launch(transposeWgsl, 'main_one_channel', pixelTiles * a.groups, c)
+          : launch(transposeWgsl, coutG % 4 === 0 ? 'main_vec4' : 'main', pixelTiles * a.groups * tiles4(cinG), c);
     if (chosenVariant(CONV_FAMILIES.inputGrad, a, target) === CONV_WINOGRAD && winogradFits(a, 'inputGrad')) {
       return { ...launch(winogradKernel('inputGrad'), 'main_winograd', winogradInvocations(a, 'inputGrad'), c), quick: direct };
     }

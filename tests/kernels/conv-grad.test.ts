@@ -8,6 +8,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest
 import { checkGpuMatchesCpu, checkGradients, dot, finiteDiff, rng, uniform } from '../autograd/gradcheck';
 import { expectClose, expectNoGpuErrors, initBoth, seeded, sizeOf, useBackend, wg } from '../helpers';
 import type { Conv2dOptions, Tensor } from '../../src/node';
+import { gpuTarget } from '../../src/backend/webgpu/lower';
+import { CONV2D_INPUT_GRAD } from '../../src/ops/conv';
 
 beforeAll(initBoth);
 afterEach(expectNoGpuErrors);
@@ -64,6 +66,7 @@ describe('conv gradients on WebGPU equal the CPU for every kernel variant', () =
   const cases: [string, number[], number[], Conv2dOptions][] = [
     ['scalar kernels: 3 → 5 channels, stride 2, same', [2, 5, 7, 3], [3, 3, 3, 5], { stride: 2, padding: 'same' }],
     ['first-layer kernels: 1 → 16 channels, same', [2, 9, 7, 1], [3, 3, 1, 16], { padding: 'same' }],
+    ['one input channel a group: 2 groups of 1 → 4, stride 2, 35 pixels', [1, 7, 5, 2], [3, 3, 1, 8], { groups: 2, stride: 2, padding: 'same' }],
     ['vec4 kernels: 4 → 12 channels, explicit padding', [1, 6, 5, 4], [3, 2, 4, 12], { padding: [1, 2] }],
     ['vec8 kernels: 8 → 16 channels, dilation 2, same', [2, 9, 7, 8], [3, 3, 8, 16], { padding: 'same', dilation: 2 }],
     ['grouped vec8: 16 → 16 channels in 2 groups, stride [2,1]', [1, 5, 6, 16], [3, 3, 8, 16], { groups: 2, stride: [2, 1], padding: 'same' }],
@@ -77,6 +80,12 @@ describe('conv gradients on WebGPU equal the CPU for every kernel variant', () =
       await wg.init({ backend: 'webgpu' });
     }),
   );
+
+  test('the input gradient of one input channel a group takes its own kernel', () => {
+    const a = { n: 2, h: 9, w: 7, cin: 1, oh: 9, ow: 7, cout: 16, kh: 3, kw: 3, sh: 1, sw: 1, pt: 1, pl: 1, dh: 1, dw: 1, groups: 1 };
+    const entry = (attrs: Partial<typeof a>) => CONV2D_INPUT_GRAD.gpu({ op: { attrs: { ...a, ...attrs } } } as Parameters<typeof CONV2D_INPUT_GRAD.gpu>[0], gpuTarget('swiftshader')).entryPoint;
+    expect([entry({}), entry({ cin: 2, cout: 8, groups: 2 }), entry({ cout: 6 }), entry({ cin: 2 })]).toEqual(['main_one_channel', 'main_one_channel', 'main', 'main_vec4']);
+  });
 
   test('conv2dTranspose with 8 → 16 channels, stride 2, dilation 2', async () => {
     const next = rng(920);
