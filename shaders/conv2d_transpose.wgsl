@@ -156,6 +156,19 @@ fn main_vec4(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) li
   if (m0 + 3u < rows) { store(m0 + 3u, ciBase, c0, acc3); }
 }
 
+// Tap (ky, kx) at 4 pixels: each one's vec4 offset into dy at its group's first channel (b),
+// and whether an output's window puts the tap on it (v).
+struct TapRows {
+  b: vec4u,
+  v: vec4<bool>,
+}
+
+fn tapRows(o0: vec3i, o1: vec3i, o2: vec3i, o3: vec3i, ky: u32, kx: u32, coBase: i32) -> TapRows {
+  let p = vec4i(source(o0, ky, kx), source(o1, ky, kx), source(o2, ky, kx), source(o3, ky, kx));
+  let v = p >= vec4i(0);
+  return TapRows(vec4u(select(vec4i(0), p + coBase, v)) >> vec4u(2u), v);
+}
+
 // For one input channel a group (the gradient of a first layer's grayscale input): 4 pixels per
 // invocation, each a running dot of its dy vec4s with w's, where main_vec4 would compute 4
 // channels a pixel, 3 of them again (2× faster on SwiftShader at a 28×28 1 → 32 layer).
@@ -176,27 +189,15 @@ fn main_one_channel(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation
   var acc = zero;
   for (var ky = 0u; ky < KH; ky++) {
     for (var kx = 0u; kx < KW; kx++) {
-      let p0 = source(o0, ky, kx);
-      let p1 = source(o1, ky, kx);
-      let p2 = source(o2, ky, kx);
-      let p3 = source(o3, ky, kx);
-      if (max(max(p0, p1), max(p2, p3)) < 0) { continue; }
-      let v0 = p0 >= 0;
-      let v1 = p1 >= 0;
-      let v2 = p2 >= 0;
-      let v3 = p3 >= 0;
-      var b0 = select(0, p0 + coBase, v0) >> 2u;
-      var b1 = select(0, p1 + coBase, v1) >> 2u;
-      var b2 = select(0, p2 + coBase, v2) >> 2u;
-      var b3 = select(0, p3 + coBase, v3) >> 2u;
+      let rows4 = tapRows(o0, o1, o2, o3, ky, kx, coBase);
+      if (!any(rows4.v)) { continue; }
+      let v = rows4.v;
+      var b = rows4.b;
       var r = (i32((ky * KW + kx) * COUT) + coBase) >> 2u;
       for (var co = 0u; co < COUT_G; co += 4u) {
         let wv = w[r];
-        acc += vec4f(dot(select(zero, dy[b0], v0), wv), dot(select(zero, dy[b1], v1), wv), dot(select(zero, dy[b2], v2), wv), dot(select(zero, dy[b3], v3), wv));
-        b0++;
-        b1++;
-        b2++;
-        b3++;
+        acc += vec4f(dot(select(zero, dy[b.x], v.x), wv), dot(select(zero, dy[b.y], v.y), wv), dot(select(zero, dy[b.z], v.z), wv), dot(select(zero, dy[b.w], v.w), wv));
+        b += vec4u(1u);
         r++;
       }
     }
