@@ -193,6 +193,17 @@ export const CONV2D: KernelDef<ConvGeometry> = {
   },
 };
 
+/**
+ * conv2d_transpose.wgsl's direct kernel for a group's `cinG` → `coutG` channels and its
+ * invocations, given `pixelTiles` (tiles of 4 input pixels, times the groups).
+ */
+function directInputGrad(cinG: number, coutG: number, pixelTiles: number): [entry: string, threads: number] {
+  if (coutG % 4 !== 0) return ['main', pixelTiles * tiles4(cinG)];
+  if (cinG % 8 === 0) return ['main_vec4x8', pixelTiles * (cinG / 8)];
+  if (cinG === 1) return ['main_one_channel', pixelTiles];
+  return ['main_vec4', pixelTiles * tiles4(cinG)];
+}
+
 export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
   name: 'conv2dTranspose',
   cpu: ([dy, w], node) => convInputGradCpu(dy as Float32Array, w as Float32Array, node.op.attrs),
@@ -202,12 +213,7 @@ export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
     const pixels = a.n * a.h * a.w;
     const c = geometryConstants(a);
     const pixelTiles = tiles4(pixels);
-    const direct =
-      cinG % 8 === 0 && coutG % 4 === 0
-        ? launch(transposeWgsl, 'main_vec4x8', pixelTiles * a.groups * (cinG / 8), c)
-        : cinG === 1 && coutG % 4 === 0
-          ? launch(transposeWgsl, 'main_one_channel', pixelTiles * a.groups, c)
-          : launch(transposeWgsl, coutG % 4 === 0 ? 'main_vec4' : 'main', pixelTiles * a.groups * tiles4(cinG), c);
+    const direct = launch(transposeWgsl, ...directInputGrad(cinG, coutG, pixelTiles * a.groups), c);
     if (chosenVariant(CONV_FAMILIES.inputGrad, a, target) === CONV_WINOGRAD && winogradFits(a, 'inputGrad')) {
       return { ...launch(winogradKernel('inputGrad'), 'main_winograd', winogradInvocations(a, 'inputGrad'), c), quick: direct };
     }
