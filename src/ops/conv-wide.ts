@@ -121,7 +121,8 @@ export function convForwardWide(rows: number, cols: number, vecK: boolean): stri
  * invocation (CIN_G % cols = 0, COUT_G % 4 = 0): per tap the output each pixel is reached from
  * (masked where the stride skips it), then vec4s of dy along the output channels, dotted with w.
  */
-export function convInputGradWide(rows: number, cols: number): string {
+export function convInputGradWide(rows: number, cols: number, unitStride = false): string {
+  if (unitStride) return convInputGradWideUnitStride(rows, cols);
   const lines = tileHeader('main_wide', rows, cols, 'N * H * W', 'CIN_G');
   for (let i = 0; i < rows / 4; i++) {
     lines.push(
@@ -151,6 +152,41 @@ export function convInputGradWide(rows: number, cols: number): string {
     lines.push(`        let b${j} = mat4x4f(${ws.join(', ')});`);
   }
   lines.push(...fmas(rows, cols, (j, a) => `${a} * b${j}`, '        '), '        r++;', '      }', '    }', '  }');
+  lines.push('  let ciBase = g * CIN_G + c0;', ...stores(rows, cols, (r) => `m0 + ${r}`, (r) => `m0 + ${r} < rows`, 'ciBase'), '}', '');
+  return lines.join('\n');
+}
+
+/**
+ * convInputGradWide for strides of 1: every tap reaches each pixel from one output (or from
+ * none, past the edge), so the reduction is the forward's one loop over (tap, channel step),
+ * with the window's offsets mirrored.
+ */
+function convInputGradWideUnitStride(rows: number, cols: number): string {
+  const lines = tileHeader('main_wide', rows, cols, 'N * H * W', 'CIN_G');
+  for (let i = 0; i < rows / 4; i++) {
+    lines.push(
+      `  let qy${i} = vec4i((mr${i} / W) % H) + i32(PT);`,
+      `  let qx${i} = vec4i(mr${i} % W) + i32(PL);`,
+      `  let pb${i} = vec4i(mr${i} / (W * H) * OH * OW * COUT) + (qy${i} * i32(OW) + qx${i}) * i32(COUT) + i32(g * COUT_G);`,
+    );
+  }
+  const depth = '(COUT_G / 4u)';
+  lines.push('  let rs = COUT / 4u;', `  for (var tk = 0u; tk < KH * KW * ${depth}; tk++) {`);
+  lines.push(`    let kk = tk % ${depth};`, `    let tap = tk / ${depth};`, '    let ty = i32(tap / KW * DH);', '    let tx = i32(tap % KW * DW);', '    let toff = (ty * i32(OW) + tx) * i32(COUT);');
+  for (let i = 0; i < rows / 4; i++) {
+    lines.push(
+      `    let y${i} = qy${i} - ty;`,
+      `    let x${i} = qx${i} - tx;`,
+      `    let v${i} = (y${i} >= vec4i(0)) & (y${i} < vec4i(i32(OH))) & (x${i} >= vec4i(0)) & (x${i} < vec4i(i32(OW)));`,
+      `    let p${i} = vec4u(select(vec4i(0), pb${i} - toff, v${i})) >> vec4u(2u);`,
+    );
+  }
+  lines.push('    let r = (((tap * CIN_G + c0) * COUT + g * COUT_G) >> 2u) + kk;', ...maskedRows(rows, 'dy'));
+  for (let j = 0; j < cols / 4; j++) {
+    const ws = range(4).map((c) => `w[r + ${4 * j + c}u * rs]`);
+    lines.push(`    let b${j} = mat4x4f(${ws.join(', ')});`);
+  }
+  lines.push(...fmas(rows, cols, (j, a) => `${a} * b${j}`, '    '), '  }');
   lines.push('  let ciBase = g * CIN_G + c0;', ...stores(rows, cols, (r) => `m0 + ${r}`, (r) => `m0 + ${r} < rows`, 'ciBase'), '}', '');
   return lines.join('\n');
 }

@@ -220,7 +220,7 @@ export const CONV2D_INPUT_GRAD: KernelDef<ConvGeometry> = {
     const wide = coutG % 4 === 0 ? wideTile(CONV_FAMILIES.inputGrad, a, target, cinG) : undefined;
     if (!wide) return direct;
     const [rows, cols] = CONV_WIDE_TILES[wide];
-    return { ...launch(transposeWgsl + convInputGradWide(rows, cols), 'main_wide', Math.ceil(pixels / rows) * a.groups * (cinG / cols), c), quick: direct };
+    return { ...launch(transposeWgsl + convInputGradWide(rows, cols, a.sh === 1 && a.sw === 1), 'main_wide', Math.ceil(pixels / rows) * a.groups * (cinG / cols), c), quick: direct };
   },
 };
 

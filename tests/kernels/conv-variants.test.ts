@@ -21,11 +21,13 @@ describe('conv kernel variants on WebGPU equal the CPU, forward and backward', (
   // [name, x shape, w shape, options]. The first runs all three kernels of every wide tile (its
   // tiles divide 32 channels) and the weight gradient on one tap per tile; the second the
   // forward and the weight gradient whose row groups span taps (8 channels per group); the
-  // third the forward reading input channels one at a time.
+  // third the forward reading input channels one at a time; the fourth the input gradient's
+  // unit-stride tile, over a window with padding on one side only.
   const cases: [string, number[], number[], Conv2dOptions][] = [
     ['stride [2,1], dilation [1,2], same, ragged pixel tiles', [1, 7, 6, 32], [3, 3, 32, 32], { stride: [2, 1], dilation: [1, 2], padding: 'same' }],
     ['2 groups of 8 → 32 channels, explicit padding', [1, 5, 9, 16], [3, 2, 8, 64], { groups: 2, padding: [1, 2] }],
     ['a first layer: 3 → 32 channels one at a time, stride 2', [1, 9, 7, 3], [3, 3, 3, 32], { stride: 2, padding: 'same' }],
+    ['unit stride, dilation [1,2], same on a 2×3 window, 2 groups of 32 → 16 channels', [1, 5, 7, 64], [2, 3, 32, 32], { dilation: [1, 2], padding: 'same', groups: 2 }],
   ];
   CONV_VARIANTS.forEach((variant, v) =>
     cases.forEach(([name, xs, ws, opts], k) =>
