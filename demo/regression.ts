@@ -104,8 +104,10 @@ runPage(async () => {
   const lossChart = lineChart($('#loss-chart'), { title: 'training loss (MSE)', xLabel: 'training step', yLabel: 'MSE (y units²)', series: [...labels, 'stopped early'], markers: [labels.length], logY: true, integerX: true, firstColour: 1 });
   const read = () => [$<HTMLSelectElement>('#fn').value as FunctionName, Number($<HTMLInputElement>('#noise').value), Number($<HTMLInputElement>('#steps').value), Number($<HTMLInputElement>('#patience').value)] as const;
   if (param('test') === '1') {
-    const [fn, noise] = read();
-    const result = await fit(fn, noise, 400, 30, fitChart, lossChart);
+    // The form shows the run the checks make (400 steps, patience 30), so the page tells what was trained.
+    $<HTMLInputElement>('#steps').value = '400';
+    $<HTMLInputElement>('#patience').value = '30';
+    const result = await fit(...read(), fitChart, lossChart);
     const sgd = result.find((c) => c.label === 'SGD')!;
     const adam = result.find((c) => c.label === 'Adam')!;
     const at = Math.min(sgd.losses.length, adam.losses.length) - 1;
